@@ -1,0 +1,137 @@
+// Training and inference throughput of trainctl's engine; one JSON object per line.
+// Usage: bench_train [--data DIR] [--threads 2] [--runs 3]. Uses real MNIST when found, else random images.
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/gemm.hpp"
+#include "core/mnist.hpp"
+#include "core/rng.hpp"
+#include "core/trainer.hpp"
+#include "nets/nets.hpp"
+
+using namespace trainctl;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Stops the loop after a fixed number of steps.
+class StepLimit : public TrainHooks {
+public:
+    explicit StepLimit(std::uint64_t steps) : steps_(steps) {}
+    bool stop_requested() override { return done_++ >= steps_; }
+
+private:
+    std::uint64_t steps_, done_ = 0;
+};
+
+LabeledImages random_images(std::size_t count) {
+    LabeledImages d;
+    d.count = count;
+    d.rows = d.cols = 28;
+    d.images.resize(count * 784);
+    d.labels.resize(count);
+    Rng rng(1, 5);
+    for (auto& p : d.images) p = static_cast<std::uint8_t>(rng.below(256));
+    for (auto& l : d.labels) l = static_cast<std::uint8_t>(rng.below(10));
+    return d;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+RunConfig config_for(const std::string& net, std::size_t batch) {
+    RunConfig c;
+    c.net.type = net;
+    c.input.size = net == "lenet5" ? 32 : 28;
+    c.optimizer.type = net == "lenet5" ? "momentum" : "sgd";
+    c.batch_size = batch;
+    c.epochs = 1000;  // the step limit ends each run
+    c.eval = false;
+    return c;
+}
+
+// Median seconds of `runs` runs of `steps` training steps (fresh net each run, same seed).
+double time_training(const RunConfig& c, const LabeledImages& train, std::uint64_t steps, int runs) {
+    std::vector<double> seconds;
+    for (int r = 0; r < runs; ++r) {
+        auto net = build_net(c.net, c.input);
+        net->init_params(c.seed, InitSpec{});
+        auto opt = make_optimizer(c.optimizer, net->params().total());
+        Trainer trainer(c, *net, *opt, train, nullptr);
+        StepLimit limit(steps);
+        TrainState state;
+        state.seed = c.seed;
+        const auto t0 = Clock::now();
+        trainer.run(state, limit);
+        seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return median(seconds);
+}
+
+void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"trainctl training benchmark"};
+    std::string data;
+    int threads = 2, runs = 3;
+    app.add_option("--data", data, "MNIST folder (default lookup, else random images)");
+    app.add_option("--threads", threads, "threads");
+    app.add_option("--runs", runs, "runs per case (median)");
+    CLI11_PARSE(app, argc, argv);
+    set_num_threads(threads);
+
+    LabeledImages train, test;
+    std::string source = "mnist";
+    try {
+        MnistFiles files = locate_mnist(data);
+        train = load_mnist_split(files, "train");
+        test = load_mnist_split(files, "test");
+    } catch (const Error&) {
+        source = "random";
+        train = random_images(60000);
+        test = random_images(10000);
+    }
+
+    struct Case { std::string net; std::size_t batch; std::uint64_t steps; };
+    const std::vector<Case> cases = {{"lenet5", 32, 1875}, {"lenet5", 256, 234}, {"mlp", 64, 937}, {"mlp", 256, 234}};
+    for (const auto& k : cases) {
+        RunConfig c = config_for(k.net, k.batch);
+        double s = time_training(c, train, k.steps, runs);
+        double samples = static_cast<double>(k.steps * k.batch);
+        emit({{"bench", "train_" + k.net + "_b" + std::to_string(k.batch)}, {"samples_per_s", samples / s},
+              {"median_s", s}, {"steps", k.steps}, {"runs", runs}, {"threads", threads}, {"data", source}});
+        if (k.net == "lenet5" && k.batch == 32)  // 1875 steps of 32 = the tutorial's epoch
+            emit({{"bench", "lenet5_mnist_epoch"}, {"median_s", s}, {"runs", runs}, {"threads", threads}});
+    }
+
+    // Inference: the whole test set, batch 256, LeNet5.
+    RunConfig c = config_for("lenet5", 256);
+    auto net = build_net(c.net, c.input);
+    net->init_params(c.seed, InitSpec{});
+    net->reserve(256);
+    Evaluator evaluator(c.input, test.rows, test.cols, 256);
+    std::vector<double> seconds;
+    for (int r = 0; r < runs; ++r) {
+        const auto t0 = Clock::now();
+        evaluator.run(*net, test);
+        seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    double s = median(seconds);
+    emit({{"bench", "infer_lenet5_b256"}, {"images_per_s", static_cast<double>(test.count) / s}, {"median_s", s},
+          {"runs", runs}, {"threads", threads}});
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    emit({{"bench", "peak_rss"}, {"mb", static_cast<double>(usage.ru_maxrss) / 1024.0}});
+    return 0;
+}

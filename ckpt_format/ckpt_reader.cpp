@@ -1,0 +1,133 @@
+// Checkpoint reading: pread the length and header, validate, then mmap the file and check
+// tensor CRCs. Lengths are checked against the file size before anything is allocated.
+#include "ckpt_format/ckpt_reader.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "ckpt_format/ckpt_header.hpp"
+#include "ckpt_format/crc32c.hpp"
+#include "ckpt_format/unique_fd.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) { throw Error(path + ": " + what); }
+
+void pread_all(const std::string& path, int fd, void* out, std::size_t size, std::uint64_t offset) {
+    auto* p = static_cast<char*>(out);
+    while (size > 0) {
+        ssize_t n = ::pread(fd, p, size, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(path, std::string("read failed: ") + std::strerror(errno));
+        if (n == 0) fail(path, "file shrank while being read");
+        p += n, size -= static_cast<std::size_t>(n), offset += static_cast<std::uint64_t>(n);
+    }
+}
+
+UniqueFd open_regular(const std::string& path, std::uint64_t& file_size) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+    file_size = static_cast<std::uint64_t>(st.st_size);
+    return fd;
+}
+
+CkptHeader read_header_fd(const std::string& path, int fd, std::uint64_t file_size) {
+    if (file_size < 8)
+        fail(path, "file is " + std::to_string(file_size) + " bytes, too short for a checkpoint (expected at least 8)");
+    std::uint64_t length = 0;
+    pread_all(path, fd, &length, 8, 0);  // little-endian u64, host order (ckpt_types.hpp)
+    if (length > file_size - 8)
+        fail(path, "header length " + std::to_string(length) + " exceeds the " + std::to_string(file_size - 8) +
+                       " bytes after the length prefix");
+    if (length > kCkptMaxHeaderBytes)
+        fail(path, "header length " + std::to_string(length) + " exceeds the cap of " +
+                       std::to_string(kCkptMaxHeaderBytes) + " bytes");
+    if (length % 8 != 0)
+        fail(path, "header length " + std::to_string(length) + " is not a multiple of 8 (data must start aligned)");
+    std::string json(length, '\0');
+    pread_all(path, fd, json.data(), length, 8);
+    return ckpt_parse_header(path, json, file_size);
+}
+
+}  // namespace
+
+CkptHeader ckpt_read_header(const std::string& path) {
+    std::uint64_t file_size = 0;
+    UniqueFd fd = open_regular(path, file_size);
+    return read_header_fd(path, fd.get(), file_size);
+}
+
+std::vector<std::string> ckpt_verify(const std::string& path) {
+    try {
+        return CkptReader(path, CkptDataCrc::kSkip).check_data();
+    } catch (const Error& e) {
+        return {e.what()};
+    }
+}
+
+void CkptReader::Mapping::map(const std::string& path, int fd, std::uint64_t size) {
+    void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (addr == MAP_FAILED) fail(path, std::string("cannot map: ") + std::strerror(errno));
+    ::madvise(addr, size, MADV_SEQUENTIAL);  // read-ahead hint; failure only costs speed
+    base_ = static_cast<const std::uint8_t*>(addr);
+    size_ = size;
+}
+
+CkptReader::Mapping::~Mapping() {
+    if (base_ != nullptr) ::munmap(const_cast<std::uint8_t*>(base_), size_);
+}
+
+CkptReader::CkptReader(const std::string& path, CkptDataCrc data_crc) : path_(path) {
+    std::uint64_t file_size = 0;
+    UniqueFd fd = open_regular(path, file_size);
+    header_ = read_header_fd(path, fd.get(), file_size);
+    map_.map(path, fd.get(), file_size);
+    for (std::size_t i = 0; i < header_.tensors.size(); ++i) index_[header_.tensors[i].name] = i;
+    if (data_crc == CkptDataCrc::kVerify) {
+        std::vector<std::string> problems = check_data();
+        if (!problems.empty()) throw Error(problems.front());
+    }
+}
+
+const CkptTensorInfo* CkptReader::find(const std::string& name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &header_.tensors[it->second];
+}
+
+const CkptTensorInfo& CkptReader::tensor(const std::string& name) const {
+    const CkptTensorInfo* info = find(name);
+    if (info == nullptr) fail(path_, "no tensor \"" + name + "\"");
+    return *info;
+}
+
+void CkptReader::read_f32(const std::string& name, const Shape& expected, float* out) const {
+    const CkptTensorInfo& info = tensor(name);
+    if (info.dtype != DType::F32)
+        fail(path_, "tensor \"" + name + "\" has dtype " + dtype_name(info.dtype) + ", expected F32");
+    if (info.shape != ckpt_dims(expected))
+        fail(path_, "tensor \"" + name + "\" has shape " + ckpt_dims_str(info.shape) + ", expected " +
+                        expected.str());
+    std::memcpy(out, data(info), info.bytes());
+}
+
+std::vector<std::string> CkptReader::check_data() const {
+    std::vector<std::string> problems;
+    for (const CkptTensorInfo& info : header_.tensors) {
+        std::uint32_t computed = crc32c(data(info), info.bytes());
+        if (computed != info.crc)
+            problems.push_back(path_ + ": tensor \"" + info.name + "\" CRC32C mismatch (stored " +
+                               ckpt_crc_hex(info.crc) + ", computed " + ckpt_crc_hex(computed) + ")");
+    }
+    return problems;
+}
+
+}  // namespace trainctl

@@ -1,0 +1,25 @@
+// A POSIX file descriptor closed on scope exit, so every error path of checkpoint I/O
+// releases it without a cleanup ladder.
+#pragma once
+#include <unistd.h>
+
+namespace trainctl {
+
+class UniqueFd {
+public:
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    ~UniqueFd() { if (fd_ >= 0) ::close(fd_); }
+    UniqueFd(UniqueFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+
+    int get() const { return fd_; }
+    bool valid() const { return fd_ >= 0; }
+    // Closes now and reports close()'s result: on some filesystems it is where a write error shows.
+    int close() { int rc = ::close(fd_); fd_ = -1; return rc; }
+
+private:
+    int fd_;
+};
+
+}  // namespace trainctl

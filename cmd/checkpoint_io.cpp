@@ -1,0 +1,130 @@
+// Gathering and restoring a run's tensors and metadata.
+#include "cmd/checkpoint_io.hpp"
+
+#include "core/error.hpp"
+#include "nets/nets.hpp"
+
+namespace trainctl {
+
+using nlohmann::json;
+
+namespace {
+// The config keys that decide the net's structure and input transform.
+const char* const kModelKeys[] = {"net", "fc_relu", "conv_padding", "conv_bias", "hidden", "input"};
+
+std::string slot_tensor_name(const std::string& slot, const std::string& param) {
+    return "optimizer." + slot + "." + param;
+}
+
+json parse_meta_json(const CkptReader& reader, const char* key) {
+    auto it = reader.metadata().find(key);
+    if (it == reader.metadata().end())
+        throw Error(reader.path() + ": metadata key \"" + key + "\" missing (not a trainctl training checkpoint)");
+    json j = json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) throw Error(reader.path() + ": metadata key \"" + key + "\" is not valid JSON");
+    return j;
+}
+}  // namespace
+
+json describe_model(const RunConfig& config, const Sequential& net) {
+    json full = to_json(config);
+    json spec = json::object();
+    for (const char* key : kModelKeys) spec[key] = full[key];
+    json model = {{"format", "trainctl.graph/1"}, {"spec", spec}};
+    net.describe(model["graph"]);
+    model["params"] = json::array();
+    for (const auto& p : net.params().infos()) {
+        std::vector<std::size_t> shape;
+        for (std::size_t i = 0; i < p.shape.rank(); ++i) shape.push_back(p.shape[i]);
+        model["params"].push_back({{"name", p.name}, {"shape", shape}});
+    }
+    return model;
+}
+
+std::unique_ptr<Sequential> build_model(const json& model, const std::string& source, RunConfig* config_out) {
+    if (!model.is_object() || model.value("format", "") != "trainctl.graph/1" || !model.contains("spec"))
+        throw Error(source + ": model description missing or not trainctl.graph/1");
+    RunConfig config;
+    try {
+        config = parse_config(model["spec"], {});
+    } catch (const Error& e) {
+        throw Error(source + ": model description: " + e.what());
+    }
+    auto net = build_net(config.net, config.input);
+    if (config_out) *config_out = config;
+    return net;
+}
+
+std::vector<CkptTensorView> checkpoint_tensors(const ParamSet& params, Optimizer* optimizer) {
+    std::vector<CkptTensorView> views;
+    auto add = [&](const std::string& name, const ParamInfo& p, const float* base) {
+        views.push_back({name, DType::F32, ckpt_dims(p.shape), base + p.offset, p.size * sizeof(float)});
+    };
+    for (const auto& p : params.infos()) add(p.name, p, params.values());
+    if (optimizer) {
+        const auto slots = optimizer->slot_names();
+        for (std::size_t s = 0; s < slots.size(); ++s)
+            for (const auto& p : params.infos()) add(slot_tensor_name(slots[s], p.name), p, optimizer->slot(s).data());
+    }
+    return views;
+}
+
+CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
+                                 const TrainState& state, const std::string& run_prefix) {
+    json st = to_json(state);
+    if (optimizer)
+        st["optimizer"] = {{"type", optimizer->spec().type}, {"step_count", optimizer->step_count()}};
+    return {{kMetaVersion, TRAINCTL_VERSION},
+            {kMetaConfig, to_json(config).dump()},
+            {kMetaModel, describe_model(config, net).dump()},
+            {kMetaState, st.dump()},
+            {kMetaRunPrefix, run_prefix}};
+}
+
+StoredRun read_stored_run(const CkptReader& reader) {
+    StoredRun s;
+    s.config_json = parse_meta_json(reader, kMetaConfig);
+    s.model = parse_meta_json(reader, kMetaModel);
+    json st = parse_meta_json(reader, kMetaState);
+    s.state = train_state_from_json(st, reader.path());
+    if (st.contains("optimizer") && st["optimizer"].is_object()) {
+        s.optimizer_type = st["optimizer"].value("type", "");
+        s.optimizer_steps = st["optimizer"].value("step_count", std::uint64_t{0});
+    }
+    auto it = reader.metadata().find(kMetaRunPrefix);
+    s.run_prefix = it != reader.metadata().end() ? it->second : "";
+    return s;
+}
+
+void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch, std::vector<std::string>* skipped) {
+    std::vector<std::string> problems;
+    for (const auto& p : params.infos()) {
+        const CkptTensorInfo* t = reader.find(p.name);
+        if (!t) problems.push_back("\"" + p.name + "\" missing");
+        else if (t->dtype != DType::F32 || t->shape != ckpt_dims(p.shape))
+            problems.push_back("\"" + p.name + "\" is " + dtype_name(t->dtype) + ckpt_dims_str(t->shape) +
+                               ", net needs F32" + p.shape.str());
+        else reader.read_f32(p.name, p.shape, params.values() + p.offset);
+    }
+    if (problems.empty()) return;
+    std::string list;
+    for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
+    if (!skip_mismatch)
+        throw Error(reader.path() + ": " + std::to_string(problems.size()) + " tensor(s) do not fit the net: " + list +
+                    " (--skip-mismatch keeps the initial values for them)");
+    if (skipped) *skipped = problems;
+}
+
+void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer) {
+    if (stored.optimizer_type != optimizer.spec().type)
+        throw Error(reader.path() + ": holds " + (stored.optimizer_type.empty() ? "no" : stored.optimizer_type) +
+                    " optimizer state, the run uses " + optimizer.spec().type +
+                    " (start with --reset-optimizer to drop it)");
+    const auto slots = optimizer.slot_names();
+    for (std::size_t s = 0; s < slots.size(); ++s)
+        for (const auto& p : params.infos())
+            reader.read_f32(slot_tensor_name(slots[s], p.name), p.shape, optimizer.slot(s).data() + p.offset);
+    optimizer.set_step_count(stored.optimizer_steps);
+}
+
+}  // namespace trainctl

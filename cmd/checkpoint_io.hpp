@@ -1,0 +1,54 @@
+// A training run <-> a .ckpt file: parameters, optimizer slots and the metadata that rebuilds
+// the net and continues the run. (cmd/ is the one layer that sees both nets and ckpt_format.)
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+#include <nlohmann/json.hpp>
+
+#include "ckpt_format/ckpt_reader.hpp"
+#include "ckpt_format/ckpt_types.hpp"
+#include "core/config.hpp"
+#include "core/optimizer.hpp"
+#include "core/sequential.hpp"
+#include "core/train_state.hpp"
+
+namespace trainctl {
+
+// Metadata keys (values are JSON text, as safetensors allows only strings).
+constexpr const char* kMetaVersion = "trainctl_version";
+constexpr const char* kMetaConfig = "config";
+constexpr const char* kMetaModel = "model";
+constexpr const char* kMetaState = "train_state";
+constexpr const char* kMetaRunPrefix = "run_prefix";
+
+// The net as data: the config keys that build it, its layers and parameters. Written to
+// prefix-graph.meta and into every checkpoint, so eval/infer/export need no config.
+nlohmann::json describe_model(const RunConfig& config, const Sequential& net);
+// Rebuilds the net (uninitialised) from describe_model()'s JSON; errors name `source`.
+std::unique_ptr<Sequential> build_model(const nlohmann::json& model, const std::string& source, RunConfig* config_out);
+
+// The tensors of a checkpoint: parameters by name, then optimizer slots as
+// "optimizer.<slot>.<param>"; views into the arenas, no copies.
+std::vector<CkptTensorView> checkpoint_tensors(const ParamSet& params, Optimizer* optimizer);
+CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
+                                 const TrainState& state, const std::string& run_prefix);
+
+// What a checkpoint's metadata says about its run.
+struct StoredRun {
+    nlohmann::json config_json;
+    nlohmann::json model;
+    TrainState state;
+    std::string run_prefix;
+    std::string optimizer_type;
+    std::uint64_t optimizer_steps = 0;
+};
+StoredRun read_stored_run(const CkptReader& reader);
+
+// Copies parameters into the net by name. Without skip_mismatch any missing, extra-shaped or
+// absent tensor is an error listing them all; with it they are listed in `skipped`.
+void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch, std::vector<std::string>* skipped);
+// Restores optimizer slots and step count; error when the file holds another optimizer's state.
+void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer);
+
+}  // namespace trainctl

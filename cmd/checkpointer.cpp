@@ -1,0 +1,158 @@
+// Save policy, keep policy, keep-best and the latest pointer.
+#include "cmd/checkpointer.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "ckpt_format/atomic_file.hpp"
+#include "ckpt_format/ckpt_reader.hpp"
+#include "ckpt_format/ckpt_writer.hpp"
+#include "cmd/checkpoint_io.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+
+namespace {
+// -1 ("epoch") means once per epoch; time-based saving applies only when steps are off.
+std::uint64_t every_steps(const CheckpointSpec& spec, std::uint64_t steps_per_epoch) {
+    return spec.steps < 0 ? steps_per_epoch : static_cast<std::uint64_t>(spec.steps);
+}
+CkptName name_at(const std::string& prefix, const TrainState& s, CkptKind kind) {
+    return {prefix, s.epoch_1based(), s.step_1based(), kind};
+}
+}  // namespace
+
+Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix,
+                           std::uint64_t steps_per_epoch, Sequential& net, Optimizer& optimizer,
+                           const TrainState& start, bool quiet)
+    : config_(config),
+      dir_(std::move(dir)),
+      prefix_(std::move(run_prefix)),
+      steps_per_epoch_(steps_per_epoch),
+      net_(net),
+      optimizer_(optimizer),
+      quiet_(quiet),
+      schedule_(every_steps(config.ckpt, steps_per_epoch), config.ckpt.seconds, start.elapsed_s),
+      last_saved_step_(start.global_step) {
+    if (config.ckpt.async_save) async_ = std::make_unique<AsyncWriter>();
+}
+
+void Checkpointer::note(const std::string& line) const {
+    if (!quiet_) std::cerr << "trainctl: " << line << "\n";
+}
+
+void Checkpointer::write_graph_meta() {
+    const std::string path = path_of(graph_meta_name(prefix_));
+    if (access(path.c_str(), F_OK) == 0) return;
+    const std::string text = describe_model(config_, net_).dump(2) + "\n";
+    atomic_write_file(path, {{text.data(), text.size()}});
+}
+
+void Checkpointer::adopt_existing() {
+    for (const std::string& file : list_dir(dir_)) {
+        auto name = parse_ckpt_file_name(file);
+        if (!name || name->prefix != prefix_ || name->kind == CkptKind::kBreakpoint) continue;
+        const std::uint64_t global = (name->epoch - 1) * steps_per_epoch_ + name->step;
+        if (name->kind == CkptKind::kStep) {
+            step_files_.push_back({file, global, 0});
+        } else {
+            // Best files carry their metric in the metadata.
+            try {
+                CkptReader reader(path_of(file), CkptDataCrc::kSkip);
+                StoredRun run = read_stored_run(reader);
+                if (run.state.has_metrics)
+                    best_files_.push_back({file, config_.ckpt.monitor == "acc" ? run.state.metrics_acc : run.state.metrics_loss, global});
+            } catch (const Error& e) {
+                note(std::string("warning: ignoring ") + e.what());
+            }
+        }
+    }
+    std::sort(step_files_.begin(), step_files_.end(),
+              [](const StepCkpt& a, const StepCkpt& b) { return a.global_step < b.global_step; });
+}
+
+std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
+    const std::string file = ckpt_file_name(name_at(prefix_, s, kind));
+    const std::string path = path_of(file);
+    const auto tensors = checkpoint_tensors(net_.params(), &optimizer_);
+    const auto metadata = checkpoint_metadata(config_, net_, &optimizer_, s, prefix_);
+    if (async_ && kind == CkptKind::kStep) {
+        const std::uint64_t size = ckpt_serialized_size(tensors, metadata);
+        ckpt_serialize(tensors, metadata, async_->buffer(size), size);
+        const std::string latest = path_of(latest_pointer_name(prefix_));
+        async_->submit(path, size, [latest, file] {
+            const std::string text = file + "\n";
+            atomic_write_file(latest, {{text.data(), text.size()}});
+        });
+    } else {
+        if (async_) async_->wait();  // keep files in step order
+        ckpt_save(path, tensors, metadata);
+        if (kind != CkptKind::kBest) {
+            const std::string text = file + "\n";
+            atomic_write_file(path_of(latest_pointer_name(prefix_)), {{text.data(), text.size()}});
+        }
+    }
+    return file;
+}
+
+void Checkpointer::after_step_save(const TrainState& s, const std::string& file) {
+    last_saved_step_ = s.global_step;
+    schedule_.saved(s.elapsed_s);
+    step_files_.push_back({file, s.global_step, s.elapsed_s});
+    note("saved " + path_of(file));
+    const auto doomed = ckpts_to_delete(step_files_, config_.ckpt.keep_max, config_.ckpt.keep_per_minutes);
+    if (doomed.empty()) return;
+    if (async_) async_->wait();  // never delete while the newest is still being written
+    for (const std::string& old : doomed) {
+        unlink(path_of(old).c_str());
+        step_files_.erase(std::remove_if(step_files_.begin(), step_files_.end(),
+                                         [&](const StepCkpt& c) { return c.file == old; }),
+                          step_files_.end());
+    }
+}
+
+void Checkpointer::on_step_end(const TrainState& s) {
+    if (!schedule_.due(s.global_step, s.elapsed_s)) return;
+    // At an epoch's end with evaluation on, save after it so the file carries the metrics.
+    if (s.step_in_epoch == 0 && config_.eval) {
+        pending_epoch_save_ = true;
+        return;
+    }
+    after_step_save(s, save(s, CkptKind::kStep));
+}
+
+void Checkpointer::on_epoch_end(const TrainState& s) {
+    if (pending_epoch_save_) {
+        pending_epoch_save_ = false;
+        after_step_save(s, save(s, CkptKind::kStep));
+    }
+    if (config_.ckpt.keep_best == 0 || !s.has_metrics || s.metrics_epoch != s.epoch) return;
+    const bool higher_is_better = config_.ckpt.monitor == "acc";
+    const double metric = higher_is_better ? s.metrics_acc : s.metrics_loss;
+    if (!enters_best(best_files_, metric, higher_is_better, config_.ckpt.keep_best)) return;
+    const std::string file = save(s, CkptKind::kBest);
+    best_files_.push_back({file, metric, s.global_step});
+    for (const std::string& dropped : trim_best(best_files_, higher_is_better, config_.ckpt.keep_best))
+        unlink(path_of(dropped).c_str());
+    note("saved " + path_of(file) + " (best " + config_.ckpt.monitor + " so far)");
+}
+
+void Checkpointer::finish(const TrainState& s) {
+    if (last_saved_step_ != s.global_step) after_step_save(s, save(s, CkptKind::kStep));
+    if (async_) async_->wait();
+}
+
+std::string Checkpointer::save_breakpoint(const TrainState& s) {
+    if (async_) {
+        try {
+            async_->wait();
+        } catch (const Error& e) {
+            note(std::string("warning: the last background save failed: ") + e.what());
+        }
+    }
+    return path_of(save(s, CkptKind::kBreakpoint));
+}
+
+}  // namespace trainctl

@@ -1,0 +1,56 @@
+// Checkpointer: saves a run's checkpoints by its save policy, prunes by its keep policy, keeps the
+// best, maintains prefix-latest, and writes breakpoints. Files go to DIR/PREFIX-*.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ckpt_format/async_writer.hpp"
+#include "ckpt_format/ckpt_names.hpp"
+#include "ckpt_format/ckpt_policy.hpp"
+#include "core/config.hpp"
+#include "core/optimizer.hpp"
+#include "core/sequential.hpp"
+#include "core/train_state.hpp"
+
+namespace trainctl {
+
+class Checkpointer {
+public:
+    Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, std::uint64_t steps_per_epoch,
+                 Sequential& net, Optimizer& optimizer, const TrainState& start, bool quiet);
+
+    // Registers this run's step checkpoints already in the directory (a resumed run).
+    void adopt_existing();
+    // Writes prefix-graph.meta when absent.
+    void write_graph_meta();
+
+    void on_step_end(const TrainState& s);
+    void on_epoch_end(const TrainState& s);
+    // End of a normal run: the last step is always saved; waits for any write in flight.
+    void finish(const TrainState& s);
+    // The breakpoint save (signal, non-finite loss, error); returns its path.
+    std::string save_breakpoint(const TrainState& s);
+
+    std::string path_of(const std::string& file) const { return dir_ + "/" + file; }
+
+private:
+    std::string save(const TrainState& s, CkptKind kind);
+    void after_step_save(const TrainState& s, const std::string& file);
+    void note(const std::string& line) const;
+
+    const RunConfig& config_;
+    std::string dir_, prefix_;
+    std::uint64_t steps_per_epoch_;
+    Sequential& net_;
+    Optimizer& optimizer_;
+    bool quiet_;
+    SaveSchedule schedule_;
+    bool pending_epoch_save_ = false;
+    std::uint64_t last_saved_step_ = 0;
+    std::vector<StepCkpt> step_files_;  // this run's, oldest first
+    std::vector<BestCkpt> best_files_;
+    std::unique_ptr<AsyncWriter> async_;
+};
+
+}  // namespace trainctl

@@ -1,0 +1,7 @@
+// The subcommands: each cmd/X.cpp defines setup_X, which registers its flags and callback.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace trainctl {
+void setup_train(CLI::App& app);
+}  // namespace trainctl

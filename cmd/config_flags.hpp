@@ -1,0 +1,25 @@
+// Binding every config key as a flag, and resolving file + flags into a RunConfig.
+#pragma once
+#include <map>
+#include <string>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/config.hpp"
+
+namespace trainctl {
+
+// Flag texts as typed, by config key; only keys whose flag was given are resolved.
+struct ConfigFlags {
+    std::map<std::string, std::string> text;
+    std::map<std::string, CLI::Option*> options;
+};
+
+// Adds --net, --lr, ... (one per config key) to the subcommand.
+void add_config_flags(CLI::App& sub, ConfigFlags& flags);
+// Overlays the given flags on `base` (a config file's JSON or a checkpoint's stored config).
+void apply_config_flags(const ConfigFlags& flags, nlohmann::json& base, ConfigOrigins& origins);
+// True when the flag for `key` was given.
+bool flag_given(const ConfigFlags& flags, const std::string& key);
+
+}  // namespace trainctl

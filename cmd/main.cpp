@@ -1,0 +1,22 @@
+// trainctl entry point: registers the subcommands, parses, and maps errors to exit codes.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cmd/commands.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"trainctl: train, checkpoint, evaluate and export small MNIST classifiers"};
+    trainctl::setup_train(app);
+    app.require_subcommand(1);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : trainctl::kExitUsage;
+    } catch (const trainctl::Error& e) {
+        std::cerr << "trainctl: error: " << e.what() << "\n";
+        return e.exit_code();
+    }
+    return 0;
+}

@@ -1,0 +1,86 @@
+// Progress bar, LossMonitor lines and metrics lines.
+#include "cmd/progress.hpp"
+
+#include <cmath>
+#include <iostream>
+
+namespace trainctl {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr int kBarWidth = 30;
+constexpr double kRedrawSeconds = 0.1;
+
+std::string format_duration(double seconds) {
+    long s = std::lround(seconds);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    return buf;
+}
+}  // namespace
+
+std::string format_float(float v) {
+    char buf[32];
+    for (int precision = 6; precision < 10; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, static_cast<double>(v));
+        if (std::strtof(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+
+void Progress::epoch_begin(const TrainState& s) {
+    epoch_start_ = last_draw_ = Clock::now();
+    steps_this_session_ = 0;
+    first_step_ = s.step_in_epoch;
+    seen_ = correct_ = 0;
+}
+
+void Progress::step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) {
+    ++steps_this_session_;
+    seen_ += batch;
+    correct_ += correct;
+    last_loss_ = loss;
+    if (opt_.quiet) return;
+    // After an epoch's last step the state has rolled over; name it as epoch N, step max.
+    const bool epoch_done = s.step_in_epoch == 0;
+    const std::uint64_t epoch = epoch_done ? s.epoch : s.epoch + 1;
+    const std::uint64_t step = epoch_done ? s.steps_per_epoch : s.step_in_epoch;
+    if (opt_.live) {
+        if (epoch_done || std::chrono::duration<double>(Clock::now() - last_draw_).count() >= kRedrawSeconds)
+            draw_bar(s, step, epoch_done);
+        return;
+    }
+    const std::uint64_t every = opt_.log_every ? opt_.log_every : s.steps_per_epoch;
+    if (step % every == 0 || epoch_done)
+        std::cout << "epoch: " << epoch << " step: " << step << ", loss is " << format_float(loss) << "\n"
+                  << std::flush;
+}
+
+void Progress::draw_bar(const TrainState& s, std::uint64_t step, bool final_draw) {
+    last_draw_ = Clock::now();
+    const double elapsed = std::chrono::duration<double>(last_draw_ - epoch_start_).count();
+    const double ms_per_step = steps_this_session_ ? 1000.0 * elapsed / static_cast<double>(steps_this_session_) : 0;
+    const double eta = ms_per_step * static_cast<double>(s.steps_per_epoch - step) / 1000.0;
+    const int filled = static_cast<int>(kBarWidth * step / s.steps_per_epoch);
+    std::string bar(static_cast<std::size_t>(kBarWidth), '.');
+    for (int i = 0; i < filled; ++i) bar[static_cast<std::size_t>(i)] = '=';
+    if (filled < kBarWidth) bar[static_cast<std::size_t>(filled)] = '>';
+    const std::uint64_t epoch = final_draw ? s.epoch : s.epoch + 1;
+    char line[256];
+    std::snprintf(line, sizeof line, "\repoch %llu/%zu  step %llu/%llu [%s] loss %.4f acc %.4f %.2f ms/step %s %s",
+                  static_cast<unsigned long long>(epoch), opt_.epochs, static_cast<unsigned long long>(step),
+                  static_cast<unsigned long long>(s.steps_per_epoch), bar.c_str(), static_cast<double>(last_loss_),
+                  seen_ ? static_cast<double>(correct_) / static_cast<double>(seen_) : 0.0, ms_per_step,
+                  final_draw ? "took" : "ETA", format_duration(final_draw ? elapsed : eta).c_str());
+    std::cout << line << "\x1b[K" << (final_draw ? "\n" : "") << std::flush;
+}
+
+void Progress::epoch_end(const TrainState& s) {
+    if (!s.has_metrics || s.metrics_epoch != s.epoch) return;
+    if (opt_.quiet && s.epoch < opt_.epochs) return;
+    char line[128];
+    std::snprintf(line, sizeof line, "Metrics: {\"acc\": %.4f, \"loss\": %.4f}", s.metrics_acc, s.metrics_loss);
+    std::cout << line << "\n" << std::flush;
+}
+
+}  // namespace trainctl

@@ -1,0 +1,40 @@
+// What a training run prints: a live bar on a terminal, LossMonitor lines otherwise.
+#pragma once
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "core/train_state.hpp"
+
+namespace trainctl {
+
+struct ProgressOptions {
+    bool live = false;          // redraw one line per epoch (stdout is a terminal)
+    bool quiet = false;         // only the final metrics
+    std::size_t log_every = 0;  // LossMonitor line every N steps; 0 = once per epoch
+    std::size_t epochs = 0;
+};
+
+class Progress {
+public:
+    explicit Progress(const ProgressOptions& options) : opt_(options) {}
+    void epoch_begin(const TrainState& s);
+    void step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch);
+    // After evaluation; prints `Metrics: {"acc": 0.9702, "loss": 0.1053}`.
+    void epoch_end(const TrainState& s);
+
+private:
+    void draw_bar(const TrainState& s, std::uint64_t step_1based, bool final_draw);
+
+    ProgressOptions opt_;
+    std::chrono::steady_clock::time_point epoch_start_{}, last_draw_{};
+    std::uint64_t steps_this_session_ = 0;  // steps run since epoch_begin (resume may start mid-epoch)
+    std::uint64_t first_step_ = 0;
+    std::size_t seen_ = 0, correct_ = 0;
+    float last_loss_ = 0;
+};
+
+// Shortest decimal that reads back as the same float: exact, comparable loss lines.
+std::string format_float(float v);
+
+}  // namespace trainctl

@@ -1,0 +1,89 @@
+// BatchMaker: uint8 images -> normalised, resized float batches, with every table built once.
+#include "core/batch.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace trainctl {
+namespace {
+
+// OpenCV INTER_LINEAR along one axis: pixel centres aligned, src = (dst + 0.5) * scale - 0.5,
+// and a source position before the first or past the last pixel takes that edge pixel.
+void linear_table(std::size_t src, std::size_t dst, std::vector<std::uint32_t>& i0,
+                  std::vector<std::uint32_t>& i1, std::vector<float>& w1) {
+    const double scale = static_cast<double>(src) / static_cast<double>(dst);
+    const auto last = static_cast<std::int64_t>(src) - 1;
+    i0.resize(dst);
+    i1.resize(dst);
+    w1.resize(dst);
+    for (std::size_t d = 0; d < dst; ++d) {
+        double pos = (static_cast<double>(d) + 0.5) * scale - 0.5;
+        auto s = static_cast<std::int64_t>(std::floor(pos));
+        double frac = pos - static_cast<double>(s);
+        if (s < 0) {
+            s = 0;
+            frac = 0;
+        }
+        if (s >= last) {
+            s = last;
+            frac = 0;
+        }
+        i0[d] = static_cast<std::uint32_t>(s);
+        i1[d] = static_cast<std::uint32_t>(std::min(s + 1, last));
+        w1[d] = static_cast<float>(frac);
+    }
+}
+
+}  // namespace
+
+BatchMaker::BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t src_cols)
+    : spec_(spec), src_rows_(src_rows), src_cols_(src_cols), lut_(256) {
+    assert(spec.size > 0 && spec.std > 0 && src_rows > 0 && src_cols > 0);
+    linear_table(src_rows, spec.size, y0_, y1_, wy_);
+    linear_table(src_cols, spec.size, x0_, x1_, wx_);
+    // Resizing and normalising commute (weights sum to 1), so normalise the source pixels.
+    for (int v = 0; v < 256; ++v)
+        lut_[v] = static_cast<float>(v / (255.0 * spec.std) - spec.mean / static_cast<double>(spec.std));
+}
+
+void BatchMaker::reserve(std::size_t batch) {
+    x_.reserve(batch * spec_.size * spec_.size);
+    x_.set_shape({batch, 1, spec_.size, spec_.size});
+}
+
+void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
+                      std::uint8_t* labels) {
+    assert(data.rows == src_rows_ && data.cols == src_cols_);
+    x_.set_shape({n, 1, spec_.size, spec_.size});
+    const std::size_t plane = spec_.size * spec_.size;
+    for (std::size_t i = 0; i < n; ++i) {
+        assert(indices[i] < data.count);
+        transform(data.image(indices[i]), x_.data() + i * plane);
+        labels[i] = data.labels[indices[i]];
+    }
+}
+
+void BatchMaker::transform(const std::uint8_t* image, float* out) const {
+    const float* lut = lut_.data();
+    const std::size_t size = spec_.size;
+    if (src_rows_ == size && src_cols_ == size) {
+        for (std::size_t i = 0; i < size * size; ++i) out[i] = lut[image[i]];
+        return;
+    }
+    for (std::size_t oy = 0; oy < size; ++oy) {
+        const std::uint8_t* r0 = image + y0_[oy] * src_cols_;
+        const std::uint8_t* r1 = image + y1_[oy] * src_cols_;
+        const float wy = wy_[oy];
+        float* row = out + oy * size;
+        for (std::size_t ox = 0; ox < size; ++ox) {
+            const std::uint32_t c0 = x0_[ox], c1 = x1_[ox];
+            const float wx = wx_[ox];
+            float top = lut[r0[c0]] + wx * (lut[r0[c1]] - lut[r0[c0]]);
+            float bottom = lut[r1[c0]] + wx * (lut[r1[c1]] - lut[r1[c0]]);
+            row[ox] = top + wy * (bottom - top);
+        }
+    }
+}
+
+}  // namespace trainctl

@@ -1,0 +1,45 @@
+// Turning uint8 images into a normalised float batch, into a preallocated tensor.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/idx.hpp"
+#include "core/tensor.hpp"
+
+namespace trainctl {
+
+// The tutorials' transforms: bilinear resize to size x size (pixel-centre aligned, as OpenCV
+// INTER_LINEAR; no resize when size equals the source), then x/(255*std) - mean/std, CHW.
+struct InputSpec {
+    std::size_t size = 32;
+    float mean = 0.1307f;
+    float std = 0.3081f;
+};
+
+class BatchMaker {
+public:
+    // Precomputes the resize tables for src_rows x src_cols -> spec.size x spec.size.
+    BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t src_cols);
+    // The only allocation: x for up to `batch` images, shape [batch,1,size,size].
+    void reserve(std::size_t batch);
+    // Fills x ([n,1,size,size]) and labels[0..n) from data at the n given indices.
+    void make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
+              std::uint8_t* labels);
+    // Transforms one uint8 image (src_rows x src_cols) into size*size floats at out.
+    void transform(const std::uint8_t* image, float* out) const;
+    const Tensor& batch() const { return x_; }
+    Tensor& batch() { return x_; }
+    const InputSpec& spec() const { return spec_; }
+
+private:
+    InputSpec spec_;
+    std::size_t src_rows_, src_cols_;
+    // Per output row/col: the two source indices and the weight of the second.
+    std::vector<std::uint32_t> y0_, y1_, x0_, x1_;
+    std::vector<float> wy_, wx_;
+    std::vector<float> lut_;  // uint8 value -> normalised float
+    Tensor x_;
+};
+
+}  // namespace trainctl

@@ -1,0 +1,76 @@
+// RunConfig: every setting of a training run, read from JSON and flags, validated in one place.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+#include <nlohmann/json.hpp>
+
+#include "core/batch.hpp"
+#include "core/lr_schedule.hpp"
+#include "core/optimizer.hpp"
+
+namespace trainctl {
+
+struct NetSpec {
+    std::string type = "lenet5";          // lenet5 | mlp
+    bool fc_relu = false;                 // lenet5: ReLU between the fc layers (Paddle's variant)
+    std::size_t conv_padding = 0;         // lenet5: padding of conv1 (Paddle: 2 on 28x28 input)
+    bool conv_bias = false;               // lenet5: MindSpore's Conv2d has no bias by default
+    std::vector<std::size_t> hidden{512, 512};  // mlp hidden sizes
+};
+
+struct CheckpointSpec {
+    long steps = -1;             // save every N global steps; -1 = once per epoch; 0 = off
+    double seconds = 0;          // save every S seconds of training; 0 = off
+    std::size_t keep_max = 5;    // keep the newest N step checkpoints; 0 = no limit
+    double keep_per_minutes = 0; // keep one per M minutes of training (when keep_max is 0)
+    std::size_t keep_best = 0;   // keep the K best by `monitor` in prefix-best-*.ckpt
+    std::string monitor = "acc"; // acc | loss
+    bool async_save = false;
+};
+
+struct RunConfig {
+    NetSpec net;
+    std::string init = "pytorch";  // pytorch | normal
+    float init_sigma = 0.02f;
+    InputSpec input;
+    OptimizerSpec optimizer;
+    float lr = 0.01f;
+    ScheduleSpec schedule;
+    std::size_t epochs = 2;
+    std::size_t batch_size = 32;
+    bool drop_remainder = true;
+    std::uint64_t seed = 1;
+    int threads = 0;               // 0 = all cores
+    std::string data;              // "" = default lookup
+    std::string out = "ckpt";
+    std::string prefix = "lenet";
+    std::size_t log_every = 0;     // 0 = once per epoch (LossMonitor(steps_per_epoch))
+    std::size_t train_limit = 0;   // use only the first N training images; 0 = all
+    bool eval = true;              // evaluate on the test set after each epoch
+    CheckpointSpec ckpt;
+};
+
+// One settable key: its JSON path ("lr", "input.size"), its flag ("--lr") and help text.
+struct ConfigKey {
+    std::string key;
+    std::string flag;
+    std::string help;
+    bool boolean = false;  // a bare flag means true: --async-save
+};
+const std::vector<ConfigKey>& config_keys();
+
+// Where a value came from, for messages: key -> "configs/x.json: key \"lr\"" or "--lr".
+using ConfigOrigins = std::map<std::string, std::string>;
+
+// Reads a JSON file (usage_error naming the file on any problem) and records origins.
+nlohmann::json read_config_file(const std::string& path, ConfigOrigins& origins);
+// Sets key (dotted path) from a flag's text: JSON literal if it parses, else a string;
+// "a,b" lists become arrays.
+void apply_flag(nlohmann::json& j, const ConfigKey& key, const std::string& text, ConfigOrigins& origins);
+// Validates every key (unknown keys, types, ranges) into a RunConfig; usage_error on failure.
+RunConfig parse_config(const nlohmann::json& j, const ConfigOrigins& origins);
+nlohmann::json to_json(const RunConfig& c);
+
+}  // namespace trainctl

@@ -1,0 +1,40 @@
+// Evaluation loop: batches in dataset order, loss summed in double.
+#include "core/evaluate.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace trainctl {
+
+Evaluator::Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size)
+    : batches_(input, src_rows, src_cols), indices_(batch_size), labels_(batch_size), batch_size_(batch_size) {
+    batches_.reserve(batch_size);
+    loss_.reserve(batch_size, kNumClasses);
+}
+
+EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_t limit) {
+    EvalResult r;
+    const std::size_t total = limit ? std::min(limit, data.count) : data.count;
+    double loss_sum = 0;
+    std::size_t correct = 0;
+    for (std::size_t start = 0; start < total; start += batch_size_) {
+        const std::size_t n = std::min(batch_size_, total - start);
+        std::iota(indices_.begin(), indices_.begin() + static_cast<long>(n), static_cast<std::uint32_t>(start));
+        batches_.make(data, indices_.data(), n, labels_.data());
+        const Tensor& logits = net.forward(batches_.batch());
+        loss_sum += static_cast<double>(loss_.forward(logits, labels_.data())) * static_cast<double>(n);
+        correct += loss_.correct();
+        const Tensor& probs = loss_.probabilities();
+        for (std::size_t i = 0; i < n; ++i) {
+            const float* row = probs.data() + i * kNumClasses;
+            auto pred = static_cast<std::size_t>(std::max_element(row, row + kNumClasses) - row);
+            ++r.confusion[labels_[i]][pred];
+        }
+    }
+    r.count = total;
+    r.loss = total ? loss_sum / static_cast<double>(total) : 0;
+    r.acc = total ? static_cast<double>(correct) / static_cast<double>(total) : 0;
+    return r;
+}
+
+}  // namespace trainctl

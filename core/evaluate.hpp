@@ -1,0 +1,39 @@
+// Scoring a net on a labelled set: mean loss, accuracy and the confusion matrix.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/batch.hpp"
+#include "core/idx.hpp"
+#include "core/loss.hpp"
+#include "core/sequential.hpp"
+
+namespace trainctl {
+
+constexpr std::size_t kNumClasses = 10;
+
+struct EvalResult {
+    double loss = 0;  // mean over all samples
+    double acc = 0;
+    std::size_t count = 0;
+    // confusion[truth][prediction]
+    std::array<std::array<std::uint64_t, kNumClasses>, kNumClasses> confusion{};
+};
+
+// Reusable evaluation buffers; the net must be reserved for at least batch_size.
+class Evaluator {
+public:
+    Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size);
+    // All of data (no drop_remainder), in order; limit > 0 scores only the first `limit` samples.
+    EvalResult run(Sequential& net, const LabeledImages& data, std::size_t limit = 0);
+
+private:
+    BatchMaker batches_;
+    SoftmaxCrossEntropy loss_;
+    std::vector<std::uint32_t> indices_;
+    std::vector<std::uint8_t> labels_;
+    std::size_t batch_size_;
+};
+
+}  // namespace trainctl

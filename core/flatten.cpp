@@ -1,0 +1,40 @@
+// Flatten: a copy each way with the shape changed, split by samples across the engine threads.
+#include "core/flatten.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <nlohmann/json.hpp>
+
+#include "core/layer_describe.hpp"
+#include "core/parallel.hpp"
+
+namespace trainctl {
+
+void Flatten::reserve(std::size_t batch) {
+    chunks_ = reserve_threads();
+    y_.reserve(batch * in_sample_.numel());
+    dx_.reserve(batch * in_sample_.numel());
+}
+
+const Tensor& Flatten::forward(const Tensor& x) {
+    const std::size_t n = x.shape()[0], per = in_sample_.numel();
+    assert(x.shape() == batched(n, in_sample_));
+    y_.set_shape(batched(n, out_sample()));
+    parallel_ranges(n, chunks_for(x.size(), chunks_),
+                    [&](Range r) { std::copy(x.data() + r.begin * per, x.data() + r.end * per, y_.data() + r.begin * per); });
+    return y_;
+}
+
+const Tensor& Flatten::backward(const Tensor& dy) {
+    assert(dy.shape() == y_.shape());
+    const std::size_t n = input_grad_ ? dy.shape()[0] : 0, per = in_sample_.numel();
+    dx_.set_shape(batched(n, in_sample_));
+    parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
+        std::copy(dy.data() + r.begin * per, dy.data() + r.end * per, dx_.data() + r.begin * per);
+    });
+    return dx_;
+}
+
+void Flatten::describe(nlohmann::json& out) const { describe_common(*this, out); }
+
+}  // namespace trainctl

@@ -1,0 +1,22 @@
+// The one matrix-product entry point: row-major cblas_sgemm on contiguous buffers.
+#pragma once
+#include <cblas.h>
+#include <cstddef>
+
+namespace trainctl {
+
+// C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C, all row-major.
+// lda/ldb/ldc are the row strides of A, B, C as stored (before op()).
+inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
+                 float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb,
+                 float beta, float* c, std::size_t ldc) {
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a,
+                static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+}
+
+// Sets the thread count used by BLAS and by trainctl's own parallel loops.
+void set_num_threads(int threads);
+int num_threads();
+
+}  // namespace trainctl

@@ -1,0 +1,248 @@
+// IDX reading and writing. zlib reads both forms: gzread passes a non-gzip file through
+// unchanged, so one code path serves raw and .gz, and only the size checks differ.
+#include "core/idx.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace trainctl {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint32_t kMagicImages = 0x00000803;  // uint8 (0x08), 3 dims
+constexpr std::uint32_t kMagicLabels = 0x00000801;  // uint8 (0x08), 1 dim
+constexpr std::uint32_t kMaxSide = 4096;            // rows/cols above this are a corrupt header
+// Deflate cannot expand more than ~1032:1, so a header claiming more is impossible.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+// A gzip payload is allocated at once up to this size (MNIST's largest is 47 MB); past it the
+// buffer grows as data arrives, so a lying header costs at most this much memory.
+constexpr std::size_t kGzipUpfront = std::size_t{64} << 20;
+constexpr unsigned kReadMax = 1u << 30;  // gzread takes an unsigned length
+
+std::string hex32(std::uint32_t v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", v);
+    return buf;
+}
+
+// One open IDX file. A raw payload is checked against the file size before allocating; a gzip
+// one, whose size only the stream knows, is never read past what the header claims.
+class IdxReader {
+public:
+    explicit IdxReader(const std::string& path) : path_(path) {
+        std::error_code ec;
+        if (!fs::exists(path, ec)) throw Error(path + ": cannot open: no such file");
+        if (!fs::is_regular_file(path, ec)) throw Error(path + ": cannot open: not a regular file");
+        file_size_ = fs::file_size(path, ec);
+        if (ec) throw Error(path + ": cannot open: " + ec.message());
+        if (file_size_ == 0) throw Error(path + ": empty file: expected an IDX header");
+        gz_ = gzopen(path.c_str(), "rb");
+        if (!gz_) throw Error(path + ": cannot open: " + std::strerror(errno));
+        gzbuffer(gz_, 1u << 17);  // the 8 KiB default makes big reads slow
+        gzip_ = gzdirect(gz_) == 0;
+    }
+    ~IdxReader() { gzclose(gz_); }
+    IdxReader(const IdxReader&) = delete;
+    IdxReader& operator=(const IdxReader&) = delete;
+
+    // Reads the magic and the big-endian dims that follow it.
+    std::vector<std::uint32_t> header(std::uint32_t magic, const char* what) {
+        std::uint32_t found = read_u32_or_throw("magic number");
+        if (found != magic)
+            throw Error(path_ + ": bad magic: expected " + hex32(magic) + " (" + what + "), found " +
+                        hex32(found));
+        std::vector<std::uint32_t> dims(magic & 0xffu);
+        for (std::uint32_t& d : dims) {
+            d = read_u32_or_throw("dimension");
+            if (d == 0) throw Error(path_ + ": bad header: expected dimensions > 0, found 0");
+        }
+        return dims;
+    }
+
+    // Reads exactly `bytes` payload bytes and checks that nothing follows them.
+    // `unit` and `per_unit` only word the message ("labels", 1; "images of 28x28", 784).
+    std::vector<std::uint8_t> payload(std::uint64_t bytes, const std::string& unit, std::uint64_t per_unit) {
+        auto header_bytes = static_cast<std::uint64_t>(gztell(gz_));
+        std::string expected = "expected " + std::to_string(bytes / per_unit) + " " + unit;
+        if (!gzip_) {
+            std::uint64_t left = file_size_ - header_bytes;
+            if (left < bytes)
+                throw Error(path_ + ": truncated: " + expected + " (" + std::to_string(bytes) +
+                            " bytes), found " + std::to_string(left) + " bytes");
+            if (left > bytes)
+                throw Error(path_ + ": trailing data: " + expected + " (" + std::to_string(bytes) +
+                            " bytes), found " + std::to_string(left) + " bytes");
+        } else if (bytes > file_size_ * kMaxDeflateRatio) {
+            throw Error(path_ + ": bad header: claims " + std::to_string(bytes) +
+                        " bytes of payload, more than a " + std::to_string(file_size_) +
+                        "-byte gzip file can hold");
+        }
+        std::vector<std::uint8_t> out(gzip_ ? std::min<std::uint64_t>(bytes, kGzipUpfront) : bytes);
+        std::size_t got = read_full(out.data(), out.size());
+        while (got == out.size() && got < bytes) {
+            out.resize(std::min<std::uint64_t>(bytes, 2 * out.size()));
+            got += read_full(out.data() + got, out.size() - got);
+        }
+        if (got < bytes)
+            throw Error(path_ + ": truncated: " + expected + " (" + std::to_string(bytes) +
+                        " bytes), found " + std::to_string(got) + " bytes");
+        std::uint8_t extra;
+        if (read_some(&extra, 1) != 0)
+            throw Error(path_ + ": trailing data: " + expected + " (" + std::to_string(bytes) +
+                        " bytes), found more after them");
+        return out;
+    }
+
+private:
+    std::size_t read_some(void* dst, std::size_t n) {
+        int got = gzread(gz_, dst, static_cast<unsigned>(std::min<std::size_t>(n, kReadMax)));
+        int err = Z_OK;
+        const char* msg = gzerror(gz_, &err);
+        if (err == Z_ERRNO) throw Error(path_ + ": read error: " + std::strerror(errno));
+        // Z_BUF_ERROR here means the gzip stream ended before its trailer.
+        if (got < 0 || (err != Z_OK && err != Z_STREAM_END))
+            throw Error(path_ + ": corrupt gzip stream: " + (err == Z_BUF_ERROR ? "truncated" : msg));
+        return static_cast<std::size_t>(got);
+    }
+
+    // Reads until n bytes or the end of the data; returns how many arrived.
+    std::size_t read_full(void* dst, std::size_t n) {
+        std::size_t got = 0;
+        while (got < n) {
+            std::size_t more = read_some(static_cast<std::uint8_t*>(dst) + got, n - got);
+            if (more == 0) break;
+            got += more;
+        }
+        return got;
+    }
+
+    std::uint32_t read_u32_or_throw(const char* what) {
+        unsigned char b[4];
+        std::size_t got = read_full(b, 4);
+        if (got < 4)
+            throw Error(path_ + ": truncated header: expected a 4-byte " + what + ", found " +
+                        std::to_string(got) + " bytes");
+        return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+    }
+
+    std::string path_;
+    std::uint64_t file_size_ = 0;
+    gzFile gz_ = nullptr;
+    bool gzip_ = false;
+};
+
+void put_u32(std::vector<std::uint8_t>& out, std::uint64_t v, const std::string& path) {
+    if (v > std::numeric_limits<std::uint32_t>::max())
+        throw Error(path + ": cannot write: dimension " + std::to_string(v) + " does not fit in 32 bits");
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Writes header + payload to path.tmp, then renames, so a failed write leaves no half file.
+void write_idx(const std::string& path, const std::vector<std::uint8_t>& header,
+               const std::vector<std::uint8_t>& payload) {
+    std::string tmp = path + ".tmp";
+    bool ok = false;
+    if (ends_with(path, ".gz")) {
+        if (gzFile gz = gzopen(tmp.c_str(), "wb")) {
+            ok = gzwrite(gz, header.data(), static_cast<unsigned>(header.size())) ==
+                 static_cast<int>(header.size());
+            for (std::size_t at = 0; ok && at < payload.size(); at += kReadMax) {
+                auto n = static_cast<unsigned>(std::min<std::size_t>(kReadMax, payload.size() - at));
+                ok = gzwrite(gz, payload.data() + at, n) == static_cast<int>(n);
+            }
+            ok = (gzclose(gz) == Z_OK) && ok;
+        }
+    } else if (std::FILE* f = std::fopen(tmp.c_str(), "wb")) {
+        ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+             std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
+        ok = (std::fclose(f) == 0) && ok;
+    }
+    std::string why = std::strerror(errno);
+    std::error_code ec;
+    if (ok) {
+        fs::rename(tmp, path, ec);
+        if (!ec) return;
+        why = ec.message();
+    }
+    fs::remove(tmp, ec);
+    throw Error(path + ": cannot write: " + why);
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& count, std::size_t& rows,
+                                          std::size_t& cols) {
+    IdxReader in(path);
+    std::vector<std::uint32_t> dims = in.header(kMagicImages, "IDX images: uint8, 3 dims");
+    if (dims[1] > kMaxSide || dims[2] > kMaxSide)
+        throw Error(path + ": bad header: expected images at most " + std::to_string(kMaxSide) +
+                    " pixels a side, found " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]));
+    std::uint64_t per_image = std::uint64_t{dims[1]} * dims[2];  // < 2^24, so the product fits in 64 bits
+    std::vector<std::uint8_t> images =
+        in.payload(dims[0] * per_image,
+                   "images of " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]), per_image);
+    count = dims[0];
+    rows = dims[1];
+    cols = dims[2];
+    return images;
+}
+
+std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& count) {
+    IdxReader in(path);
+    std::vector<std::uint32_t> dims = in.header(kMagicLabels, "IDX labels: uint8, 1 dim");
+    std::vector<std::uint8_t> labels = in.payload(dims[0], "labels", 1);
+    count = dims[0];
+    return labels;
+}
+
+LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path) {
+    LabeledImages out;
+    std::size_t label_count = 0;
+    out.images = read_idx_images(images_path, out.count, out.rows, out.cols);
+    out.labels = read_idx_labels(labels_path, label_count);
+    if (label_count != out.count)
+        throw Error(labels_path + ": expected " + std::to_string(out.count) +
+                    " labels (as many as images in " + images_path + "), found " +
+                    std::to_string(label_count));
+    for (std::size_t i = 0; i < label_count; ++i)
+        if (out.labels[i] > 9)
+            throw Error(labels_path + ": label " + std::to_string(i) + ": expected 0-9, found " +
+                        std::to_string(out.labels[i]));
+    return out;
+}
+
+void write_idx_images(const std::string& path, const std::vector<std::uint8_t>& images, std::size_t count,
+                      std::size_t rows, std::size_t cols) {
+    if (images.size() != count * rows * cols)
+        throw Error(path + ": cannot write: expected " + std::to_string(count * rows * cols) + " pixels (" +
+                    std::to_string(count) + " images of " + std::to_string(rows) + "x" +
+                    std::to_string(cols) + "), found " + std::to_string(images.size()));
+    std::vector<std::uint8_t> header;
+    put_u32(header, kMagicImages, path);
+    put_u32(header, count, path);
+    put_u32(header, rows, path);
+    put_u32(header, cols, path);
+    write_idx(path, header, images);
+}
+
+void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels) {
+    std::vector<std::uint8_t> header;
+    put_u32(header, kMagicLabels, path);
+    put_u32(header, labels.size(), path);
+    write_idx(path, header, labels);
+}
+
+}  // namespace trainctl

@@ -1,0 +1,35 @@
+// IDX files (the MNIST format), raw or gzip-compressed, read into uint8 memory and validated.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trainctl {
+
+// Images [count, rows, cols] and labels [count], both uint8, as stored in the files.
+struct LabeledImages {
+    std::vector<std::uint8_t> images;
+    std::vector<std::uint8_t> labels;
+    std::size_t count = 0;
+    std::size_t rows = 0;
+    std::size_t cols = 0;
+    const std::uint8_t* image(std::size_t i) const { return images.data() + i * rows * cols; }
+};
+
+// Reads one IDX file (gzip detected by its magic bytes, not the name). Checks the magic
+// (0x00000803 images, 0x00000801 labels), dims, and that the payload size matches exactly.
+// Errors name the file: "data/mnist/t10k-labels-idx1-ubyte: truncated: expected 10000 labels, found 9000".
+std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& count,
+                                          std::size_t& rows, std::size_t& cols);
+std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& count);
+
+// Both files of a split; also checks that counts agree and every label is 0-9.
+LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path);
+
+// Writes IDX files (uncompressed, or gzip when the name ends in .gz); used by tests and tools.
+void write_idx_images(const std::string& path, const std::vector<std::uint8_t>& images,
+                      std::size_t count, std::size_t rows, std::size_t cols);
+void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels);
+
+}  // namespace trainctl

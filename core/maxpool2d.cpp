@@ -1,0 +1,86 @@
+// MaxPool2d forward/backward, plane by plane, samples split across the engine threads.
+#include "core/maxpool2d.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/layer_describe.hpp"
+#include "core/parallel.hpp"
+
+namespace trainctl {
+
+MaxPool2d::MaxPool2d(std::string name, const Shape& in_sample, std::size_t kernel, std::size_t stride)
+    : Layer(std::move(name), in_sample), kernel_(kernel), stride_(stride) {
+    if (in_sample.rank() != 3) throw usage_error(name_ + ": maxpool2d needs a [C,H,W] input, got " + in_sample.str());
+    if (kernel == 0 || stride == 0) throw usage_error(name_ + ": kernel and stride must be > 0");
+    if (in_sample[1] < kernel || in_sample[2] < kernel)
+        throw usage_error(name_ + ": input " + in_sample.str() + " is smaller than kernel " + std::to_string(kernel));
+    out_height_ = (in_sample[1] - kernel) / stride + 1;
+    out_width_ = (in_sample[2] - kernel) / stride + 1;
+}
+
+void MaxPool2d::reserve(std::size_t batch) {
+    chunks_ = reserve_threads();
+    y_.reserve(batch * out_sample().numel());
+    dx_.reserve(batch * in_sample_.numel());
+    argmax_.assign(batch * out_sample().numel(), 0);
+}
+
+void MaxPool2d::pool_plane(const float* src, float* y, std::uint32_t* arg) const {
+    const std::size_t w = in_sample_[2], s = stride_;
+    for (std::size_t oh = 0; oh < out_height_; ++oh)
+        for (std::size_t ow = 0; ow < out_width_; ++ow) {
+            std::size_t best = oh * s * w + ow * s;
+            float best_v = src[best];
+            for (std::size_t i = 0; i < kernel_; ++i)
+                for (std::size_t j = 0; j < kernel_; ++j) {
+                    const std::size_t at = (oh * s + i) * w + ow * s + j;
+                    if (src[at] > best_v) {  // strict: the first max wins
+                        best_v = src[at];
+                        best = at;
+                    }
+                }
+            *y++ = best_v;
+            *arg++ = static_cast<std::uint32_t>(best);
+        }
+}
+
+const Tensor& MaxPool2d::forward(const Tensor& x) {
+    const std::size_t n = x.shape()[0];
+    assert(x.shape() == batched(n, in_sample_));
+    y_.set_shape(batched(n, out_sample()));
+    const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
+    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
+        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl)
+            pool_plane(x.data() + pl * plane, y_.data() + pl * out_plane, argmax_.data() + pl * out_plane);
+    });
+    return y_;
+}
+
+const Tensor& MaxPool2d::backward(const Tensor& dy) {
+    assert(dy.shape() == y_.shape());
+    const std::size_t n = input_grad_ ? dy.shape()[0] : 0;
+    dx_.set_shape(batched(n, in_sample_));
+    const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
+    parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
+        std::fill(dx_.data() + r.begin * c * plane, dx_.data() + r.end * c * plane, 0.0f);
+        // += because overlapping windows (stride < kernel) can pick the same input twice.
+        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl) {
+            float* dst = dx_.data() + pl * plane;
+            const float* g = dy.data() + pl * out_plane;
+            const std::uint32_t* arg = argmax_.data() + pl * out_plane;
+            for (std::size_t o = 0; o < out_plane; ++o) dst[arg[o]] += g[o];
+        }
+    });
+    return dx_;
+}
+
+void MaxPool2d::describe(nlohmann::json& out) const {
+    describe_common(*this, out);
+    out["kernel"] = kernel_;
+    out["stride"] = stride_;
+}
+
+}  // namespace trainctl

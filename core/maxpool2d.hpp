@@ -1,0 +1,38 @@
+// MaxPool2d: max over square windows, no padding; remembers where each max came from.
+//   x [N,C,H,W] -> y [N,C,OH,OW], OH = (H - kernel)/stride + 1
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/layer.hpp"
+
+namespace trainctl {
+
+class MaxPool2d : public Layer {
+public:
+    // in_sample is [C,H,W]; throws a usage error when the window does not fit it.
+    MaxPool2d(std::string name, const Shape& in_sample, std::size_t kernel, std::size_t stride);
+
+    const char* kind() const override { return "maxpool2d"; }
+    Shape out_sample() const override { return {in_sample_[0], out_height_, out_width_}; }
+    void reserve(std::size_t batch) override;
+    const Tensor& forward(const Tensor& x) override;
+    // Routes each output grad to its window's first maximum (PyTorch's tie rule).
+    const Tensor& backward(const Tensor& dy) override;
+    void describe(nlohmann::json& out) const override;
+
+private:
+    // Pools one [H,W] plane into y [OH,OW], arg holding each max's index in the plane.
+    void pool_plane(const float* src, float* y, std::uint32_t* arg) const;
+
+    std::size_t kernel_, stride_;
+    std::size_t out_height_ = 0, out_width_ = 0;
+    std::size_t chunks_ = 1;  // engine threads at reserve()
+    Tensor y_;
+    Tensor dx_;
+    std::vector<std::uint32_t> argmax_;  // per output: index of its max within the input plane
+};
+
+}  // namespace trainctl

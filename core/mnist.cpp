@@ -1,0 +1,93 @@
+// Finding the four MNIST files (flat or train/ + test/, raw or .gz) and loading a split.
+#include "core/mnist.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace trainctl {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kTrainImages = "train-images-idx3-ubyte";
+constexpr const char* kTrainLabels = "train-labels-idx1-ubyte";
+constexpr const char* kTestImages = "t10k-images-idx3-ubyte";
+constexpr const char* kTestLabels = "t10k-labels-idx1-ubyte";
+
+bool is_file(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+
+bool is_dir(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+}
+
+// dir/name if present, else dir/name.gz, else empty.
+std::string find_file(const fs::path& dir, const std::string& name) {
+    if (is_file(dir / name)) return (dir / name).string();
+    if (is_file(dir / (name + ".gz"))) return (dir / (name + ".gz")).string();
+    return "";
+}
+
+// Fills the four paths from one layout; returns the first missing file, or "" when all exist.
+std::string try_layout(const fs::path& train, const fs::path& test, MnistFiles& files) {
+    const std::pair<fs::path, const char*> wanted[] = {
+        {train, kTrainImages}, {train, kTrainLabels}, {test, kTestImages}, {test, kTestLabels}};
+    std::string* out[] = {&files.train_images, &files.train_labels, &files.test_images, &files.test_labels};
+    for (int i = 0; i < 4; ++i) {
+        *out[i] = find_file(wanted[i].first, wanted[i].second);
+        if (out[i]->empty()) return (wanted[i].first / wanted[i].second).string() + "[.gz]";
+    }
+    return "";
+}
+
+// Fills files from dir (flat first, then train/ + test/), or returns why not, naming a
+// missing file of the layout the folder seems to use.
+std::string try_dir(const std::string& dir, MnistFiles& files) {
+    if (!is_dir(dir)) return "no such folder";
+    files.dir = dir;
+    const fs::path root(dir);
+    std::string missing = try_layout(root, root, files);
+    if (!missing.empty() && (is_dir(root / "train") || is_dir(root / "test")))
+        missing = try_layout(root / "train", root / "test", files);
+    return missing.empty() ? "" : "missing " + missing;
+}
+
+}  // namespace
+
+MnistFiles locate_mnist(const std::string& data_flag) {
+    MnistFiles files;
+    if (!data_flag.empty()) {
+        std::string why = try_dir(data_flag, files);
+        if (!why.empty())
+            throw usage_error("--data " + data_flag + ": no MNIST data: " + why +
+                              "; run scripts/get-mnist.sh");
+        return files;
+    }
+    std::vector<std::pair<std::string, std::string>> candidates;  // (dir, how it was chosen)
+    if (const char* env = std::getenv("TRAINCTL_DATA"); env && *env)
+        candidates.emplace_back(env, "$TRAINCTL_DATA=");
+    candidates.emplace_back("data/mnist", "");
+    candidates.emplace_back("MNIST_Data", "");
+    std::string looked;
+    for (const auto& [dir, how] : candidates) {
+        std::string why = try_dir(dir, files);
+        if (why.empty()) return files;
+        looked += (looked.empty() ? "" : ", ") + how + dir + " (" + why + ")";
+    }
+    throw Error("no MNIST data found; looked in " + looked + "; run scripts/get-mnist.sh or pass --data DIR");
+}
+
+LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split) {
+    if (split == "train") return read_idx_pair(files.train_images, files.train_labels);
+    if (split == "test") return read_idx_pair(files.test_images, files.test_labels);
+    throw usage_error("MNIST split: expected \"train\" or \"test\", found \"" + split + "\"");
+}
+
+}  // namespace trainctl

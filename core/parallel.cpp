@@ -1,0 +1,122 @@
+// A tiny persistent thread pool behind parallel_run(). Workers spin briefly between jobs
+// (a training step dispatches one every ~100 us) and then sleep, so idle runs cost no CPU.
+#include "core/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/gemm.hpp"
+
+namespace trainctl {
+
+namespace {
+
+// How long an idle worker polls before sleeping: long enough to span the gap between the
+// parallel loops of one step, short enough not to hold a core across steps.
+constexpr std::chrono::microseconds kSpin{200};
+
+class Pool {
+public:
+    explicit Pool(std::size_t workers) {
+        for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i + 1); });
+    }
+    ~Pool() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stop_.store(true);
+            generation_.fetch_add(1);
+        }
+        wake_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+    std::size_t workers() const { return threads_.size(); }
+
+    void run(std::size_t chunks, void (*fn)(void*, std::size_t), void* ctx) {
+        fn_ = fn;
+        ctx_ = ctx;
+        chunks_ = chunks;
+        pending_.store(static_cast<int>(threads_.size()));
+        // seq_cst: bumping generation_ then reading sleeping_ here, and bumping sleeping_ then
+        // reading generation_ (under the mutex) in a worker, one side always sees the other.
+        generation_.fetch_add(1);
+        if (sleeping_.load() > 0) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            wake_.notify_all();
+        }
+        run_share(0);
+        while (pending_.load() != 0) std::this_thread::yield();
+    }
+
+private:
+    // Thread t always takes chunks t, t+T, ...: the same images stay on the same core (and in
+    // its cache) from layer to layer.
+    void run_share(std::size_t thread) {
+        for (std::size_t c = thread; c < chunks_; c += threads_.size() + 1) fn_(ctx_, c);
+    }
+    void work(std::size_t thread) {
+        std::uint64_t seen = 0;
+        for (;;) {
+            const auto spin_end = std::chrono::steady_clock::now() + kSpin;
+            while (generation_.load() == seen && std::chrono::steady_clock::now() < spin_end)
+                std::this_thread::yield();
+            if (generation_.load() == seen) {
+                sleeping_.fetch_add(1);
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [&] { return generation_.load() != seen; });
+                sleeping_.fetch_sub(1);
+            }
+            if (stop_.load()) return;
+            seen = generation_.load();
+            run_share(thread);
+            pending_.fetch_sub(1);
+        }
+    }
+
+    std::vector<std::thread> threads_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::atomic<std::uint64_t> generation_{0};
+    std::atomic<int> sleeping_{0};
+    std::atomic<int> pending_{0};  // workers still on the current job
+    std::atomic<bool> stop_{false};
+    // The current job: written by run() while no worker is on a job, read after generation_.
+    void (*fn_)(void*, std::size_t) = nullptr;
+    void* ctx_ = nullptr;
+    std::size_t chunks_ = 0;
+};
+
+// One pool per process, like OpenBLAS's own.
+std::unique_ptr<Pool>& engine_pool() {
+    static std::unique_ptr<Pool> pool;
+    return pool;
+}
+
+}  // namespace
+
+std::size_t reserve_threads() {
+    const auto threads = static_cast<std::size_t>(std::max(1, num_threads()));
+    std::unique_ptr<Pool>& pool = engine_pool();
+    if (!pool || pool->workers() != threads - 1) {
+        pool.reset();
+        pool = std::make_unique<Pool>(threads - 1);
+    }
+    return threads;
+}
+
+void parallel_run(std::size_t chunks, void (*fn)(void*, std::size_t), void* ctx) {
+    std::unique_ptr<Pool>& pool = engine_pool();
+    if (pool && pool->workers() > 0) {
+        pool->run(chunks, fn, ctx);
+        return;
+    }
+    for (std::size_t c = 0; c < chunks; ++c) fn(ctx, c);
+}
+
+}  // namespace trainctl

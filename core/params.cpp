@@ -1,0 +1,34 @@
+// ParamSet arena bookkeeping.
+#include "core/params.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "core/error.hpp"
+
+namespace trainctl {
+
+std::size_t ParamSet::declare(const std::string& name, const Shape& shape) {
+    assert(!allocated_ && "declare() after allocate()");
+    if (find(name) >= 0) throw Error("parameter \"" + name + "\" declared twice");
+    infos_.push_back({name, shape, total_, shape.numel()});
+    total_ += shape.numel();
+    return infos_.size() - 1;
+}
+
+void ParamSet::allocate() {
+    assert(!allocated_);
+    values_.assign(total_, 0.0f);
+    grads_.assign(total_, 0.0f);
+    allocated_ = true;
+}
+
+long ParamSet::find(const std::string& name) const {
+    for (std::size_t i = 0; i < infos_.size(); ++i)
+        if (infos_[i].name == name) return static_cast<long>(i);
+    return -1;
+}
+
+void ParamSet::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
+
+}  // namespace trainctl

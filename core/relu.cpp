@@ -1,0 +1,47 @@
+// ReLU forward/backward as flat loops the compiler vectorises, split by samples like the
+// conv layers around it so each core keeps touching the images it already holds.
+#include "core/relu.hpp"
+
+#include <cassert>
+#include <nlohmann/json.hpp>
+
+#include "core/layer_describe.hpp"
+#include "core/parallel.hpp"
+
+namespace trainctl {
+
+void ReLU::reserve(std::size_t batch) {
+    chunks_ = reserve_threads();
+    y_.reserve(batch * in_sample_.numel());
+    dx_.reserve(batch * in_sample_.numel());
+}
+
+const Tensor& ReLU::forward(const Tensor& x) {
+    const std::size_t n = x.shape()[0], per = in_sample_.numel();
+    assert(x.shape() == batched(n, in_sample_));
+    y_.set_shape(x.shape());
+    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
+        const float* src = x.data();
+        float* dst = y_.data();
+        // x < 0 ? 0 : x lets NaN through, as PyTorch does.
+        for (std::size_t i = r.begin * per; i < r.end * per; ++i) dst[i] = src[i] < 0.0f ? 0.0f : src[i];
+    });
+    return y_;
+}
+
+const Tensor& ReLU::backward(const Tensor& dy) {
+    assert(dy.shape() == y_.shape());
+    const std::size_t n = input_grad_ ? dy.shape()[0] : 0, per = in_sample_.numel();
+    dx_.set_shape(batched(n, in_sample_));
+    parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
+        const float* y = y_.data();
+        const float* g = dy.data();
+        float* dst = dx_.data();
+        for (std::size_t i = r.begin * per; i < r.end * per; ++i) dst[i] = y[i] > 0.0f ? g[i] : 0.0f;
+    });
+    return dx_;
+}
+
+void ReLU::describe(nlohmann::json& out) const { describe_common(*this, out); }
+
+}  // namespace trainctl

@@ -1,0 +1,27 @@
+// ReLU: y = max(x, 0) elementwise, any per-sample shape.
+#pragma once
+#include <string>
+
+#include "core/layer.hpp"
+
+namespace trainctl {
+
+class ReLU : public Layer {
+public:
+    ReLU(std::string name, const Shape& in_sample) : Layer(std::move(name), in_sample) {}
+
+    const char* kind() const override { return "relu"; }
+    Shape out_sample() const override { return in_sample_; }
+    void reserve(std::size_t batch) override;
+    const Tensor& forward(const Tensor& x) override;
+    // dx = dy where y > 0; reads only its own output, so x may be gone by then.
+    const Tensor& backward(const Tensor& dy) override;
+    void describe(nlohmann::json& out) const override;
+
+private:
+    std::size_t chunks_ = 1;  // engine threads at reserve()
+    Tensor y_;
+    Tensor dx_;
+};
+
+}  // namespace trainctl

@@ -1,0 +1,46 @@
+// Sequential forward/backward chaining.
+#include "core/sequential.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace trainctl {
+
+void Sequential::finalize() {
+    params_.allocate();
+    if (!layers_.empty()) layers_.front()->set_input_grad(false);
+}
+
+void Sequential::init_params(std::uint64_t seed, const InitSpec& init) {
+    Rng rng(seed, kStreamInit);
+    for (auto& layer : layers_) layer->init_params(params_, rng, init);
+}
+
+void Sequential::reserve(std::size_t batch) {
+    for (auto& layer : layers_) layer->reserve(batch);
+    reserved_ = batch;
+}
+
+const Tensor& Sequential::forward(const Tensor& x) {
+    const Tensor* cur = &x;
+    for (auto& layer : layers_) cur = &layer->forward(*cur);
+    return *cur;
+}
+
+void Sequential::backward(const Tensor& dy) {
+    const Tensor* cur = &dy;
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) cur = &(*it)->backward(*cur);
+}
+
+void Sequential::describe(nlohmann::json& out) const {
+    std::vector<std::size_t> in;
+    for (std::size_t i = 0; i < in_sample_.rank(); ++i) in.push_back(in_sample_[i]);
+    out["input"] = in;
+    out["layers"] = nlohmann::json::array();
+    for (const auto& layer : layers_) {
+        nlohmann::json l;
+        layer->describe(l);
+        out["layers"].push_back(l);
+    }
+}
+
+}  // namespace trainctl

@@ -1,0 +1,94 @@
+// The training loop: shuffle per epoch from the seed, forward, loss, backward, update.
+#include "core/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/lr_schedule.hpp"
+
+namespace trainctl {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+}  // namespace
+
+std::uint64_t Trainer::steps_per_epoch(const RunConfig& config, std::size_t train_count) {
+    std::size_t n = config.train_limit ? std::min(config.train_limit, train_count) : train_count;
+    return config.drop_remainder ? n / config.batch_size : (n + config.batch_size - 1) / config.batch_size;
+}
+
+Trainer::Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer, const LabeledImages& train,
+                 const LabeledImages* test)
+    : config_(config),
+      net_(net),
+      optimizer_(optimizer),
+      train_(train),
+      test_(test),
+      train_count_(config.train_limit ? std::min(config.train_limit, train.count) : train.count),
+      steps_per_epoch_(steps_per_epoch(config, train.count)),
+      batches_(config.input, train.rows, train.cols),
+      evaluator_(config.input, train.rows, train.cols, config.batch_size),
+      order_(train_count_),
+      labels_(config.batch_size) {
+    net_.reserve(config.batch_size);
+    batches_.reserve(config.batch_size);
+    loss_.reserve(config.batch_size, kNumClasses);
+}
+
+EvalResult Trainer::evaluate_test() { return evaluator_.run(net_, *test_); }
+
+std::size_t Trainer::run_step(const TrainState& state, float& loss) {
+    const std::size_t begin = state.step_in_epoch * config_.batch_size;
+    const std::size_t n = std::min(config_.batch_size, train_count_ - begin);
+    batches_.make(train_, order_.data() + begin, n, labels_.data());
+    const Tensor& logits = net_.forward(batches_.batch());
+    loss = loss_.forward(logits, labels_.data());
+    if (!std::isfinite(loss)) return n;  // no update: the arenas stay as they were
+    net_.params().zero_grad();
+    net_.backward(loss_.backward());
+    const std::uint64_t total_steps = steps_per_epoch_ * config_.epochs;
+    optimizer_.step(net_.params(), lr_at(config_.schedule, config_.lr, state.global_step, steps_per_epoch_, total_steps));
+    return n;
+}
+
+TrainOutcome Trainer::run(TrainState& state, TrainHooks& hooks) {
+    state.steps_per_epoch = steps_per_epoch_;
+    const std::uint64_t total_steps = steps_per_epoch_ * config_.epochs;
+    while (state.epoch < config_.epochs) {
+        epoch_permutation(state.seed, state.epoch, order_);
+        hooks.on_epoch_begin(state);
+        while (state.step_in_epoch < steps_per_epoch_) {
+            if (hooks.stop_requested()) return TrainOutcome::kStopped;
+            const auto t0 = Clock::now();
+            float loss = 0;
+            const std::size_t n = run_step(state, loss);
+            if (!std::isfinite(loss)) {
+                state.last_loss = loss;
+                return TrainOutcome::kNonFinite;
+            }
+            state.lr = lr_at(config_.schedule, config_.lr, state.global_step, steps_per_epoch_, total_steps);
+            state.last_loss = loss;
+            state.elapsed_s += seconds_since(t0);
+            ++state.global_step;
+            // An epoch's last step rolls over at once: the state then reads "epoch N done".
+            if (++state.step_in_epoch == steps_per_epoch_) {
+                ++state.epoch;
+                state.step_in_epoch = 0;
+            }
+            hooks.on_step_end(state, loss, loss_.correct(), n);
+            if (state.step_in_epoch == 0) break;
+        }
+        if (config_.eval && test_) {
+            EvalResult r = evaluate_test();
+            state.has_metrics = true;
+            state.metrics_epoch = state.epoch;
+            state.metrics_acc = r.acc;
+            state.metrics_loss = r.loss;
+        }
+        hooks.on_epoch_end(state);
+    }
+    return TrainOutcome::kFinished;
+}
+
+}  // namespace trainctl

@@ -1,0 +1,62 @@
+// Trainer: the training loop. Progress, checkpoints and signals plug in through TrainHooks.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/batch.hpp"
+#include "core/config.hpp"
+#include "core/evaluate.hpp"
+#include "core/idx.hpp"
+#include "core/loss.hpp"
+#include "core/optimizer.hpp"
+#include "core/sequential.hpp"
+#include "core/train_state.hpp"
+
+namespace trainctl {
+
+// Called by the loop; all default to doing nothing.
+class TrainHooks {
+public:
+    virtual ~TrainHooks() = default;
+    virtual void on_epoch_begin(const TrainState&) {}
+    // After the update of a step; state already counts it (an epoch's last step leaves
+    // step_in_epoch 0 and epoch advanced; on_epoch_end follows after the evaluation).
+    virtual void on_step_end(const TrainState&, float /*loss*/, std::size_t /*correct*/, std::size_t /*batch*/) {}
+    // After each epoch's evaluation (or with has_metrics false when eval is off).
+    virtual void on_epoch_end(const TrainState&) {}
+    // Checked before every step: true ends the loop cleanly (state stays consistent).
+    virtual bool stop_requested() { return false; }
+};
+
+enum class TrainOutcome { kFinished, kStopped, kNonFinite };
+
+class Trainer {
+public:
+    Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer, const LabeledImages& train,
+            const LabeledImages* test);
+    static std::uint64_t steps_per_epoch(const RunConfig& config, std::size_t train_count);
+    std::uint64_t steps_per_epoch() const { return steps_per_epoch_; }
+    // Trains from `state` until config.epochs are done, a hook asks to stop, or a loss is not finite
+    // (then the bad step's update is not applied: state and arenas are those before it).
+    TrainOutcome run(TrainState& state, TrainHooks& hooks);
+    EvalResult evaluate_test();
+
+private:
+    // Forward, loss and (when the loss is finite) backward and update; returns the batch size.
+    std::size_t run_step(const TrainState& state, float& loss);
+
+    const RunConfig& config_;
+    Sequential& net_;
+    Optimizer& optimizer_;
+    const LabeledImages& train_;
+    const LabeledImages* test_;
+    std::size_t train_count_;
+    std::uint64_t steps_per_epoch_;
+    BatchMaker batches_;
+    SoftmaxCrossEntropy loss_;
+    Evaluator evaluator_;
+    std::vector<std::uint32_t> order_;
+    std::vector<std::uint8_t> labels_;
+};
+
+}  // namespace trainctl

@@ -1,0 +1,8 @@
+// LeNet5 layers appended to an empty Sequential.
+#pragma once
+#include "core/config.hpp"
+#include "core/sequential.hpp"
+
+namespace trainctl {
+void add_lenet5(Sequential& net, const NetSpec& spec);
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs trainctl's Debian packages (when missing), builds build/trainctl (Release) and fetches MNIST.
+# Idempotent: a second run only rebuilds what changed. Usage: scripts/setup.sh [--bench] [--no-data]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ make cmake pkg-config libcli11-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev
+          nlohmann-json3-dev catch2 zlib1g-dev python3 curl)
+with_data=1
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(python3-torch python3-numpy) ;;   # the PyTorch peer of bench/compare.sh
+    --no-data) with_data=0 ;;
+    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $arg (expected --bench or --no-data)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup.sh: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 || { cat build.log >&2; exit 1; }
+cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -40 build.log >&2; exit 1; }
+rm -f build.log
+echo "setup.sh: built build/trainctl" >&2
+
+if [ "$with_data" -eq 1 ]; then
+  scripts/get-mnist.sh
+fi

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every bad flag and config value of `trainctl train` exits 2 with a one-line message naming it.
+source "$(dirname "$0")/lib.sh"
+
+expect_error 2 "--lr must be a number > 0, got \"fast\"" -- train --lr fast --print-config
+expect_error 2 "--lr must be a number > 0, got -1" -- train --lr -1 --print-config
+expect_error 2 "--batch-size must be an integer in [1, 65536], got 0" -- train --batch-size 0 --print-config
+expect_error 2 "--epochs must be an integer in [1, 1000000], got 0" -- train --epochs 0 --print-config
+expect_error 2 "--optimizer must be one of" -- train --optimizer rmsprop --print-config
+expect_error 2 "--net must be one of \"lenet5\" \"mlp\", got \"resnet\"" -- train --net resnet --print-config
+expect_error 2 "missing.json: cannot open config file" -- train --config missing.json
+expect_error 2 "The following argument was not expected: --bogus" -- train --bogus
+expect_error 2 "A subcommand is required" --
+
+printf '{"lr": 0.1, "epocs": 3}' > typo.json
+expect_error 2 "typo.json: unknown key \"epocs\" (did you mean \"epochs\"?)" -- train --config typo.json
+printf '{"lr": 0.1,' > broken.json
+expect_error 2 "broken.json: invalid JSON" -- train --config broken.json
+printf '{"batch_size": "32"}' > wrongtype.json
+expect_error 2 "wrongtype.json: key \"batch_size\" must be an integer in [1, 65536], got \"32\"" -- train --config wrongtype.json
+printf '{"input": {"size": 4}}' > small.json
+expect_error 2 "input.size\" must be an integer in [8, 256], got 4" -- train --config small.json
+expect_error 2 "no MNIST data" -- train --data "$WORK/nothing-here" --epochs 1
+
+# Flags win over the file, and --print-config shows the result.
+printf '{"lr": 0.1, "batch_size": 64}' > base.json
+out=$("$TRAINCTL" train --config base.json --lr 0.005 --print-config)
+grep -q '"lr": 0.005' <<<"$out" && grep -q '"batch_size": 64' <<<"$out" && pass || fail "flags do not override the file: $out"
+
+finish

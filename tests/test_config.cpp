@@ -1,0 +1,114 @@
+// Config parsing: defaults, flags over file, and one-line errors naming the key.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+using namespace trainctl;
+using nlohmann::json;
+
+namespace {
+RunConfig parse_text(const std::string& text) {
+    ConfigOrigins origins;
+    return parse_config(json::parse(text), origins);
+}
+const ConfigKey& key_named(const std::string& name) {
+    for (const auto& k : config_keys())
+        if (k.key == name) return k;
+    throw std::logic_error("no key " + name);
+}
+int exit_code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.exit_code();
+    }
+    return 0;
+}
+}  // namespace
+
+TEST_CASE("defaults are the MindSpore tutorial run", "[core][config]") {
+    RunConfig c = parse_text("{}");
+    REQUIRE(c.net.type == "lenet5");
+    REQUIRE(c.optimizer.type == "momentum");
+    REQUIRE(c.lr == 0.01f);
+    REQUIRE(c.batch_size == 32);
+    REQUIRE(c.epochs == 2);
+    REQUIRE(c.input.size == 32);
+    REQUIRE(c.ckpt.steps == -1);
+}
+
+TEST_CASE("to_json round-trips through parse_config and covers every key", "[core][config]") {
+    RunConfig c = parse_text(R"({"net":"mlp","hidden":[64,32],"lr":0.003,"input":{"size":28},"ckpt_steps":100})");
+    json j = to_json(c);
+    for (const auto& k : config_keys()) {
+        std::string p = "/" + k.key;
+        std::replace(p.begin(), p.end(), '.', '/');
+        INFO(k.key);
+        REQUIRE(j.contains(json::json_pointer(p)));
+    }
+    ConfigOrigins origins;
+    RunConfig back = parse_config(j, origins);
+    REQUIRE(to_json(back) == j);
+    REQUIRE(j["lr"].dump() == "0.003");  // printed as typed, not 0.0030000000260770321
+}
+
+TEST_CASE("flags override file values and record their origin", "[core][config]") {
+    json j = json::parse(R"({"lr": 0.5, "input": {"size": 28}})");
+    ConfigOrigins origins;
+    apply_flag(j, key_named("lr"), "0.25", origins);
+    apply_flag(j, key_named("hidden"), "256,128", origins);
+    apply_flag(j, key_named("optimizer"), "adam", origins);
+    apply_flag(j, key_named("async_save"), "", origins);
+    apply_flag(j, key_named("input.std"), "0.5", origins);
+    RunConfig c = parse_config(j, origins);
+    REQUIRE(c.lr == 0.25f);
+    REQUIRE(c.net.hidden == std::vector<std::size_t>{256, 128});
+    REQUIRE(c.optimizer.type == "adam");
+    REQUIRE(c.ckpt.async_save);
+    REQUIRE(c.input.size == 28);
+    REQUIRE(c.input.std == 0.5f);
+    REQUIRE(origins.at("lr") == "--lr");
+}
+
+TEST_CASE("bad values are usage errors naming the key and the value", "[core][config]") {
+    ConfigOrigins origins;
+    json j = json::parse("{}");
+    apply_flag(j, key_named("lr"), "fast", origins);
+    REQUIRE_THROWS_WITH(parse_config(j, origins), "--lr must be a number > 0, got \"fast\"");
+    REQUIRE(exit_code_of([&] { parse_config(j, origins); }) == kExitUsage);
+
+    REQUIRE_THROWS_WITH(parse_text(R"({"batch_size": 0})"), Catch::Contains("batch_size") && Catch::Contains("got 0"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"epochs": 0})"), Catch::Contains("epochs"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"lr": -1})"), Catch::Contains("\"lr\" must be a number > 0, got -1"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"epochs": 1.5})"), Catch::Contains("epochs"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"net": "resnet"})"), Catch::Contains("net") && Catch::Contains("\"resnet\""));
+    REQUIRE_THROWS_WITH(parse_text(R"({"hidden": []})"), Catch::Contains("hidden"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"prefix": "a/b"})"), Catch::Contains("prefix"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"momentum": 1.0})"), Catch::Contains("momentum"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"ckpt_steps": "often"})"), Catch::Contains("ckpt_steps"));
+}
+
+TEST_CASE("unknown keys are rejected with a suggestion", "[core][config]") {
+    REQUIRE_THROWS_WITH(parse_text(R"({"lrr": 0.1})"), Catch::Contains("unknown key \"lrr\" (did you mean \"lr\"?)"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"input": {"sise": 28}})"), Catch::Contains("unknown key \"input.sise\""));
+    REQUIRE_THROWS_WITH(parse_text("[1,2]"), Catch::Contains("expected a JSON object"));
+}
+
+TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core][config]") {
+    ConfigOrigins origins;
+    REQUIRE_THROWS_WITH(read_config_file("/nonexistent/x.json", origins), "/nonexistent/x.json: cannot open config file");
+    const std::string path = "test_config_tmp.json";
+    {
+        std::ofstream(path) << "{\"lr\": \"fast\"}";
+    }
+    json j = read_config_file(path, origins);
+    REQUIRE_THROWS_WITH(parse_config(j, origins), path + ": key \"lr\" must be a number > 0, got \"fast\"");
+    {
+        std::ofstream(path) << "{\"lr\": 0.1,";
+    }
+    REQUIRE_THROWS_WITH(read_config_file(path, origins), Catch::StartsWith(path + ": invalid JSON"));
+    std::remove(path.c_str());
+}

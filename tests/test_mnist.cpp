@@ -1,0 +1,190 @@
+// locate_mnist over temp folders in both layouts, its lookup order and errors; the real files
+// when present ($TRAINCTL_MNIST or ../shared/data/mnist beside the source tree).
+#include <unistd.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+#include "core/error.hpp"
+#include "core/mnist.hpp"
+
+using namespace trainctl;
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh folder under the system temp dir, removed with everything in it.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "trainctl-mnist-XXXXXX").string();
+        path = mkdtemp(tmpl.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+// Sets (or unsets, with nullptr) an environment variable for one scope.
+class EnvGuard {
+public:
+    EnvGuard(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        value ? setenv(name, value, 1) : unsetenv(name);
+    }
+    ~EnvGuard() { old_ ? setenv(name_, old_->c_str(), 1) : unsetenv(name_); }
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+// Runs one scope in another working directory (the relative candidates depend on it).
+class CwdGuard {
+public:
+    explicit CwdGuard(const fs::path& dir) : old_(fs::current_path()) { fs::current_path(dir); }
+    ~CwdGuard() { fs::current_path(old_); }
+
+private:
+    fs::path old_;
+};
+
+// Writes a tiny MNIST (3 train, 2 test images of 2x2) into train_dir and test_dir.
+void write_tiny_mnist(const fs::path& train_dir, const fs::path& test_dir, const std::string& ext) {
+    fs::create_directories(train_dir);
+    fs::create_directories(test_dir);
+    write_idx_images((train_dir / ("train-images-idx3-ubyte" + ext)).string(),
+                     std::vector<std::uint8_t>(12, 9), 3, 2, 2);
+    write_idx_labels((train_dir / ("train-labels-idx1-ubyte" + ext)).string(), {1, 2, 3});
+    write_idx_images((test_dir / ("t10k-images-idx3-ubyte" + ext)).string(), std::vector<std::uint8_t>(8, 5),
+                     2, 2, 2);
+    write_idx_labels((test_dir / ("t10k-labels-idx1-ubyte" + ext)).string(), {4, 5});
+}
+
+void check_tiny_mnist(const MnistFiles& files) {
+    LabeledImages train = load_mnist_split(files, "train");
+    LabeledImages test = load_mnist_split(files, "test");
+    CHECK(train.count == 3);
+    CHECK(train.labels == std::vector<std::uint8_t>{1, 2, 3});
+    CHECK(test.count == 2);
+    CHECK(test.images == std::vector<std::uint8_t>(8, 5));
+}
+
+}  // namespace
+
+TEST_CASE("mnist: a flat folder of raw files", "[core][mnist]") {
+    TempDir tmp;
+    write_tiny_mnist(tmp.path, tmp.path, "");
+    MnistFiles files = locate_mnist(tmp.path.string());
+    CHECK(files.dir == tmp.path.string());
+    CHECK(files.train_images == (tmp.path / "train-images-idx3-ubyte").string());
+    CHECK(files.test_labels == (tmp.path / "t10k-labels-idx1-ubyte").string());
+    check_tiny_mnist(files);
+}
+
+TEST_CASE("mnist: train/ + test/ folders of .gz files", "[core][mnist]") {
+    TempDir tmp;
+    write_tiny_mnist(tmp.path / "train", tmp.path / "test", ".gz");
+    MnistFiles files = locate_mnist(tmp.path.string());
+    CHECK(files.train_labels == (tmp.path / "train" / "train-labels-idx1-ubyte.gz").string());
+    CHECK(files.test_images == (tmp.path / "test" / "t10k-images-idx3-ubyte.gz").string());
+    check_tiny_mnist(files);
+}
+
+TEST_CASE("mnist: an explicit --data that does not match names the missing file", "[core][mnist]") {
+    TempDir tmp;
+    const std::string dir = tmp.path.string();
+    SECTION("flat") {
+        write_tiny_mnist(tmp.path, tmp.path, "");
+        fs::remove(tmp.path / "t10k-images-idx3-ubyte");
+        REQUIRE_THROWS_WITH(locate_mnist(dir), Contains("--data " + dir + ": no MNIST data: missing " + dir +
+                                                        "/t10k-images-idx3-ubyte[.gz]") &&
+                                                   Contains("run scripts/get-mnist.sh"));
+    }
+    SECTION("split") {
+        write_tiny_mnist(tmp.path / "train", tmp.path / "test", ".gz");
+        fs::remove(tmp.path / "train" / "train-labels-idx1-ubyte.gz");
+        REQUIRE_THROWS_WITH(locate_mnist(dir),
+                            Contains("missing " + dir + "/train/train-labels-idx1-ubyte[.gz]"));
+    }
+    SECTION("no such folder, a usage error") {
+        try {
+            locate_mnist(dir + "/nope");
+            FAIL("no error");
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()) ==
+                  "--data " + dir + "/nope: no MNIST data: no such folder; run scripts/get-mnist.sh");
+            CHECK(e.exit_code() == kExitUsage);
+        }
+    }
+}
+
+TEST_CASE("mnist: lookup order is --data, $TRAINCTL_DATA, ./data/mnist, ./MNIST_Data", "[core][mnist]") {
+    TempDir tmp;
+    const fs::path env_dir = tmp.path / "env", flag_dir = tmp.path / "flag";
+    write_tiny_mnist(env_dir, env_dir, "");
+    write_tiny_mnist(flag_dir, flag_dir, ".gz");
+    write_tiny_mnist(tmp.path / "data/mnist", tmp.path / "data/mnist", "");
+    write_tiny_mnist(tmp.path / "MNIST_Data/train", tmp.path / "MNIST_Data/test", "");
+    CwdGuard cwd(tmp.path);
+    EnvGuard env("TRAINCTL_DATA", env_dir.c_str());
+    CHECK(locate_mnist(flag_dir.string()).dir == flag_dir.string());
+    CHECK(locate_mnist("").dir == env_dir.string());
+    fs::remove_all(env_dir);
+    CHECK(locate_mnist("").dir == "data/mnist");
+    fs::remove_all(tmp.path / "data");
+    MnistFiles files = locate_mnist("");
+    CHECK(files.dir == "MNIST_Data");
+    check_tiny_mnist(files);
+}
+
+TEST_CASE("mnist: nothing found lists every place looked at", "[core][mnist]") {
+    TempDir tmp;
+    fs::create_directories(tmp.path / "data/mnist");
+    CwdGuard cwd(tmp.path);
+    EnvGuard env("TRAINCTL_DATA", "/no/such/place");
+    REQUIRE_THROWS_WITH(locate_mnist(""),
+                        "no MNIST data found; looked in $TRAINCTL_DATA=/no/such/place (no such folder), "
+                        "data/mnist (missing data/mnist/train-images-idx3-ubyte[.gz]), "
+                        "MNIST_Data (no such folder); run scripts/get-mnist.sh or pass --data DIR");
+}
+
+TEST_CASE("mnist: an unknown split is refused", "[core][mnist]") {
+    REQUIRE_THROWS_WITH(load_mnist_split(MnistFiles{}, "val"),
+                        "MNIST split: expected \"train\" or \"test\", found \"val\"");
+}
+
+TEST_CASE("mnist: the real files load with the canonical counts", "[core][mnist][real]") {
+    // $TRAINCTL_SRC or this file's tree locates ../shared beside the source checkout.
+    fs::path dir;
+    if (const char* env = std::getenv("TRAINCTL_MNIST")) {
+        dir = env;
+    } else {
+        const char* src = std::getenv("TRAINCTL_SRC");
+        fs::path root = src ? fs::path(src) : fs::path(__FILE__).parent_path().parent_path();
+        dir = root / ".." / "shared" / "data" / "mnist";
+    }
+    if (!fs::is_directory(dir)) {
+        WARN("skipped: real MNIST not found (set TRAINCTL_MNIST); looked in " << dir.string());
+        return;
+    }
+    MnistFiles files = locate_mnist(dir.string());
+    // Label histograms of the canonical files.
+    const std::array<std::size_t, 10> train_hist = {5923, 6742, 5958, 6131, 5842,
+                                                    5421, 5918, 6265, 5851, 5949};
+    const std::array<std::size_t, 10> test_hist = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+    for (const auto& [split, count, hist] :
+         {std::make_tuple("train", 60000u, train_hist), std::make_tuple("test", 10000u, test_hist)}) {
+        LabeledImages d = load_mnist_split(files, split);
+        INFO(split);
+        CHECK(d.count == count);
+        CHECK(d.rows == 28);
+        CHECK(d.cols == 28);
+        CHECK(d.images.size() == count * 28u * 28u);
+        std::array<std::size_t, 10> seen{};
+        for (std::uint8_t label : d.labels) ++seen[label];
+        CHECK(seen == hist);
+    }
+}

@@ -1,0 +1,99 @@
+// Optimizer steps and lr schedules against hand-computed values.
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "core/lr_schedule.hpp"
+#include "core/optimizer.hpp"
+
+using namespace trainctl;
+
+namespace {
+// One scalar parameter p with gradient g.
+struct Scalar {
+    ParamSet params;
+    Scalar(float p, float g) {
+        params.declare("w", Shape{1});
+        params.allocate();
+        params.values()[0] = p;
+        params.grads()[0] = g;
+    }
+    float p() const { return params.values()[0]; }
+};
+OptimizerSpec spec_of(const std::string& type) {
+    OptimizerSpec s;
+    s.type = type;
+    return s;
+}
+}  // namespace
+
+TEST_CASE("sgd: p -= lr * (g + wd*p)", "[core][optim]") {
+    Scalar s(1.0f, 0.5f);
+    OptimizerSpec spec = spec_of("sgd");
+    spec.weight_decay = 0.1f;
+    auto opt = make_optimizer(spec, 1);
+    opt->step(s.params, 0.1f);
+    REQUIRE(s.p() == Approx(1.0 - 0.1 * (0.5 + 0.1)));
+    REQUIRE(opt->step_count() == 1);
+    REQUIRE(opt->slot_names().empty());
+}
+
+TEST_CASE("momentum: v = m*v + g; p -= lr*v (two steps)", "[core][optim]") {
+    Scalar s(1.0f, 0.5f);
+    auto opt = make_optimizer(spec_of("momentum"), 1);
+    opt->step(s.params, 0.1f);
+    REQUIRE(s.p() == Approx(0.95));
+    REQUIRE(opt->slot(0)[0] == Approx(0.5));
+    opt->step(s.params, 0.1f);
+    REQUIRE(opt->slot(0)[0] == Approx(0.95));
+    REQUIRE(s.p() == Approx(0.855));
+    REQUIRE(opt->slot_names() == std::vector<std::string>{"momentum"});
+}
+
+TEST_CASE("momentum nesterov: p -= lr*(g + m*v)", "[core][optim]") {
+    Scalar s(1.0f, 0.5f);
+    OptimizerSpec spec = spec_of("momentum");
+    spec.nesterov = true;
+    auto opt = make_optimizer(spec, 1);
+    opt->step(s.params, 0.1f);
+    REQUIRE(s.p() == Approx(1.0 - 0.1 * (0.5 + 0.9 * 0.5)));
+}
+
+TEST_CASE("adam: bias-corrected steps as torch.optim.Adam", "[core][optim]") {
+    Scalar s(1.0f, 0.5f);
+    auto opt = make_optimizer(spec_of("adam"), 1);
+    opt->step(s.params, 0.1f);
+    // Step 1: m=0.05, v=0.00025, m_hat=0.5, v_hat=0.25 -> p -= 0.1 * 0.5/(0.5+eps).
+    REQUIRE(opt->slot(0)[0] == Approx(0.05));
+    REQUIRE(opt->slot(1)[0] == Approx(0.00025).epsilon(1e-4));  // 1-0.999 is inexact in float
+    REQUIRE(s.p() == Approx(0.9).epsilon(1e-6));
+    // Step 2 with g=-1: m=0.045-0.1=-0.055, v=0.00024975+0.001=0.00124975.
+    s.params.grads()[0] = -1.0f;
+    opt->step(s.params, 0.1f);
+    double m_hat = -0.055 / (1 - 0.81), v_hat = 0.00124975 / (1 - 0.999 * 0.999);
+    REQUIRE(s.p() == Approx(0.9 - 0.1 * m_hat / (std::sqrt(v_hat) + 1e-8)).epsilon(1e-5));
+    REQUIRE(opt->step_count() == 2);
+}
+
+TEST_CASE("unknown optimizer is a usage error naming the key", "[core][optim]") {
+    REQUIRE_THROWS_WITH(make_optimizer(spec_of("rmsprop"), 1), Catch::Contains("optimizer") && Catch::Contains("rmsprop"));
+}
+
+TEST_CASE("lr schedules are functions of the global step", "[core][optim]") {
+    ScheduleSpec constant;
+    REQUIRE(lr_at(constant, 0.1f, 12345, 100, 1000) == 0.1f);
+
+    ScheduleSpec step;
+    step.type = "step";
+    step.step_epochs = 2;
+    step.gamma = 0.5f;
+    REQUIRE(lr_at(step, 0.1f, 199, 100, 1000) == Approx(0.1));
+    REQUIRE(lr_at(step, 0.1f, 200, 100, 1000) == Approx(0.05));
+    REQUIRE(lr_at(step, 0.1f, 450, 100, 1000) == Approx(0.025));
+
+    ScheduleSpec cosine;
+    cosine.type = "cosine";
+    cosine.min_lr = 0.01f;
+    REQUIRE(lr_at(cosine, 0.1f, 0, 100, 1000) == Approx(0.1));
+    REQUIRE(lr_at(cosine, 0.1f, 500, 100, 1000) == Approx(0.055));
+    REQUIRE(lr_at(cosine, 0.1f, 1000, 100, 1000) == Approx(0.01));
+}

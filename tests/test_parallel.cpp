@@ -1,0 +1,106 @@
+// Engine threads: every chunk runs once, and a net gives the same answers on 1 and 2 threads.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+#include <catch2/catch.hpp>
+
+#include "core/conv2d.hpp"
+#include "core/flatten.hpp"
+#include "core/gemm.hpp"
+#include "core/linear.hpp"
+#include "core/maxpool2d.hpp"
+#include "core/parallel.hpp"
+#include "core/relu.hpp"
+#include "core/sequential.hpp"
+
+using namespace trainctl;
+
+namespace {
+
+// Restores one thread however the test ends: the thread count is process-wide.
+struct Threads {
+    explicit Threads(int n) { set_num_threads(n); }
+    ~Threads() {
+        set_num_threads(1);
+        reserve_threads();
+    }
+};
+
+// LeNet5's stack on 1x28x28 with conv1 padding 2: big enough at batch 7 that every layer splits its work.
+std::unique_ptr<Sequential> lenet() {
+    auto net = std::make_unique<Sequential>(Shape{1, 28, 28});
+    net->add_with_params<Conv2d>("conv1", Conv2dOptions{6, 5, /*stride=*/1, /*padding=*/2});
+    net->add<ReLU>("relu1");
+    net->add<MaxPool2d>("pool1", 2, 2);
+    net->add_with_params<Conv2d>("conv2", Conv2dOptions{16, 5});
+    net->add<ReLU>("relu2");
+    net->add<MaxPool2d>("pool2", 2, 2);
+    net->add<Flatten>("flatten");
+    net->add_with_params<Linear>("fc1", 120);
+    net->add<ReLU>("relu3");
+    net->add_with_params<Linear>("fc2", 10);
+    net->finalize();
+    net->init_params(3, InitSpec{});
+    return net;
+}
+
+struct StepResult {
+    std::vector<float> y, grads;
+};
+
+// One forward/backward of a fresh net on fixed input, at the current thread count.
+StepResult lenet_step() {
+    const std::size_t batch = 7;  // odd: the chunks differ in size
+    auto net = lenet();
+    net->reserve(batch);
+    Tensor x(batched(batch, net->in_sample()));
+    Rng rng(4, 1);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(-1.0f, 1.0f);
+    const Tensor& y = net->forward(x);
+    StepResult r{std::vector<float>(y.data(), y.data() + y.size()), {}};
+    net->params().zero_grad();
+    net->backward(y);
+    r.grads.assign(net->params().grads(), net->params().grads() + net->params().total());
+    return r;
+}
+
+float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+    REQUIRE(a.size() == b.size());
+    float d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("chunk_range splits [0,n) into contiguous near-equal ranges", "[core][parallel]") {
+    CHECK(chunk_range(7, 2, 0).begin == 0);
+    CHECK(chunk_range(7, 2, 0).end == 3);
+    CHECK(chunk_range(7, 2, 1).begin == 3);
+    CHECK(chunk_range(7, 2, 1).end == 7);
+    CHECK(chunk_range(1, 3, 0).end == 0);  // more chunks than items: some are empty
+    CHECK(chunk_range(1, 3, 2).begin == 0);
+    CHECK(chunk_range(1, 3, 2).end == 1);
+}
+
+TEST_CASE("parallel_for runs every chunk exactly once", "[core][parallel]") {
+    Threads two(2);
+    REQUIRE(reserve_threads() == 2);
+    for (std::size_t chunks : {1, 2, 3, 5, 64}) {
+        std::vector<int> runs(chunks, 0);
+        for (int rep = 0; rep < 100; ++rep) parallel_for(chunks, [&](std::size_t c) { ++runs[c]; });
+        CHECK(runs == std::vector<int>(chunks, 100));
+    }
+}
+
+TEST_CASE("a net on 2 engine threads matches 1 thread and repeats bit for bit", "[core][parallel]") {
+    const StepResult one = lenet_step();
+    Threads two(2);
+    const StepResult a = lenet_step();
+    const StepResult b = lenet_step();
+    CHECK(max_abs_diff(a.y, one.y) < 1e-5);
+    CHECK(max_abs_diff(a.grads, one.grads) < 1e-4);
+    CHECK(a.y == b.y);
+    CHECK(a.grads == b.grads);
+}
