@@ -100,6 +100,10 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
 void Checkpointer::after_step_save(const TrainState& s, const std::string& file) {
     last_saved_step_ = s.global_step;
     schedule_.saved(s.elapsed_s);
+    // A resumed run may rewrite a file it adopted: keep one entry per name.
+    step_files_.erase(std::remove_if(step_files_.begin(), step_files_.end(),
+                                     [&](const StepCkpt& c) { return c.file == file; }),
+                      step_files_.end());
     step_files_.push_back({file, s.global_step, s.elapsed_s});
     note("saved " + path_of(file));
     const auto doomed = ckpts_to_delete(step_files_, config_.ckpt.keep_max, config_.ckpt.keep_per_minutes);

@@ -8,6 +8,8 @@
 int main(int argc, char** argv) {
     CLI::App app{"trainctl: train, checkpoint, evaluate and export small MNIST classifiers"};
     trainctl::setup_train(app);
+    trainctl::setup_resume(app);
+    trainctl::setup_ckpt(app);
     app.require_subcommand(1);
     try {
         app.parse(argc, argv);

@@ -1,11 +1,19 @@
-// run_training: load data, build the net, train with progress output.
+// run_training: data, net, restore (resume / fine-tune), checkpoints, the loop and breakpoints.
 #include "cmd/run_training.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <iostream>
 
+#include "ckpt_format/ckpt_reader.hpp"
+#include "cmd/checkpoint_io.hpp"
+#include "cmd/checkpointer.hpp"
 #include "cmd/progress.hpp"
+#include "cmd/signals.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/mnist.hpp"
@@ -16,17 +24,24 @@ namespace trainctl {
 
 namespace {
 
-class ProgressHooks : public TrainHooks {
+class RunHooks : public TrainHooks {
 public:
-    explicit ProgressHooks(const ProgressOptions& options) : progress_(options) {}
+    RunHooks(const ProgressOptions& progress, Checkpointer& checkpointer)
+        : progress_(progress), checkpointer_(checkpointer) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
         progress_.step_end(s, loss, correct, batch);
+        checkpointer_.on_step_end(s);
     }
-    void on_epoch_end(const TrainState& s) override { progress_.epoch_end(s); }
+    void on_epoch_end(const TrainState& s) override {
+        progress_.epoch_end(s);
+        checkpointer_.on_epoch_end(s);
+    }
+    bool stop_requested() override { return stop_signal() != 0; }
 
 private:
     Progress progress_;
+    Checkpointer& checkpointer_;
 };
 
 InitSpec init_spec(const RunConfig& c) {
@@ -36,47 +51,120 @@ InitSpec init_spec(const RunConfig& c) {
     return spec;
 }
 
+std::string dir_of(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+void make_dirs(const std::string& dir) {
+    std::string partial;
+    for (std::size_t i = 0; i <= dir.size(); ++i) {
+        if (i == dir.size() || (dir[i] == '/' && i > 0)) {
+            partial = dir.substr(0, i);
+            if (mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
+                throw Error(partial + ": cannot create checkpoint directory: " + std::strerror(errno), kExitSaveFailed);
+        }
+    }
+    if (access(dir.c_str(), W_OK) != 0)
+        throw Error(dir + ": checkpoint directory is not writable: " + std::strerror(errno), kExitSaveFailed);
+}
+
+// Restores what the plan asks for into the fresh net and optimizer; returns the start state.
+TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
+    TrainState state;
+    state.seed = plan.config.seed;
+    const std::string& from = plan.resume_from.empty() ? plan.init_from : plan.resume_from;
+    if (from.empty()) return state;
+    CkptReader reader(from);
+    StoredRun stored = read_stored_run(reader);
+    std::vector<std::string> skipped;
+    load_params(reader, net.params(), plan.skip_mismatch, &skipped);
+    for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
+    if (!plan.reset_optimizer) load_optimizer(reader, stored, net.params(), optimizer);
+    if (!plan.resume_from.empty()) state = stored.state;
+    return state;
+}
+
 }  // namespace
 
-int run_training(const RunConfig& config, const RunOptions& options) {
+int run_training(const RunPlan& plan) {
+    const RunConfig& config = plan.config;
     set_num_threads(config.threads);
     const MnistFiles files = locate_mnist(config.data);
     const LabeledImages train = load_mnist_split(files, "train");
     const LabeledImages test = load_mnist_split(files, "test");
     const std::size_t used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
-    if (Trainer::steps_per_epoch(config, train.count) == 0)
+    const std::uint64_t steps_per_epoch = Trainer::steps_per_epoch(config, train.count);
+    if (steps_per_epoch == 0)
         throw usage_error("batch_size: " + std::to_string(config.batch_size) + " is larger than the " +
                           std::to_string(used) + " training images (drop_remainder is on)");
 
     auto net = build_net(config.net, config.input);
     net->init_params(config.seed, init_spec(config));
     auto optimizer = make_optimizer(config.optimizer, net->params().total());
+    TrainState state = restore(plan, *net, *optimizer);
+    if (!plan.resume_from.empty() && state.steps_per_epoch != steps_per_epoch)
+        throw usage_error(plan.resume_from + ": saved with " + std::to_string(state.steps_per_epoch) +
+                          " steps per epoch, this config gives " + std::to_string(steps_per_epoch) +
+                          " (batch_size, train_limit and drop_remainder must stay as they were)");
+    if (state.epoch >= config.epochs && !plan.resume_from.empty())
+        throw usage_error("--epochs: " + plan.resume_from + " already completed " + std::to_string(state.epoch) +
+                          " epoch(s); ask for more with --epochs N or --more-epochs K");
+
+    // A resumed run continues in its checkpoint's directory under its prefix.
+    const std::string dir = plan.resume_from.empty() ? config.out : dir_of(plan.resume_from);
+    make_dirs(dir);
+    const std::string prefix = plan.resume_from.empty() ? choose_run_prefix(dir, config.prefix) : [&] {
+        CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
+        return read_stored_run(reader).run_prefix;
+    }();
     Trainer trainer(config, *net, *optimizer, train, &test);
+    Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, plan.quiet);
+    checkpointer.write_graph_meta();
+    if (!plan.resume_from.empty()) checkpointer.adopt_existing();
 
     ProgressOptions progress;
-    progress.live = isatty(STDOUT_FILENO) && !options.quiet;
-    progress.quiet = options.quiet;
+    progress.live = isatty(STDOUT_FILENO) && !plan.quiet;
+    progress.quiet = plan.quiet;
     progress.log_every = config.log_every;
     progress.epochs = config.epochs;
-    ProgressHooks hooks(progress);
-
-    TrainState state;
-    state.seed = config.seed;
-    if (!options.quiet)
+    RunHooks hooks(progress, checkpointer);
+    if (!plan.quiet)
         std::cerr << "trainctl: " << config.net.type << " on " << files.dir << ": " << used << " train / "
-                  << test.count << " test images, " << trainer.steps_per_epoch() << " steps per epoch, "
-                  << net->params().total() << " parameters, " << num_threads() << " threads\n";
-    const TrainOutcome outcome = trainer.run(state, hooks);
-    if (outcome == TrainOutcome::kNonFinite)
-        throw Error("loss is " + format_float(state.last_loss) + " at epoch " + std::to_string(state.epoch + 1) +
-                    " step " + std::to_string(state.step_in_epoch + 1) + ": training diverged (try a lower --lr)");
-    if (!config.eval) {
-        EvalResult r = trainer.evaluate_test();
-        char line[128];
-        std::snprintf(line, sizeof line, "Metrics: {\"acc\": %.4f, \"loss\": %.4f}", r.acc, r.loss);
-        std::cout << line << "\n";
+                  << test.count << " test images, " << steps_per_epoch << " steps per epoch, "
+                  << net->params().total() << " parameters, " << num_threads() << " threads, checkpoints "
+                  << dir << "/" << prefix << "-*"
+                  << (plan.resume_from.empty() ? "" : ", resuming at global step " + std::to_string(state.global_step))
+                  << "\n";
+
+    install_stop_handlers();
+    TrainOutcome outcome;
+    try {
+        outcome = trainer.run(state, hooks);
+    } catch (const Error& e) {
+        if (e.exit_code() == kExitSaveFailed) throw;  // the disk failed: a breakpoint would too
+        const std::string bp = checkpointer.save_breakpoint(state);
+        throw Error(std::string(e.what()) + " (breakpoint saved: " + bp + ")", e.exit_code());
     }
-    return kExitOk;
+    if (outcome == TrainOutcome::kFinished) {
+        checkpointer.finish(state);
+        if (!config.eval) {
+            EvalResult r = trainer.evaluate_test();
+            char line[128];
+            std::snprintf(line, sizeof line, "Metrics: {\"acc\": %.4f, \"loss\": %.4f}", r.acc, r.loss);
+            std::cout << line << "\n";
+        }
+        return kExitOk;
+    }
+    const std::string bp = checkpointer.save_breakpoint(state);
+    if (outcome == TrainOutcome::kNonFinite)
+        throw Error("loss is " + format_float(state.last_loss) + " at global step " +
+                    std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
+    const int sig = stop_signal();
+    std::cerr << "\ntrainctl: stopped by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << " at global step "
+              << state.global_step << "; breakpoint saved: " << bp << " (continue with: trainctl resume --from " << bp
+              << ")\n";
+    return sig == SIGTERM ? kExitSigterm : kExitSigint;
 }
 
 }  // namespace trainctl

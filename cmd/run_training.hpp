@@ -1,14 +1,23 @@
-// The run shared by `train` and `resume`: data, net, optimizer, hooks, and the loop.
+// The run shared by `train` and `resume`: data, net, optimizer, checkpoints, signals, the loop.
 #pragma once
+#include <string>
+
 #include "core/config.hpp"
 
 namespace trainctl {
 
-struct RunOptions {
+struct RunPlan {
+    RunConfig config;
     bool quiet = false;
+    // resume: continue this checkpoint's run (its arenas, state, directory and prefix).
+    std::string resume_from;
+    // fine-tune: a new run that starts from this checkpoint's weights.
+    std::string init_from;
+    bool skip_mismatch = false;
+    bool reset_optimizer = false;
 };
 
-// Trains per config; returns the process exit code.
-int run_training(const RunConfig& config, const RunOptions& options);
+// Trains per plan; returns the process exit code (0, or 130/143 after a signal's breakpoint).
+int run_training(const RunPlan& plan);
 
 }  // namespace trainctl

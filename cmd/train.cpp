@@ -13,6 +13,9 @@ struct TrainOptions {
     std::string config_path;
     bool print_config = false;
     bool quiet = false;
+    std::string init_from;
+    bool skip_mismatch = false;
+    bool reset_optimizer = false;
     ConfigFlags flags;
 };
 
@@ -30,9 +33,13 @@ static void run_train(const TrainOptions& opt) {
         std::cout << to_json(config).dump(2) << "\n";
         return;
     }
-    RunOptions run;
-    run.quiet = opt.quiet;
-    int rc = run_training(config, run);
+    RunPlan plan;
+    plan.config = config;
+    plan.quiet = opt.quiet;
+    plan.init_from = opt.init_from;
+    plan.skip_mismatch = opt.skip_mismatch;
+    plan.reset_optimizer = opt.reset_optimizer;
+    int rc = run_training(plan);
     if (rc != kExitOk) throw Error("training stopped", rc);
 }
 
@@ -42,6 +49,10 @@ void setup_train(CLI::App& app) {
     sub->add_option("-c,--config", opt->config_path, "JSON config file (flags override its keys)");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
+    sub->add_option("--init-from", opt->init_from, "start from this checkpoint's weights (fine-tuning)")
+        ->check(CLI::ExistingFile);
+    sub->add_flag("--skip-mismatch", opt->skip_mismatch, "with --init-from: keep initial values for tensors that do not fit");
+    sub->add_flag("--reset-optimizer", opt->reset_optimizer, "with --init-from: do not load the optimizer state");
     add_config_flags(*sub, opt->flags);
     sub->callback([opt] { run_train(*opt); });
 }

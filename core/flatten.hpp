@@ -6,7 +6,7 @@
 
 namespace trainctl {
 
-// Copies rather than aliases: a Tensor owns its buffer, and the copy is ~1% of a step.
+// Copies rather than aliases: a Tensor owns its buffer, and the copy is well under 1% of a step.
 class Flatten : public Layer {
 public:
     Flatten(std::string name, const Shape& in_sample) : Layer(std::move(name), in_sample) {}

@@ -1,0 +1,11 @@
+// Finding checkpoints: `--from FILE|DIR|latest`, newest by global step from the metadata.
+#pragma once
+#include <string>
+
+namespace trainctl {
+
+// FILE as is; DIR or "latest" (= default_dir): the complete checkpoint with the highest global
+// step, breakpoints included; .tmp and corrupt files are skipped with a warning on stderr.
+std::string resolve_checkpoint(const std::string& from, const std::string& default_dir);
+
+}  // namespace trainctl

@@ -1,0 +1,62 @@
+// `trainctl resume`: continue a run from its checkpoint, exactly, in its directory and prefix.
+#include <iostream>
+#include <memory>
+
+#include "ckpt_format/ckpt_reader.hpp"
+#include "cmd/checkpoint_io.hpp"
+#include "cmd/ckpt_find.hpp"
+#include "cmd/commands.hpp"
+#include "cmd/config_flags.hpp"
+#include "cmd/run_training.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+
+struct ResumeOptions {
+    std::string from;
+    std::string dir = "ckpt";
+    std::size_t more_epochs = 0;
+    bool quiet = false;
+    bool print_config = false;
+    ConfigFlags flags;
+};
+
+static void run_resume(const ResumeOptions& opt) {
+    if (opt.more_epochs > 0 && flag_given(opt.flags, "epochs"))
+        throw usage_error("--more-epochs and --epochs both given: use one");
+    const std::string path = resolve_checkpoint(opt.from, opt.dir);
+    CkptReader reader(path, CkptDataCrc::kSkip);
+    StoredRun stored = read_stored_run(reader);
+
+    // The stored config, with the flags given now on top (recorded in the next checkpoint).
+    nlohmann::json j = stored.config_json;
+    ConfigOrigins origins;
+    for (auto it = j.begin(); it != j.end(); ++it) origins[it.key()] = path + ": stored config key \"" + it.key() + "\"";
+    apply_config_flags(opt.flags, j, origins);
+    if (opt.more_epochs > 0) j["epochs"] = stored.state.epoch + opt.more_epochs;
+    RunPlan plan;
+    plan.config = parse_config(j, origins);
+    if (opt.print_config) {
+        std::cout << to_json(plan.config).dump(2) << "\n";
+        return;
+    }
+    plan.quiet = opt.quiet;
+    plan.resume_from = path;
+    if (!opt.quiet) std::cerr << "trainctl: resuming " << path << "\n";
+    int rc = run_training(plan);
+    if (rc != kExitOk) throw Error("training stopped", rc);
+}
+
+void setup_resume(CLI::App& app) {
+    auto opt = std::make_shared<ResumeOptions>();
+    CLI::App* sub = app.add_subcommand("resume", "Continue a run from a checkpoint (parameters, optimizer, data order)");
+    sub->add_option("--from", opt->from, "checkpoint FILE, a DIR (its newest), or 'latest' (newest in --dir)")->required();
+    sub->add_option("--dir", opt->dir, "where 'latest' looks")->capture_default_str();
+    sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
+    sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
+    sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
+    add_config_flags(*sub, opt->flags);
+    sub->callback([opt] { run_resume(*opt); });
+}
+
+}  // namespace trainctl
