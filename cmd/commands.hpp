@@ -6,4 +6,6 @@ namespace trainctl {
 void setup_train(CLI::App& app);
 void setup_resume(CLI::App& app);
 void setup_ckpt(CLI::App& app);
+void setup_eval(CLI::App& app);
+void setup_infer(CLI::App& app);
 }  // namespace trainctl

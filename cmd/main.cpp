@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
     trainctl::setup_train(app);
     trainctl::setup_resume(app);
     trainctl::setup_ckpt(app);
+    trainctl::setup_eval(app);
+    trainctl::setup_infer(app);
     app.require_subcommand(1);
     try {
         app.parse(argc, argv);

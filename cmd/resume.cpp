@@ -35,7 +35,9 @@ static void run_resume(const ResumeOptions& opt) {
     apply_config_flags(opt.flags, j, origins);
     if (opt.more_epochs > 0) j["epochs"] = stored.state.epoch + opt.more_epochs;
     RunPlan plan;
-    plan.config = parse_config(j, origins);
+    std::vector<std::string> warnings;
+    plan.config = parse_config(j, origins, &warnings);
+    for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";
     if (opt.print_config) {
         std::cout << to_json(plan.config).dump(2) << "\n";
         return;

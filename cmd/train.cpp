@@ -24,7 +24,10 @@ static RunConfig resolve_config(const TrainOptions& opt) {
     ConfigOrigins origins;
     nlohmann::json j = opt.config_path.empty() ? nlohmann::json::object() : read_config_file(opt.config_path, origins);
     apply_config_flags(opt.flags, j, origins);
-    return parse_config(j, origins);
+    std::vector<std::string> warnings;
+    RunConfig config = parse_config(j, origins, &warnings);
+    for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";
+    return config;
 }
 
 static void run_train(const TrainOptions& opt) {

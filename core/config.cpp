@@ -184,6 +184,21 @@ double tidy(float f) {
     return std::strtod(buf, nullptr);
 }
 
+// A time policy given alone replaces the default step policy; given with one, it yields.
+void resolve_policy_conflicts(const ConfigReader& r, RunConfig& c, std::vector<std::string>* warnings) {
+    auto warn = [&](const std::string& w) {
+        if (warnings) warnings->push_back(w);
+    };
+    if (c.ckpt.seconds > 0) {
+        if (!r.has("ckpt_steps")) c.ckpt.steps = 0;
+        else if (c.ckpt.steps != 0) warn("ckpt_steps and ckpt_seconds both set: saving by steps (ckpt_seconds ignored)");
+    }
+    if (c.ckpt.keep_per_minutes > 0) {
+        if (!r.has("keep_max")) c.ckpt.keep_max = 0;
+        else if (c.ckpt.keep_max != 0) warn("keep_max and keep_per_minutes both set: keeping the newest keep_max (keep_per_minutes ignored)");
+    }
+}
+
 }  // namespace
 
 json read_config_file(const std::string& path, ConfigOrigins& origins) {
@@ -222,7 +237,7 @@ void apply_flag(json& j, const ConfigKey& key, const std::string& text, ConfigOr
     origins[key.key] = key.flag;
 }
 
-RunConfig parse_config(const json& j, const ConfigOrigins& origins) {
+RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<std::string>* warnings) {
     check_known_keys(j, "");
     RunConfig c;
     ConfigReader r(j, origins);
@@ -289,6 +304,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins) {
     r.integer("keep_best", c.ckpt.keep_best, 0, 1000000);
     r.choice("monitor", c.ckpt.monitor, {"acc", "loss"});
     r.boolean("async_save", c.ckpt.async_save);
+    resolve_policy_conflicts(r, c, warnings);
     return c;
 }
 

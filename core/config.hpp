@@ -70,7 +70,10 @@ nlohmann::json read_config_file(const std::string& path, ConfigOrigins& origins)
 // "a,b" lists become arrays.
 void apply_flag(nlohmann::json& j, const ConfigKey& key, const std::string& text, ConfigOrigins& origins);
 // Validates every key (unknown keys, types, ranges) into a RunConfig; usage_error on failure.
-RunConfig parse_config(const nlohmann::json& j, const ConfigOrigins& origins);
+// Policy conflicts are resolved as MindSpore does (steps over seconds, keep_max over
+// keep_per_minutes) and explained in `warnings` when both were given.
+RunConfig parse_config(const nlohmann::json& j, const ConfigOrigins& origins,
+                       std::vector<std::string>* warnings = nullptr);
 nlohmann::json to_json(const RunConfig& c);
 
 }  // namespace trainctl

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libcli11-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev
-          nlohmann-json3-dev catch2 zlib1g-dev python3 curl)
+          nlohmann-json3-dev catch2 zlib1g-dev python3 curl
+          libonnx-dev libprotobuf-dev protobuf-compiler python3-opencv)
 with_data=1
 for arg in "$@"; do
   case "$arg" in

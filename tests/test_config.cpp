@@ -112,3 +112,18 @@ TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core
     REQUIRE_THROWS_WITH(read_config_file(path, origins), Catch::StartsWith(path + ": invalid JSON"));
     std::remove(path.c_str());
 }
+
+TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_per_minutes", "[core][config]") {
+    std::vector<std::string> warnings;
+    ConfigOrigins origins;
+    RunConfig alone = parse_config(json::parse(R"({"ckpt_seconds": 60, "keep_per_minutes": 5})"), origins, &warnings);
+    REQUIRE(alone.ckpt.steps == 0);
+    REQUIRE(alone.ckpt.keep_max == 0);
+    REQUIRE(warnings.empty());
+    RunConfig both = parse_config(json::parse(R"({"ckpt_steps": 100, "ckpt_seconds": 60, "keep_max": 3, "keep_per_minutes": 5})"),
+                                  origins, &warnings);
+    REQUIRE(both.ckpt.steps == 100);
+    REQUIRE(both.ckpt.keep_max == 3);
+    REQUIRE(warnings.size() == 2);
+    REQUIRE_THAT(warnings[0], Catch::Contains("saving by steps"));
+}

@@ -1,0 +1,92 @@
+// `trainctl ckpt diff A B`: tensor by tensor, are two checkpoints the same (byte for byte)?
+#include <cmath>
+#include <cstring>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "ckpt_format/ckpt_reader.hpp"
+#include "cmd/ckpt_cmds.hpp"
+#include "cmd/ckpt_show.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+
+namespace {
+
+struct TensorDiff {
+    std::string name;
+    std::string where;           // "both", "only A", "only B"
+    std::string mismatch;        // dtype or shape difference, when there is one
+    double max_abs_diff = 0;     // over elements, when dtype and shape match
+    bool identical = false;      // byte-identical data, same dtype and shape
+};
+
+TensorDiff compare(const CkptReader& a, const CkptReader& b, const CkptTensorInfo& ta, const CkptTensorInfo& tb) {
+    TensorDiff d{ta.name, "both", "", 0, false};
+    if (ta.dtype != tb.dtype || ta.shape != tb.shape) {
+        d.mismatch = std::string(dtype_name(ta.dtype)) + ckpt_dims_str(ta.shape) + " vs " + dtype_name(tb.dtype) +
+                     ckpt_dims_str(tb.shape);
+        return d;
+    }
+    d.identical = std::memcmp(a.data(ta), b.data(tb), ta.bytes()) == 0;
+    if (d.identical) return d;
+    const std::vector<double> va = tensor_values(a, ta), vb = tensor_values(b, tb);
+    for (std::size_t i = 0; i < va.size(); ++i) {
+        const double diff = std::fabs(va[i] - vb[i]);
+        // A NaN on one side only is as different as it gets; NaN on both counts as equal.
+        if (std::isnan(diff) && !(std::isnan(va[i]) && std::isnan(vb[i]))) d.max_abs_diff = INFINITY;
+        else if (diff > d.max_abs_diff) d.max_abs_diff = diff;
+    }
+    return d;
+}
+
+}  // namespace
+
+void run_ckpt_diff(const CkptDiffOptions& opt) {
+    const CkptReader a(opt.a), b(opt.b);
+    std::vector<TensorDiff> diffs;
+    for (const CkptTensorInfo& ta : a.tensors()) {
+        const CkptTensorInfo* tb = b.find(ta.name);
+        diffs.push_back(tb ? compare(a, b, ta, *tb) : TensorDiff{ta.name, "only A", "", 0, false});
+    }
+    for (const CkptTensorInfo& tb : b.tensors())
+        if (!a.find(tb.name)) diffs.push_back({tb.name, "only B", "", 0, false});
+
+    std::size_t identical = 0, differ = 0, only_a = 0, only_b = 0;
+    for (const TensorDiff& d : diffs) {
+        if (d.where == "only A") ++only_a;
+        else if (d.where == "only B") ++only_b;
+        else if (d.identical) ++identical;
+        else ++differ;
+    }
+    const bool same = identical == diffs.size();
+    const std::string summary = std::to_string(identical + differ) + " tensors in both: " + std::to_string(identical) +
+                                " identical, " + std::to_string(differ) + " differ; " + std::to_string(only_a) +
+                                " only in A, " + std::to_string(only_b) + " only in B";
+    if (opt.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const TensorDiff& d : diffs) {
+            nlohmann::json j = {{"name", d.name}, {"in", d.where}, {"identical", d.identical}};
+            if (d.where == "both" && d.mismatch.empty()) j["max_abs_diff"] = d.max_abs_diff;
+            if (!d.mismatch.empty()) j["mismatch"] = d.mismatch;
+            list.push_back(j);
+        }
+        std::cout << nlohmann::json{{"a", opt.a}, {"b", opt.b}, {"identical", same}, {"tensors", list},
+                                    {"summary", {{"identical", identical}, {"differ", differ},
+                                                 {"only_a", only_a}, {"only_b", only_b}}}}
+                         .dump()
+                  << "\n";
+    } else {
+        TextTable table({"tensor", "max |A-B|", "identical"}, "lrl");
+        for (const TensorDiff& d : diffs) {
+            if (d.where != "both") table.add({d.name, "-", d.where});
+            else if (!d.mismatch.empty()) table.add({d.name, "-", "no (" + d.mismatch + ")"});
+            else table.add({d.name, format_number(d.max_abs_diff), d.identical ? "yes" : "no"});
+        }
+        table.print(std::cout);
+        std::cout << summary << "\n";
+    }
+    if (!same) throw Error("ckpt diff: " + opt.a + " and " + opt.b + " differ: " + summary);
+}
+
+}  // namespace trainctl

@@ -1,0 +1,121 @@
+// `trainctl ckpt inspect FILE`: what a checkpoint says about its run, and every tensor's numbers.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "ckpt_format/ckpt_reader.hpp"
+#include "ckpt_format/crc32c.hpp"
+#include "cmd/checkpoint_io.hpp"
+#include "cmd/ckpt_cmds.hpp"
+#include "cmd/ckpt_show.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+
+namespace {
+
+using nlohmann::json;
+
+// Config keys worth a glance; the full config is in --json.
+const char* const kSummaryKeys[] = {"net", "hidden", "optimizer", "lr", "lr_schedule", "batch_size",
+                                    "epochs", "seed", "train_limit", "threads"};
+
+// A metadata value that holds JSON text, or null when absent or not JSON (foreign files).
+json meta_json(const CkptMetadata& meta, const char* key) {
+    auto it = meta.find(key);
+    if (it == meta.end()) return json();
+    json j = json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+    return j.is_discarded() ? json() : j;
+}
+
+std::string meta_text(const CkptMetadata& meta, const char* key) {
+    auto it = meta.find(key);
+    return it == meta.end() ? "-" : it->second;
+}
+
+// Metadata keys shown on their own lines; any other key is listed as it is.
+bool shown_apart(const std::string& key) {
+    for (const char* k : {kCkptKeyFormat, kMetaVersion, kMetaRunPrefix, kMetaState, kMetaConfig, kMetaModel})
+        if (key == k) return true;
+    return false;
+}
+
+std::string state_line(const json& st) {
+    auto num = [&](const char* key) { return st.contains(key) ? st[key].dump() : std::string("?"); };
+    std::string line = "epoch index " + num("epoch") + ", step " + num("step_in_epoch") + "/" +
+                       num("steps_per_epoch") + " in it, global step " + num("global_step") + ", " +
+                       (st.contains("elapsed_s") ? format_number(st["elapsed_s"].get<double>()) : "?") +
+                       " s of training, lr " + num("lr") + ", last loss " + num("last_loss");
+    if (st.contains("metrics") && st["metrics"].is_object())
+        line += "; metrics after epoch " + st["metrics"].value("epoch", json()).dump() + ": acc " +
+                st["metrics"].value("acc", json()).dump() + ", loss " + st["metrics"].value("loss", json()).dump();
+    if (st.contains("optimizer") && st["optimizer"].is_object())
+        line += "; optimizer " + st["optimizer"].value("type", std::string("?")) + " after " +
+                st["optimizer"].value("step_count", json()).dump() + " steps";
+    return line;
+}
+
+std::string config_line(const json& config) {
+    std::string line;
+    for (const char* key : kSummaryKeys)
+        if (config.contains(key)) line += (line.empty() ? "" : ", ") + std::string(key) + "=" + config[key].dump();
+    return line;
+}
+
+}  // namespace
+
+void run_ckpt_inspect(const CkptInspectOptions& opt) {
+    // Tensor CRCs are checked below, one by one, so a bad tensor is reported instead of thrown.
+    const CkptReader reader(opt.file, CkptDataCrc::kSkip);
+    const CkptMetadata& meta = reader.metadata();
+    const json state = meta_json(meta, kMetaState);
+    const json config = meta_json(meta, kMetaConfig);
+
+    json tensors = json::array();
+    TextTable table({"tensor", "dtype", "shape", "min", "max", "mean", "std", "crc"}, "lllrrrrl");
+    std::size_t bad = 0;
+    for (const CkptTensorInfo& t : reader.tensors()) {
+        const bool crc_ok = crc32c(reader.data(t), t.bytes()) == t.crc;
+        bad += !crc_ok;
+        const TensorStats s = tensor_stats(tensor_values(reader, t));
+        tensors.push_back({{"name", t.name}, {"dtype", dtype_name(t.dtype)}, {"shape", t.shape},
+                           {"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"std", s.std}, {"crc_ok", crc_ok}});
+        auto cell = [&](double v) { return s.count ? format_number(v) : std::string("-"); };
+        table.add({t.name, dtype_name(t.dtype), ckpt_dims_str(t.shape), cell(s.min), cell(s.max), cell(s.mean),
+                   cell(s.std), crc_ok ? "ok" : "BAD"});
+    }
+
+    if (opt.json) {
+        json other = json::object();
+        for (const auto& [key, value] : meta)
+            if (!shown_apart(key))
+                other[key] = value;
+        std::cout << json{{"file", opt.file},
+                          {"bytes", reader.header().file_size},
+                          {"format", meta_text(meta, kCkptKeyFormat)},
+                          {"trainctl_version", meta_text(meta, kMetaVersion)},
+                          {"run_prefix", meta_text(meta, kMetaRunPrefix)},
+                          {"train_state", state},
+                          {"config", config},
+                          {"model", meta_json(meta, kMetaModel)},
+                          {"other_metadata", other},
+                          {"tensors", tensors}}
+                         .dump()
+                  << "\n";
+    } else {
+        TextTable head({"file", opt.file + " (" + format_size(reader.header().file_size) + ")"}, "ll");
+        head.add({"format", meta_text(meta, kCkptKeyFormat) + ", written by trainctl " + meta_text(meta, kMetaVersion)});
+        head.add({"run prefix", meta_text(meta, kMetaRunPrefix)});
+        if (state.is_object()) head.add({"state", state_line(state)});
+        if (config.is_object()) head.add({"config", config_line(config)});
+        for (const auto& [key, value] : meta)
+            if (!shown_apart(key))
+                head.add({"meta " + key, value});
+        head.add({"tensors", std::to_string(reader.tensors().size())});
+        head.print(std::cout);
+        std::cout << "\n";
+        table.print(std::cout);
+    }
+    if (bad > 0) throw Error(opt.file + ": " + std::to_string(bad) + " tensor(s) fail their CRC32C check");
+}
+
+}  // namespace trainctl

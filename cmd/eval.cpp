@@ -1,0 +1,129 @@
+// `trainctl eval`: score a checkpoint on an MNIST split: loss, accuracy, per-class metrics and
+// the confusion matrix. The net and its input transform come from the checkpoint alone.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cmd/commands.hpp"
+#include "cmd/model_from_ckpt.hpp"
+#include "core/error.hpp"
+#include "core/evaluate.hpp"
+#include "core/gemm.hpp"
+#include "core/metrics.hpp"
+#include "core/mnist.hpp"
+
+namespace trainctl {
+
+struct EvalOptions {
+    std::string ckpt, data_dir;
+    std::string split = "test";
+    std::optional<std::size_t> batch_size;  // default: the run's, so results match training's
+    std::optional<int> threads;             // default: the run's
+    std::optional<double> min_acc;
+    bool json = false;
+};
+
+namespace {
+
+std::string fixed(double v, int digits = 4) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+// Padded to `width` on the left, so columns line up.
+std::string pad(const std::string& s, std::size_t width) {
+    return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+void print_text(const LoadedModel& m, const std::string& split, const EvalResult& r, const ClassReport& report) {
+    const TrainState& st = m.stored.state;
+    std::cout << "checkpoint " << m.path << " (" << m.config.net.type << ", epoch " << st.epoch_1based() << ", step "
+              << st.step_1based() << ") on " << r.count << " " << split << " images\n";
+    // The training log's format, so the two lines can be compared by eye or by grep.
+    std::cout << "Metrics: {\"acc\": " << fixed(r.acc) << ", \"loss\": " << fixed(r.loss) << "}\n\n";
+    std::cout << "class  precision  recall      f1  support\n";
+    auto row = [](const std::string& name, const ClassMetrics& c) {
+        std::cout << pad(name, 5) << pad(fixed(c.precision), 11) << pad(fixed(c.recall), 8) << pad(fixed(c.f1), 8)
+                  << pad(std::to_string(c.support), 9) << "\n";
+    };
+    for (std::size_t c = 0; c < kNumClasses; ++c) row(std::to_string(c), report.per_class[c]);
+    row("macro", report.macro);
+
+    // Column width fits the largest count; rows are the truth, columns the prediction.
+    std::uint64_t largest = 0;
+    for (const auto& truth_row : r.confusion)
+        for (std::uint64_t v : truth_row) largest = std::max(largest, v);
+    const std::size_t w = std::max<std::size_t>(std::to_string(largest).size(), 1) + 1;
+    std::cout << "\nconfusion matrix (rows: truth, columns: prediction)\n" << pad("", 5);
+    for (std::size_t c = 0; c < kNumClasses; ++c) std::cout << pad(std::to_string(c), w);
+    std::cout << "\n";
+    for (std::size_t t = 0; t < kNumClasses; ++t) {
+        std::cout << pad(std::to_string(t), 5);
+        for (std::size_t p = 0; p < kNumClasses; ++p) std::cout << pad(std::to_string(r.confusion[t][p]), w);
+        std::cout << "\n";
+    }
+}
+
+nlohmann::json metrics_json(const ClassMetrics& c) {
+    return {{"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}, {"support", c.support}};
+}
+
+nlohmann::json result_json(const LoadedModel& m, const std::string& split, const EvalResult& r,
+                           const ClassReport& report) {
+    nlohmann::json j = {{"ckpt", m.path}, {"net", m.config.net.type}, {"split", split}, {"count", r.count},
+                        {"loss", r.loss}, {"acc", r.acc}};
+    j["classes"] = nlohmann::json::array();
+    for (std::size_t c = 0; c < kNumClasses; ++c) {
+        nlohmann::json cj = metrics_json(report.per_class[c]);
+        cj["class"] = c;
+        j["classes"].push_back(cj);
+    }
+    j["macro"] = metrics_json(report.macro);
+    j["confusion"] = r.confusion;
+    const TrainState& st = m.stored.state;
+    j["train_metrics"] = st.has_metrics ? nlohmann::json{{"epoch", st.metrics_epoch}, {"acc", st.metrics_acc},
+                                                         {"loss", st.metrics_loss}}
+                                        : nlohmann::json(nullptr);
+    return j;
+}
+
+void run_eval(const EvalOptions& opt) {
+    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    const RunConfig stored = parse_config(m.stored.config_json, {});
+    set_num_threads(opt.threads.value_or(stored.threads));
+    const std::size_t batch = opt.batch_size.value_or(stored.batch_size);
+
+    const LabeledImages data = load_mnist_split(locate_mnist(opt.data_dir), opt.split);
+    m.net->reserve(batch);
+    Evaluator evaluator(m.config.input, data.rows, data.cols, batch);
+    const EvalResult r = evaluator.run(*m.net, data);
+    const ClassReport report = class_report(r.confusion);
+
+    if (opt.json) std::cout << result_json(m, opt.split, r, report).dump() << "\n";
+    else print_text(m, opt.split, r, report);
+    if (opt.min_acc && r.acc < *opt.min_acc)
+        throw Error("--min-acc: " + m.path + " scores accuracy " + fixed(r.acc) + " on " + opt.split +
+                    ", below the required " + fixed(*opt.min_acc));
+}
+
+}  // namespace
+
+void setup_eval(CLI::App& app) {
+    auto opt = std::make_shared<EvalOptions>();
+    CLI::App* sub = app.add_subcommand("eval", "Score a checkpoint: loss, accuracy, per-class metrics, confusion matrix");
+    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--data", opt->data_dir, "MNIST folder (default: $TRAINCTL_DATA, ./data/mnist, ./MNIST_Data)");
+    sub->add_option("--split", opt->split, "which split to score")->check(CLI::IsMember({"test", "train"}))
+        ->capture_default_str();
+    sub->add_option("--batch-size", opt->batch_size, "images per forward pass (default: the run's)")
+        ->check(CLI::Range(1, 65536));
+    sub->add_option("--threads", opt->threads, "BLAS and engine threads, 0 = all cores (default: the run's)")
+        ->check(CLI::Range(0, 256));
+    sub->add_option("--min-acc", opt->min_acc, "exit 1 when accuracy is below this")->check(CLI::Range(0.0, 1.0));
+    sub->add_flag("--json", opt->json, "print one JSON object on stdout");
+    sub->callback([opt] { run_eval(*opt); });
+}
+
+}  // namespace trainctl

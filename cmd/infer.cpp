@@ -1,0 +1,137 @@
+// `trainctl infer`: classify picked MNIST test images or your own image files with a
+// checkpoint; print the top classes, draw the images in the terminal, save them as a PNG grid.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <numeric>
+
+#include "cmd/commands.hpp"
+#include "cmd/infer_samples.hpp"
+#include "cmd/model_from_ckpt.hpp"
+#include "cmd/png_grid.hpp"
+#include "cmd/png_write.hpp"
+#include "cmd/term_grid.hpp"
+#include "core/evaluate.hpp"
+#include "core/mnist.hpp"
+
+namespace trainctl {
+
+struct InferOptions {
+    std::string ckpt, data_dir, save;
+    std::vector<std::string> inputs;
+    std::vector<std::size_t> indices;
+    std::size_t count = 4;
+    std::uint64_t seed = 1;
+    bool show = false, json = false, invert = false;
+};
+
+namespace {
+
+constexpr std::size_t kTopK = 3;
+
+// Softmax of each row of logits [n,10], in double so tiny probabilities keep their digits.
+std::vector<std::array<double, kNumClasses>> softmax_rows(const Tensor& logits, std::size_t n) {
+    std::vector<std::array<double, kNumClasses>> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* row = logits.data() + i * kNumClasses;
+        const double top = *std::max_element(row, row + kNumClasses);
+        double sum = 0;
+        for (std::size_t c = 0; c < kNumClasses; ++c) sum += out[i][c] = std::exp(row[c] - top);
+        for (double& p : out[i]) p /= sum;
+    }
+    return out;
+}
+
+std::array<std::size_t, kNumClasses> ranked(const std::array<double, kNumClasses>& p) {
+    std::array<std::size_t, kNumClasses> order;
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+    return order;
+}
+
+DigitTile tile_of(const InferSample& s, std::size_t prediction) {
+    DigitTile t;
+    t.image = s.display;
+    t.title = "prediction: " + std::to_string(prediction);
+    if (s.truth >= 0) {
+        t.title += ", truth: " + std::to_string(s.truth);
+        t.verdict = static_cast<int>(prediction) == s.truth ? Verdict::kRight : Verdict::kWrong;
+    }
+    return t;
+}
+
+nlohmann::json sample_json(const InferSample& s, std::size_t prediction, const std::array<double, kNumClasses>& p) {
+    nlohmann::json j;
+    if (s.truth >= 0) j = {{"index", s.index}, {"truth", s.truth}};
+    else j = {{"file", s.name}};
+    j["prediction"] = prediction;
+    j["probabilities"] = p;
+    return j;
+}
+
+std::string top_line(const InferSample& s, const std::array<double, kNumClasses>& p) {
+    const auto order = ranked(p);
+    std::string line = s.name + (s.truth >= 0 ? " (truth " + std::to_string(s.truth) + "):" : ":");
+    for (std::size_t k = 0; k < kTopK; ++k) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "  %zu %.4f", order[k], p[order[k]]);
+        line += buf;
+    }
+    return line;
+}
+
+void run_infer(const InferOptions& opt) {
+    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    const InputSpec& spec = m.config.input;
+    std::vector<InferSample> samples;
+    if (!opt.inputs.empty()) {
+        samples = load_file_samples(opt.inputs, spec, opt.invert);
+    } else {
+        const LabeledImages test = load_mnist_split(locate_mnist(opt.data_dir), "test");
+        samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
+    }
+
+    const std::size_t n = samples.size(), plane = spec.size * spec.size;
+    Tensor x({n, 1, spec.size, spec.size});
+    for (std::size_t i = 0; i < n; ++i) std::copy(samples[i].input.begin(), samples[i].input.end(), x.data() + i * plane);
+    m.net->reserve(n);
+    const auto probs = softmax_rows(m.net->forward(x), n);
+
+    std::vector<DigitTile> tiles;
+    for (std::size_t i = 0; i < n; ++i) tiles.push_back(tile_of(samples[i], ranked(probs[i])[0]));
+    if (opt.json) {
+        for (std::size_t i = 0; i < n; ++i) std::cout << sample_json(samples[i], ranked(probs[i])[0], probs[i]).dump() << "\n";
+    } else {
+        if (opt.show) std::cout << render_terminal_grid(tiles, stdout_wants_colour());
+        for (std::size_t i = 0; i < n; ++i) std::cout << top_line(samples[i], probs[i]) << "\n";
+    }
+    if (!opt.save.empty()) {
+        const Canvas grid = render_png_grid(tiles);
+        write_png_rgb(opt.save, grid.width, grid.height, grid.rgb);
+        std::cerr << "trainctl: saved " << opt.save << " (" << grid.width << "x" << grid.height << ")\n";
+    }
+}
+
+}  // namespace
+
+void setup_infer(CLI::App& app) {
+    auto opt = std::make_shared<InferOptions>();
+    CLI::App* sub = app.add_subcommand("infer", "Classify MNIST test images or your own PNG/PGM files with a checkpoint");
+    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--data", opt->data_dir, "MNIST folder (default: $TRAINCTL_DATA, ./data/mnist, ./MNIST_Data)");
+    auto* input = sub->add_option("--input", opt->inputs, "your own images (PNG or PGM, any size) instead of MNIST");
+    auto* index = sub->add_option("--index", opt->indices, "test images by position, e.g. 0,7,42")->delimiter(',');
+    sub->add_option("--count", opt->count, "random test images to pick")->check(CLI::Range(1, 64))
+        ->capture_default_str()->excludes(index)->excludes(input);
+    sub->add_option("--seed", opt->seed, "seed of the random pick")->capture_default_str()->excludes(input);
+    index->excludes(input);
+    sub->add_flag("--invert", opt->invert, "for dark digits on light paper (with --input)")->needs(input);
+    auto* show = sub->add_flag("--show", opt->show, "draw the images in the terminal with their predictions");
+    sub->add_flag("--json", opt->json, "print one JSON object per image")->excludes(show);
+    sub->add_option("--save", opt->save, "also write the grid as a PNG file");
+    sub->callback([opt] { run_infer(*opt); });
+}
+
+}  // namespace trainctl

@@ -1,0 +1,21 @@
+// A checkpoint's net ready for inference: rebuilt from its "model" metadata, parameters loaded.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "cmd/checkpoint_io.hpp"
+
+namespace trainctl {
+
+struct LoadedModel {
+    std::string path;
+    RunConfig config;  // the model spec's keys (net, input transform); the rest are defaults
+    StoredRun stored;  // the stored config and train_state, for the training metrics
+    std::unique_ptr<Sequential> net;
+};
+
+// Verifies the file's CRCs, rebuilds the net and loads every parameter (no skipping: a net
+// with missing weights would score nonsense). The net is not yet reserved.
+LoadedModel load_model_from_ckpt(const std::string& path);
+
+}  // namespace trainctl

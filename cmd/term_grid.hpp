@@ -1,0 +1,18 @@
+// Drawing digit tiles in a terminal: two pixel rows per text line.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cmd/digit_tiles.hpp"
+
+namespace trainctl {
+
+// With colour: each cell is U+2580 (upper half block), its foreground the top pixel and its
+// background the bottom one, both 24-bit grey; titles blue when right, red when wrong.
+// Without: an ASCII shade ramp and no escape codes at all (for NO_COLOR, pipes and logs).
+std::string render_terminal_grid(const std::vector<DigitTile>& tiles, bool colour);
+
+// Colour when stdout is a terminal and NO_COLOR (https://no-color.org) is unset or empty.
+bool stdout_wants_colour();
+
+}  // namespace trainctl

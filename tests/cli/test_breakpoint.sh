@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Real MNIST: SIGINT and SIGTERM stop training with a verified breakpoint (exit 130 / 143) that
+# `resume --from latest` continues; a loss that turns non-finite saves a breakpoint and exits 1.
+source "$(dirname "$0")/lib.sh"
+need_mnist
+
+# A run far longer than the test: it only ends by signal.
+long_run() { "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 6400 \
+               --epochs 1000 --log-every 1 --threads 2 --out "$1"; }
+
+# stop SIGNAL CODE: interrupt a run mid-training, check its breakpoint, resume it.
+stop() {
+  local sig=$1 code=$2 dir=$1
+  long_run "$dir" > "$dir.log" 2> "$dir.err" &
+  local pid=$!
+  # Signal only once steps are logged: the handlers are in place before the loop starts.
+  for ((i = 0; i < 300; i++)); do grep -q '^epoch: ' "$dir.log" 2>/dev/null && break; sleep 0.1; done
+  sleep 2
+  kill -s "$sig" "$pid"
+  wait "$pid"; local rc=$?
+  [ "$rc" -eq "$code" ] && pass || fail "$sig: exit code $rc, expected $code ($(tail -2 "$dir.err"))"
+  local bp
+  bp=$(ls "$dir"/*_breakpoint.ckpt 2>/dev/null | head -1)
+  if [ -z "$bp" ]; then fail "$sig: no breakpoint in $dir/: $(ls "$dir")"; return; fi
+  pass
+  grep -q "stopped by $sig at global step .*breakpoint saved: $bp" "$dir.err" && pass || fail "$sig: message: $(tail -2 "$dir.err")"
+  "$TRAINCTL" ckpt verify "$bp" > /dev/null && pass || fail "$sig: breakpoint does not verify"
+  local bp_step
+  bp_step=$("$TRAINCTL" ckpt inspect "$bp" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_state"]["global_step"])')
+  # The current epoch is all the resume trains: --more-epochs counts from completed epochs.
+  "$TRAINCTL" resume --from latest --dir "$dir" --more-epochs 1 --eval false > "$dir-resume.log" 2> "$dir-resume.err" \
+    || fail "$sig: resume failed: $(tail -2 "$dir-resume.err")"
+  grep -q "resuming $bp" "$dir-resume.err" && grep -q "resuming at global step $bp_step\b" "$dir-resume.err" && pass \
+    || fail "$sig: resume did not continue the breakpoint (step $bp_step): $(cat "$dir-resume.err")"
+  local last_step
+  last_step=$("$TRAINCTL" ckpt ls "$dir" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["checkpoints"][-1]["global_step"])')
+  [ "$last_step" -ge "$bp_step" ] && [ "$(grep -c '^epoch: ' "$dir-resume.log")" -gt 0 ] && pass \
+    || fail "$sig: after resume the newest checkpoint is at step $last_step, breakpoint was $bp_step"
+}
+stop INT 130
+stop TERM 143
+
+# A huge learning rate makes the loss non-finite within a few steps.
+"$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 640 --lr 1e30 \
+  --threads 2 -q --out N > /dev/null 2> N.err; rc=$?
+[ "$rc" -eq 1 ] && pass || fail "non-finite loss: exit $rc, expected 1 ($(cat N.err))"
+grep -q "loss is .* at global step [0-9]*: training diverged.*breakpoint saved: N/lenet-.*_breakpoint.ckpt" N.err && pass \
+  || fail "non-finite loss: message: $(cat N.err)"
+[ "$(wc -l < N.err)" -eq 1 ] && pass || fail "non-finite loss: more than one line on stderr: $(cat N.err)"
+ls N/*_breakpoint.ckpt > /dev/null 2>&1 && pass || fail "non-finite loss: no breakpoint: $(ls N)"
+
+finish
