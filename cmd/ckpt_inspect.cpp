@@ -8,6 +8,7 @@
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
 #include "core/error.hpp"
+#include "core/train_state.hpp"
 
 namespace trainctl {
 
@@ -39,17 +40,24 @@ bool shown_apart(const std::string& key) {
     return false;
 }
 
-std::string state_line(const json& st) {
-    auto num = [&](const char* key) { return st.contains(key) ? st[key].dump() : std::string("?"); };
-    std::string line = "epoch index " + num("epoch") + ", step " + num("step_in_epoch") + "/" +
-                       num("steps_per_epoch") + " in it, global step " + num("global_step") + ", " +
-                       (st.contains("elapsed_s") ? format_number(st["elapsed_s"].get<double>()) : "?") +
-                       " s of training, lr " + num("lr") + ", last loss " + num("last_loss");
-    if (st.contains("metrics") && st["metrics"].is_object())
-        line += "; metrics after epoch " + st["metrics"].value("epoch", json()).dump() + ": acc " +
-                st["metrics"].value("acc", json()).dump() + ", loss " + st["metrics"].value("loss", json()).dump();
+// The state as file names count it (1-based epoch and step), falling back to the raw JSON
+// when it does not parse, so a damaged state is still shown.
+std::string state_line(const json& st, const std::string& path) {
+    std::string line;
+    try {
+        const TrainState s = train_state_from_json(st, path);
+        line = "epoch " + std::to_string(s.epoch_1based()) + ", step " + std::to_string(s.step_1based()) + "/" +
+               std::to_string(s.steps_per_epoch) + ", global step " + std::to_string(s.global_step) + ", " +
+               format_number(s.elapsed_s) + " s of training, lr " + format_number(s.lr) + ", last loss " +
+               format_number(s.last_loss);
+        if (s.has_metrics)
+            line += "; after epoch " + std::to_string(s.metrics_epoch) + ": acc " + format_number(s.metrics_acc) +
+                    ", loss " + format_number(s.metrics_loss);
+    } catch (const Error& e) {
+        return st.dump() + " (" + e.what() + ")";
+    }
     if (st.contains("optimizer") && st["optimizer"].is_object())
-        line += "; optimizer " + st["optimizer"].value("type", std::string("?")) + " after " +
+        line += "; " + st["optimizer"].value("type", std::string("?")) + " optimizer after " +
                 st["optimizer"].value("step_count", json()).dump() + " steps";
     return line;
 }
@@ -105,7 +113,7 @@ void run_ckpt_inspect(const CkptInspectOptions& opt) {
         TextTable head({"file", opt.file + " (" + format_size(reader.header().file_size) + ")"}, "ll");
         head.add({"format", meta_text(meta, kCkptKeyFormat) + ", written by trainctl " + meta_text(meta, kMetaVersion)});
         head.add({"run prefix", meta_text(meta, kMetaRunPrefix)});
-        if (state.is_object()) head.add({"state", state_line(state)});
+        if (state.is_object()) head.add({"state", state_line(state, opt.file)});
         if (config.is_object()) head.add({"config", config_line(config)});
         for (const auto& [key, value] : meta)
             if (!shown_apart(key))

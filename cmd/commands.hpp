@@ -8,4 +8,5 @@ void setup_resume(CLI::App& app);
 void setup_ckpt(CLI::App& app);
 void setup_eval(CLI::App& app);
 void setup_infer(CLI::App& app);
+void setup_export(CLI::App& app);
 }  // namespace trainctl

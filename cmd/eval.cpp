@@ -1,5 +1,6 @@
 // `trainctl eval`: score a checkpoint on an MNIST split: loss, accuracy, per-class metrics and
 // the confusion matrix. The net and its input transform come from the checkpoint alone.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>

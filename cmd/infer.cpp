@@ -1,6 +1,7 @@
 // `trainctl infer`: classify picked MNIST test images or your own image files with a
 // checkpoint; print the top classes, draw the images in the terminal, save them as a PNG grid.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <iostream>

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     trainctl::setup_ckpt(app);
     trainctl::setup_eval(app);
     trainctl::setup_infer(app);
+    trainctl::setup_export(app);
     app.require_subcommand(1);
     try {
         app.parse(argc, argv);

@@ -17,10 +17,14 @@ int onnx_opset_max();
 struct OnnxExportOptions {
     std::int64_t batch = 0;  // 0 = dynamic: the batch dimension is the symbol "N"
     int opset = kOnnxOpsetDefault;
+    // The model description's "input" object as JSON text, stored as metadata: a runtime must
+    // normalise its images the same way.
+    std::string input_meta;
 };
 
 // The serialized ModelProto: input "input" [N,C,H,W], output "logits" [N,classes], one node per
-// layer named like it, parameters as float initializers under their own names (conv1.weight).
+// layer named like it, parameters as float initializers under their own names (conv1.weight),
+// and metadata_props "trainctl.input" = {"size":..,"mean":..,"std":..} (x/(255*std) - mean/std).
 // Passes onnx::checker::check_model before it is returned; Error names `source` otherwise.
 std::string onnx_model_bytes(const Sequential& net, const OnnxExportOptions& opt, const std::string& source);
 

@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::size_t kImageScale = 8;  // a 28x28 digit becomes 224x224
 constexpr std::size_t kFontScale = 2;
-constexpr std::size_t kMargin = 16;     // around the grid and between cells
+constexpr std::size_t kMargin = 32;     // around the grid and between cells
 constexpr std::size_t kTitleGap = 8;    // between a title and its image
 constexpr Rgb kBackground{255, 255, 255};
 constexpr Rgb kRight{30, 90, 220};

@@ -34,10 +34,16 @@ std::string pixel_cell(const DigitTile& t, std::size_t line, std::size_t width, 
         return y < im.height && x < im.width ? im.pixels[y * im.width + x] : 0;
     };
     std::string s;
+    unsigned fg = 256, bg = 256;  // none yet; a colour is sent only when it changes (5x less output)
     for (std::size_t x = 0; x < im.width; ++x) {
         const unsigned top = at(2 * line, x), bottom = at(2 * line + 1, x);
-        if (colour) s += grey_escape(38, top) + grey_escape(48, bottom) + kUpperHalf;
-        else s += kShades[(top + bottom) * (sizeof kShades - 1) / 511];
+        if (!colour) {
+            s += kShades[(top + bottom) * (sizeof kShades - 1) / 511];
+            continue;
+        }
+        if (top != fg) s += grey_escape(38, fg = top);
+        if (bottom != bg) s += grey_escape(48, bg = bottom);
+        s += kUpperHalf;
     }
     if (colour) s += kReset;
     return s + std::string(width - im.width, ' ');

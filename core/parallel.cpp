@@ -25,42 +25,49 @@ constexpr std::chrono::microseconds kSpin{200};
 class Pool {
 public:
     explicit Pool(std::size_t workers) {
-        for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i + 1); });
+        for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
     }
     ~Pool() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             stop_.store(true);
-            generation_.fetch_add(1);
+            generation_.fetch_add(2);
         }
         wake_.notify_all();
         for (auto& t : threads_) t.join();
     }
     std::size_t workers() const { return threads_.size(); }
 
+    // generation_ is odd while a job is open. Each seq_cst pair below (bump one counter, then
+    // read the other side's) guarantees one side sees the other: no lost wake-up, and no
+    // worker still inside a job when run() returns.
     void run(std::size_t chunks, void (*fn)(void*, std::size_t), void* ctx) {
         fn_ = fn;
         ctx_ = ctx;
         chunks_ = chunks;
-        pending_.store(static_cast<int>(threads_.size()));
-        // seq_cst: bumping generation_ then reading sleeping_ here, and bumping sleeping_ then
-        // reading generation_ (under the mutex) in a worker, one side always sees the other.
+        pending_.store(chunks);
+        next_.store(0);
         generation_.fetch_add(1);
         if (sleeping_.load() > 0) {
             std::lock_guard<std::mutex> lock(mutex_);
             wake_.notify_all();
         }
-        run_share(0);
+        take_chunks();
         while (pending_.load() != 0) std::this_thread::yield();
+        generation_.fetch_add(1);  // close: a worker arriving late now leaves at once
+        while (active_.load() != 0) std::this_thread::yield();
     }
 
 private:
-    // Thread t always takes chunks t, t+T, ...: the same images stay on the same core (and in
-    // its cache) from layer to layer.
-    void run_share(std::size_t thread) {
-        for (std::size_t c = thread; c < chunks_; c += threads_.size() + 1) fn_(ctx_, c);
+    // Chunks go to whoever is free, so the caller never waits for a worker still asleep
+    // (or descheduled on a busy machine); which thread runs a chunk does not change its result.
+    void take_chunks() {
+        for (std::size_t c = next_.fetch_add(1); c < chunks_; c = next_.fetch_add(1)) {
+            fn_(ctx_, c);
+            pending_.fetch_sub(1);
+        }
     }
-    void work(std::size_t thread) {
+    void work() {
         std::uint64_t seen = 0;
         for (;;) {
             const auto spin_end = std::chrono::steady_clock::now() + kSpin;
@@ -74,8 +81,10 @@ private:
             }
             if (stop_.load()) return;
             seen = generation_.load();
-            run_share(thread);
-            pending_.fetch_sub(1);
+            if (seen % 2 == 0) continue;
+            active_.fetch_add(1);
+            if (generation_.load() == seen) take_chunks();
+            active_.fetch_sub(1);
         }
     }
 
@@ -84,9 +93,11 @@ private:
     std::condition_variable wake_;
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<int> sleeping_{0};
-    std::atomic<int> pending_{0};  // workers still on the current job
+    std::atomic<int> active_{0};          // workers inside an open job
+    std::atomic<std::size_t> next_{0};    // next chunk to claim
+    std::atomic<std::size_t> pending_{0}; // chunks not finished yet
     std::atomic<bool> stop_{false};
-    // The current job: written by run() while no worker is on a job, read after generation_.
+    // The current job: written by run() while generation_ is even and no worker is active.
     void (*fn_)(void*, std::size_t) = nullptr;
     void* ctx_ = nullptr;
     std::size_t chunks_ = 0;

@@ -28,9 +28,9 @@ inline Range chunk_range(std::size_t n, std::size_t chunks, std::size_t c) {
 // work into that many chunks.
 std::size_t reserve_threads();
 
-// Runs fn(ctx, c) for every c in [0, chunks) and returns when all are done; thread t of the T
-// started by reserve_threads() (the caller is thread 0) takes chunks t, t+T, ... Never allocates.
-// fn must not throw; calls come from one thread at a time and never nest.
+// Runs fn(ctx, c) for every c in [0, chunks) on the threads started by reserve_threads() (the
+// caller is one of them) and returns when all are done. Never allocates. fn must not throw;
+// calls come from one thread at a time and never nest.
 void parallel_run(std::size_t chunks, void (*fn)(void* ctx, std::size_t chunk), void* ctx);
 
 // parallel_run for a callable: fn(c) for every chunk c.

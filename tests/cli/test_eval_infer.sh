@@ -41,7 +41,7 @@ expect_error 1 "nope.ckpt" -- eval --ckpt nope.ckpt --data "$MNIST"
 
 # --- infer on test images
 NO_COLOR= "$TRAINCTL" infer --ckpt "$CK" --data "$MNIST" --show --index 0,1,2,3 > show.out
-[ "$(grep -c 'prediction: [0-9], truth: [0-9]' show.out)" -eq 4 ] && pass || fail "4 titles expected: $(cat show.out)"
+[ "$(grep -o 'prediction: [0-9], truth: [0-9]' show.out | wc -l)" -eq 4 ] && pass || fail "4 titles expected: $(cat show.out)"
 grep -q 'truth: 7' show.out && grep -q 'truth: 2' show.out && pass || fail "test[0] is a 7, test[1] a 2"
 grep -q $'\x1b' show.out && fail "escape codes in piped output" || pass
 # Two tiles per row for 4: the two title lines each hold two titles.
@@ -79,8 +79,22 @@ while pos < len(data):
 w, h, depth, colour = ihdr
 assert depth == 8 and colour == 2 and w > 400 and h > 400, ihdr
 raw = zlib.decompress(idat)
-assert len(raw) == h * (1 + 3 * w)
-assert set(raw[1:1 + 3 * w]) == {255}  # the top margin row is plain white
+stride = 3 * w
+assert len(raw) == h * (1 + stride)
+rows, prev = [], bytearray(stride)
+for y in range(h):  # undo the PNG row filters (none, sub, up, average, Paeth)
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - 3] if i >= 3 else 0
+        b, c = prev[i], prev[i - 3] if i >= 3 else 0
+        p = a + b - c
+        pred = [0, a, b, (a + b) // 2, a if abs(p - a) <= min(abs(p - b), abs(p - c)) else b if abs(p - b) <= abs(p - c) else c][f]
+        line[i] = (line[i] + pred) & 255
+    rows.append(line)
+    prev = line
+assert set(rows[0]) == {255}  # the top margin is white
+pixels = {tuple(r[i:i + 3]) for r in rows for i in range(0, stride, 3)}
+assert (30, 90, 220) in pixels and (210, 30, 30) not in pixels  # blue titles: test[0..3] are predicted right
 PYEOF
 
 # --- --input: the user's own images (from test[0], a 7), odd sizes, grey/colour/inverted

@@ -32,22 +32,25 @@ exact lenet5-mnist.json lenet
 exact lenet5-adam.json lenet-adam
 
 # `latest` picks the newest checkpoint of a directory; --more-epochs adds to the stored epochs.
-mkdir L && cp lenet-adam-A/lenet-adam-1_10.ckpt lenet-adam-A/lenet-adam-1_20.ckpt lenet-adam-A/lenet-adam-graph.meta L/
+mkdir L && cp lenet5-adam-A/lenet-adam-1_10.ckpt lenet5-adam-A/lenet-adam-1_20.ckpt lenet5-adam-A/lenet-adam-graph.meta L/
 "$TRAINCTL" resume --from latest --dir L > L.log 2> L.err || fail "resume --from latest failed: $(cat L.err)"
 grep -q 'resuming L/lenet-adam-1_20.ckpt' L.err && pass || fail "latest did not pick 1_20: $(cat L.err)"
-diff <(losses lenet-adam-A.log | tail -n +21) <(losses L.log) > /dev/null && pass || fail "resume --from latest: losses differ"
+diff <(losses lenet5-adam-A.log | tail -n +21) <(losses L.log) > /dev/null && pass || fail "resume --from latest: losses differ"
 "$TRAINCTL" resume --from latest --dir L --more-epochs 1 > /dev/null 2> L.err || fail "--more-epochs failed: $(cat L.err)"
 [ -f L/lenet-adam-3_20.ckpt ] && pass || fail "--more-epochs 1 did not write epoch 3: $(ls L)"
 "$TRAINCTL" ckpt inspect L/lenet-adam-3_20.ckpt --json | grep -q '"global_step":60' && pass || fail "epoch 3 is not global step 60"
 
 # Resume errors: a missing file (usage, 2) and a batch size that changes the steps per epoch.
 expect_error 2 "nofile.ckpt" -- resume --from nofile.ckpt
-expect_error 2 "steps per epoch" -- resume --from lenet-adam-B10/lenet-adam-1_10.ckpt --batch-size 25
+expect_error 2 "steps per epoch" -- resume --from lenet5-adam-B10/lenet-adam-1_10.ckpt --batch-size 25
 
 # The MindSpore tutorial: a checkpoint per epoch, then resume with a new lr for 2 more epochs.
-tut() { "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 640 \
-          --threads 2 -q --out T "$@"; }
-tut --ckpt-steps 20 > /dev/null 2> T.err || fail "tutorial training failed: $(cat T.err)"
+tut() {  # OUT [FLAGS...]; 640 images in batches of 32: 20 steps per epoch
+  local out=$1; shift
+  "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 640 \
+    --threads 2 -q --out "$out" "$@"
+}
+tut T --ckpt-steps 20 > /dev/null 2> T.err || fail "tutorial training failed: $(cat T.err)"
 for f in lenet-1_20.ckpt lenet-2_20.ckpt lenet-graph.meta lenet-latest; do
   [ -f "T/$f" ] && pass || fail "tutorial run: T/$f missing (have: $(ls T))"
 done
@@ -58,28 +61,28 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["config"][
   && pass || fail "stored config of lenet-4_20 lacks lr 0.001"
 grep -q 'lenet-4_20.ckpt' T/lenet-latest && pass || fail "lenet-latest does not name the newest file: $(cat T/lenet-latest)"
 # A second run into the same directory takes the prefix lenet_1 and leaves the first run's files.
-tut --ckpt-steps 20 --epochs 1 > /dev/null 2>&1
+tut T --ckpt-steps 20 --epochs 1 > /dev/null 2>&1
 [ -f T/lenet_1-1_20.ckpt ] && [ -f T/lenet_1-graph.meta ] && pass || fail "second run: no lenet_1 files (have: $(ls T))"
 
 # keep-max deletes only this run's files: the first run's four survive a --keep-max 2 run.
-tut --ckpt-steps 10 --keep-max 0 --out K > /dev/null 2>&1
-tut --ckpt-steps 10 --keep-max 2 --out K > /dev/null 2>&1
+tut K --ckpt-steps 10 --keep-max 0 > /dev/null 2>&1
+tut K --ckpt-steps 10 --keep-max 2 > /dev/null 2>&1
 [ "$(ls K | grep -c '^lenet-[0-9]')" -eq 4 ] && pass || fail "keep-max touched the first run's files: $(ls K)"
 [ "$(ls K | grep -c '^lenet_1-[0-9].*\.ckpt$')" -eq 2 ] && pass || fail "keep-max 2 kept: $(ls K | grep lenet_1)"
 
 # keep-best: one best-epoch file besides the step files.
-tut --keep-best 1 --monitor acc --out KB > /dev/null 2> KB.err || fail "keep-best run failed: $(cat KB.err)"
+tut KB --keep-best 1 --monitor acc > /dev/null 2> KB.err || fail "keep-best run failed: $(cat KB.err)"
 [ "$(ls KB | grep -c '^lenet-best-[0-9]*_20\.ckpt$')" -eq 1 ] && pass || fail "keep-best 1: $(ls KB)"
 
 # --async-save writes the same tensors as the synchronous run A.
 run lenet5-adam.json AS --async-save > /dev/null 2>&1 || fail "async run failed"
-"$TRAINCTL" ckpt diff lenet-adam-A/lenet-adam-2_20.ckpt AS/lenet-adam-2_20.ckpt > /dev/null 2>&1 && pass \
+"$TRAINCTL" ckpt diff lenet5-adam-A/lenet-adam-2_20.ckpt AS/lenet-adam-2_20.ckpt > /dev/null 2>&1 && pass \
   || fail "async save differs from the synchronous run"
 
 # Fine-tuning into another net lists the tensors that do not fit, unless told to skip them.
 expect_error 1 "do not fit the net" -- train --config "$TRAINCTL_SRC/configs/lenet5-adam.json" --data "$MNIST" \
-  --init-from lenet-adam-A/lenet-adam-2_20.ckpt --net mlp --train-limit 200 --epochs 1 --out F
-"$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-adam.json" --data "$MNIST" --init-from lenet-adam-A/lenet-adam-2_20.ckpt \
+  --init-from lenet5-adam-A/lenet-adam-2_20.ckpt --net mlp --train-limit 200 --epochs 1 --out F
+"$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-adam.json" --data "$MNIST" --init-from lenet5-adam-A/lenet-adam-2_20.ckpt \
   --net mlp --skip-mismatch --reset-optimizer --train-limit 200 --epochs 1 -q --out F > /dev/null 2> F.err \
   && pass || fail "--skip-mismatch --reset-optimizer failed: $(cat F.err)"
 

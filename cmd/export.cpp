@@ -1,0 +1,138 @@
+// `trainctl export`: a checkpoint's net as ONNX (graph + weights) or its weights alone as
+// safetensors, for inference elsewhere. Optionally writes trainctl's own logits as a reference.
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "ckpt_format/atomic_file.hpp"
+#include "ckpt_format/ckpt_writer.hpp"
+#include "cmd/commands.hpp"
+#include "cmd/model_from_ckpt.hpp"
+#include "cmd/onnx_export.hpp"
+#include "core/batch.hpp"
+#include "core/error.hpp"
+#include "core/mnist.hpp"
+
+namespace trainctl {
+
+namespace {
+
+constexpr const char* kBatchDynamic = "dynamic";
+constexpr std::int64_t kBatchMax = 65536;
+constexpr std::size_t kReferenceCountMax = 10000;  // the MNIST test set
+
+struct ExportOptions {
+    std::string ckpt;
+    std::string format;
+    std::string out;  // "" = the checkpoint path with the format's extension
+    std::string batch = kBatchDynamic;
+    int opset = kOnnxOpsetDefault;
+    bool onnx_flags_given = false;  // --batch or --opset, which only ONNX uses
+    // Verification aid: raw little-endian float32 logits [count,classes] of the first test images.
+    std::string reference_logits;
+    std::size_t reference_count = 100;
+    std::string data_dir;
+};
+
+std::string default_out(const std::string& ckpt, const std::string& format) {
+    const std::string ext = format == "onnx" ? ".onnx" : ".safetensors";
+    const std::string old_ext = ".ckpt";
+    if (ckpt.size() > old_ext.size() && ckpt.compare(ckpt.size() - old_ext.size(), old_ext.size(), old_ext) == 0)
+        return ckpt.substr(0, ckpt.size() - old_ext.size()) + ext;
+    return ckpt + ext;
+}
+
+std::int64_t parse_batch(const std::string& s) {
+    if (s == kBatchDynamic) return 0;
+    const auto bad = [&] {
+        return usage_error("--batch must be \"dynamic\" or an integer in [1, " + std::to_string(kBatchMax) + "], got \"" +
+                           s + "\"");
+    };
+    if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos) throw bad();
+    const std::int64_t n = std::stoll(s);
+    if (n < 1 || n > kBatchMax) throw bad();
+    return n;
+}
+
+void write_onnx(const LoadedModel& m, const ExportOptions& opt, const std::string& out) {
+    const auto& spec = m.stored.model.at("spec");  // build_model has checked that it exists
+    if (!spec.contains("input")) throw Error(m.path + ": model description has no spec.input (the input transform)");
+    const OnnxExportOptions onnx_opt{parse_batch(opt.batch), opt.opset, spec["input"].dump()};
+    const std::string bytes = onnx_model_bytes(*m.net, onnx_opt, m.path);
+    atomic_write_file(out, {{bytes.data(), bytes.size()}});
+    std::cout << "exported " << m.path << " -> " << out << " (ONNX opset " << opt.opset << ", batch " << opt.batch
+              << ", " << bytes.size() << " bytes)\n";
+}
+
+// Parameters only: what an inference runtime needs, under the same PyTorch names as the .ckpt.
+void write_safetensors(const LoadedModel& m, const std::string& out) {
+    const auto tensors = checkpoint_tensors(m.net->params(), /*optimizer=*/nullptr);
+    // The writer adds "format": "trainctl.ckpt/1" and CRCs; without "config" and "train_state" the file
+    // cannot be mistaken for a training checkpoint (resume rejects it by name).
+    const CkptMetadata meta = {{kMetaVersion, TRAINCTL_VERSION}, {kMetaModel, m.stored.model.dump()}};
+    ckpt_save(out, tensors, meta);
+    std::cout << "exported " << m.path << " -> " << out << " (safetensors, " << tensors.size() << " tensors)\n";
+}
+
+// The net's logits for test images 0..count-1, through the same transform as training.
+void write_reference_logits(LoadedModel& m, const ExportOptions& opt) {
+    const LabeledImages test = load_mnist_split(locate_mnist(opt.data_dir), "test");
+    const std::size_t n = opt.reference_count;
+    if (n > test.count)
+        throw usage_error("--reference-count " + std::to_string(n) + " exceeds the " + std::to_string(test.count) +
+                          " test images");
+    BatchMaker batches(m.config.input, test.rows, test.cols);
+    batches.reserve(n);
+    m.net->reserve(n);
+    std::vector<std::uint32_t> indices(n);
+    std::iota(indices.begin(), indices.end(), 0u);
+    std::vector<std::uint8_t> labels(n);
+    batches.make(test, indices.data(), n, labels.data());
+    const Tensor& logits = m.net->forward(batches.batch());
+    atomic_write_file(opt.reference_logits, {{logits.data(), logits.size() * sizeof(float)}});
+    std::cerr << "export: wrote the logits of test images 0.." << n - 1 << " to " << opt.reference_logits << "\n";
+}
+
+void run_export(const ExportOptions& opt) {
+    if (opt.format != "onnx" && opt.onnx_flags_given)
+        throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
+    const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
+    if (out == opt.ckpt) throw usage_error("--out " + out + " is the checkpoint itself; choose another path");
+    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    if (opt.format == "onnx") write_onnx(m, opt, out);
+    else write_safetensors(m, out);
+    if (!opt.reference_logits.empty()) write_reference_logits(m, opt);
+}
+
+}  // namespace
+
+void setup_export(CLI::App& app) {
+    auto opt = std::make_shared<ExportOptions>();
+    auto* sub = app.add_subcommand("export", "Write a checkpoint's net as ONNX, or its weights as safetensors");
+    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--format", opt->format, "onnx (graph and weights) or safetensors (weights only)")
+        ->required()
+        ->check(CLI::IsMember({"onnx", "safetensors"}));
+    sub->add_option("--out", opt->out, "output file (default: the checkpoint path with .onnx or .safetensors)");
+    sub->add_option("--batch", opt->batch, "ONNX batch dimension: a fixed size or \"dynamic\" (symbol N)")
+        ->capture_default_str();
+    sub->add_option("--opset", opt->opset, "ONNX opset version")
+        ->capture_default_str()
+        ->check(CLI::Range(kOnnxOpsetMin, onnx_opset_max()));
+    auto* ref = sub->add_option("--reference-logits", opt->reference_logits,
+                                "verification aid: also write trainctl's raw float32 logits of the first test images");
+    sub->add_option("--reference-count", opt->reference_count, "test images for --reference-logits")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, kReferenceCountMax))
+        ->needs(ref);
+    sub->add_option("--data", opt->data_dir, "MNIST folder for --reference-logits")->needs(ref);
+    sub->callback([opt, sub] {
+        opt->onnx_flags_given = sub->count("--batch") + sub->count("--opset") > 0;
+        run_export(*opt);
+    });
+}
+
+}  // namespace trainctl
