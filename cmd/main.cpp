@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : trainctl::kExitUsage;
     } catch (const trainctl::Error& e) {
-        std::cerr << "trainctl: error: " << e.what() << "\n";
+        if (*e.what()) std::cerr << "trainctl: error: " << e.what() << "\n";
         return e.exit_code();
     }
     return 0;

@@ -46,7 +46,7 @@ static void run_resume(const ResumeOptions& opt) {
     plan.resume_from = path;
     if (!opt.quiet) std::cerr << "trainctl: resuming " << path << "\n";
     int rc = run_training(plan);
-    if (rc != kExitOk) throw Error("training stopped", rc);
+    if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
 }
 
 void setup_resume(CLI::App& app) {

@@ -43,7 +43,7 @@ static void run_train(const TrainOptions& opt) {
     plan.skip_mismatch = opt.skip_mismatch;
     plan.reset_optimizer = opt.reset_optimizer;
     int rc = run_training(plan);
-    if (rc != kExitOk) throw Error("training stopped", rc);
+    if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
 }
 
 void setup_train(CLI::App& app) {

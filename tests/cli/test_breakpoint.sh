@@ -27,7 +27,7 @@ stop() {
   grep -q "stopped by SIG$sig at global step .*breakpoint saved: $bp" "$dir.err" && pass || fail "$sig: message: $(tail -2 "$dir.err")"
   "$TRAINCTL" ckpt verify "$bp" > /dev/null && pass || fail "$sig: breakpoint does not verify"
   local bp_step
-  bp_step=$("$TRAINCTL" ckpt inspect "$bp" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_state"]["global_step"])')
+  bp_step=$("$TRAINCTL" ckpt inspect "$bp" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["train_state"]["global_step"])')
   # The current epoch is all the resume trains: --more-epochs counts from completed epochs.
   "$TRAINCTL" resume --from latest --dir "$dir" --more-epochs 1 --eval false > "$dir-resume.log" 2> "$dir-resume.err" \
     || fail "$sig: resume failed: $(tail -2 "$dir-resume.err")"
@@ -35,7 +35,7 @@ stop() {
   grep -q "resuming at global step $bp_step\b" "$dir-resume.err" && pass \
     || fail "$sig: resume did not continue the breakpoint (step $bp_step): $(cat "$dir-resume.err")"
   local last_step
-  last_step=$("$TRAINCTL" ckpt ls "$dir" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["checkpoints"][-1]["global_step"])')
+  last_step=$("$TRAINCTL" ckpt ls "$dir" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["checkpoints"][-1]["global_step"])')
   [ "$last_step" -ge "$bp_step" ] && [ "$(grep -c '^epoch: ' "$dir-resume.log")" -gt 0 ] && pass \
     || fail "$sig: after resume the newest checkpoint is at step $last_step, breakpoint was $bp_step"
 }

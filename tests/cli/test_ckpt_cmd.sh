@@ -29,7 +29,7 @@ grep -q "^lenet-adam-2_10.ckpt  *2  *10/10  *20 " ls.txt && pass || fail "epoch/
 # Every row has the same width up to the valid column: the table is aligned.
 [ "$(awk '{ print index($0, " ok") }' ls.txt | sed 1d | sort -u | wc -l)" -eq 1 ] && pass || fail "rows not aligned: $(cat ls.txt)"
 "$TRAINCTL" ckpt ls A --json > ls.json
-python3 - ls.json <<'PY' && pass || fail "ls --json: $(cat ls.json)"
+/usr/bin/python3 - ls.json <<'PY' && pass || fail "ls --json: $(cat ls.json)"
 import json, sys
 j = json.load(open(sys.argv[1]))
 steps = [c["global_step"] for c in j["checkpoints"]]
@@ -46,7 +46,7 @@ for want in 'format *trainctl.ckpt/1' 'run prefix *lenet-adam' 'global step 20' 
   grep -q -- "$want" inspect.txt && pass || fail "inspect lacks /$want/: $(cat inspect.txt)"
 done
 "$TRAINCTL" ckpt inspect "A/$final" --json > inspect.json
-python3 - inspect.json <<'PY' && pass || fail "inspect --json: $(cat inspect.json)"
+/usr/bin/python3 - inspect.json <<'PY' && pass || fail "inspect --json: $(cat inspect.json)"
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["format"] == "trainctl.ckpt/1" and j["run_prefix"] == "lenet-adam"
@@ -85,7 +85,7 @@ grep -q 'identical, 0 differ; 0 only in A, 0 only in B' diff.txt && pass || fail
 [ "$rc" -eq 1 ] && pass || fail "diff of different runs exited $rc"
 grep -q '^conv1.weight  *[0-9.e-]*  *no$' diff.txt && pass || fail "diff row: $(cat diff.txt)"
 "$TRAINCTL" ckpt diff "A/$final" "B/$final" --json > diff.json 2>/dev/null
-python3 - diff.json <<'PY' && pass || fail "diff --json: $(cat diff.json)"
+/usr/bin/python3 - diff.json <<'PY' && pass || fail "diff --json: $(cat diff.json)"
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert not j["identical"] and j["summary"]["differ"] > 0

@@ -57,7 +57,7 @@ done
 "$TRAINCTL" resume --from T/lenet-2_20.ckpt --lr 0.001 --epochs 4 -q > /dev/null 2> T.err || fail "tutorial resume failed: $(cat T.err)"
 [ -f T/lenet-3_20.ckpt ] && [ -f T/lenet-4_20.ckpt ] && pass || fail "resume did not write epochs 3 and 4: $(ls T)"
 "$TRAINCTL" ckpt inspect T/lenet-4_20.ckpt --json > T4.json
-python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["config"]["lr"] == 0.001 and j["train_state"]["global_step"] == 80, j["config"]' T4.json \
+/usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["config"]["lr"] == 0.001 and j["train_state"]["global_step"] == 80, j["config"]' T4.json \
   && pass || fail "stored config of lenet-4_20 lacks lr 0.001"
 grep -q 'lenet-4_20.ckpt' T/lenet-latest && pass || fail "lenet-latest does not name the newest file: $(cat T/lenet-latest)"
 # A second run into the same directory takes the prefix lenet_1 and leaves the first run's files.
