@@ -96,7 +96,7 @@ void run_eval(const EvalOptions& opt) {
     set_num_threads(opt.threads.value_or(stored.threads));
     const std::size_t batch = opt.batch_size.value_or(stored.batch_size);
 
-    const LabeledImages data = load_mnist_split(locate_mnist(opt.data_dir), opt.split);
+    const LabeledImages data = load_mnist_split(locate_mnist_for(opt.data_dir, m), opt.split);
     m.net->reserve(batch);
     Evaluator evaluator(m.config.input, data.rows, data.cols, batch);
     const EvalResult r = evaluator.run(*m.net, data);

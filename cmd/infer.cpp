@@ -90,7 +90,7 @@ void run_infer(const InferOptions& opt) {
     if (!opt.inputs.empty()) {
         samples = load_file_samples(opt.inputs, spec, opt.invert);
     } else {
-        const LabeledImages test = load_mnist_split(locate_mnist(opt.data_dir), "test");
+        const LabeledImages test = load_mnist_split(locate_mnist_for(opt.data_dir, m), "test");
         samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
     }
 

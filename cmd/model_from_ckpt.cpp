@@ -2,6 +2,7 @@
 #include "cmd/model_from_ckpt.hpp"
 
 #include "ckpt_format/ckpt_reader.hpp"
+#include "core/error.hpp"
 
 namespace trainctl {
 
@@ -13,6 +14,16 @@ LoadedModel load_model_from_ckpt(const std::string& path) {
     m.net = build_model(m.stored.model, path, &m.config);
     load_params(reader, m.net->params(), /*skip_mismatch=*/false, nullptr);
     return m;
+}
+
+MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model) {
+    try {
+        return locate_mnist(data_flag);
+    } catch (const Error&) {
+        const std::string stored = model.stored.config_json.value("data", "");
+        if (!data_flag.empty() || stored.empty()) throw;
+        return locate_mnist(stored);
+    }
 }
 
 }  // namespace trainctl

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cmd/checkpoint_io.hpp"
+#include "core/mnist.hpp"
 
 namespace trainctl {
 
@@ -17,5 +18,9 @@ struct LoadedModel {
 // Verifies the file's CRCs, rebuilds the net and loads every parameter (no skipping: a net
 // with missing weights would score nonsense). The net is not yet reserved.
 LoadedModel load_model_from_ckpt(const std::string& path);
+
+// MNIST for a checkpoint: --data when given; else the default lookup; else, when that finds
+// nothing, the folder the run was trained on (its stored "data" key).
+MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model);
 
 }  // namespace trainctl
