@@ -74,7 +74,7 @@ float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
 
 }  // namespace
 
-TEST_CASE("chunk_range splits [0,n) into contiguous near-equal ranges", "[core][parallel]") {
+TEST_CASE("chunk_range splits 0..n into contiguous near-equal ranges", "[core][parallel]") {
     CHECK(chunk_range(7, 2, 0).begin == 0);
     CHECK(chunk_range(7, 2, 0).end == 3);
     CHECK(chunk_range(7, 2, 1).begin == 3);
