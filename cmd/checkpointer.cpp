@@ -80,7 +80,9 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
     const auto metadata = checkpoint_metadata(config_, net_, &optimizer_, s, prefix_);
     if (async_ && kind == CkptKind::kStep) {
         const std::uint64_t size = ckpt_serialized_size(tensors, metadata);
-        ckpt_serialize(tensors, metadata, async_->buffer(size), size);
+        std::uint8_t* buffer = async_->buffer(size);  // waits for (and checks) the previous write
+        delete_doomed();
+        ckpt_serialize(tensors, metadata, buffer, size);
         const std::string latest = path_of(latest_pointer_name(prefix_));
         async_->submit(path, size, [latest, file] {
             const std::string text = file + "\n";
@@ -106,15 +108,19 @@ void Checkpointer::after_step_save(const TrainState& s, const std::string& file)
                       step_files_.end());
     step_files_.push_back({file, s.global_step, s.elapsed_s});
     note("saved " + path_of(file));
-    const auto doomed = ckpts_to_delete(step_files_, config_.ckpt.keep_max, config_.ckpt.keep_per_minutes);
-    if (doomed.empty()) return;
-    if (async_) async_->wait();  // never delete while the newest is still being written
-    for (const std::string& old : doomed) {
-        unlink(path_of(old).c_str());
+    for (const std::string& old : ckpts_to_delete(step_files_, config_.ckpt.keep_max, config_.ckpt.keep_per_minutes)) {
         step_files_.erase(std::remove_if(step_files_.begin(), step_files_.end(),
                                          [&](const StepCkpt& c) { return c.file == old; }),
                           step_files_.end());
+        doomed_.push_back(old);
     }
+    // With async saves the newest file may still be in flight: prune once it has landed.
+    if (!async_) delete_doomed();
+}
+
+void Checkpointer::delete_doomed() {
+    for (const std::string& old : doomed_) unlink(path_of(old).c_str());
+    doomed_.clear();
 }
 
 void Checkpointer::on_step_end(const TrainState& s) {
@@ -146,6 +152,7 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
 void Checkpointer::finish(const TrainState& s) {
     if (last_saved_step_ != s.global_step) after_step_save(s, save(s, CkptKind::kStep));
     if (async_) async_->wait();
+    delete_doomed();
 }
 
 std::string Checkpointer::save_breakpoint(const TrainState& s) {

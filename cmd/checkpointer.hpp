@@ -38,6 +38,7 @@ private:
     std::string save(const TrainState& s, CkptKind kind);
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
+    void delete_doomed();
 
     const RunConfig& config_;
     std::string dir_, prefix_;
@@ -50,6 +51,7 @@ private:
     std::uint64_t last_saved_step_ = 0;
     std::vector<StepCkpt> step_files_;  // this run's, oldest first
     std::vector<BestCkpt> best_files_;
+    std::vector<std::string> doomed_;   // pruned by the keep policy, not yet deleted
     std::unique_ptr<AsyncWriter> async_;
 };
 
