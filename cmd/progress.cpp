@@ -1,6 +1,8 @@
 // Progress bar, LossMonitor lines and metrics lines.
 #include "cmd/progress.hpp"
 
+#include "core/float_text.hpp"
+
 #include <cmath>
 #include <iostream>
 
@@ -18,15 +20,6 @@ std::string format_duration(double seconds) {
     return buf;
 }
 }  // namespace
-
-std::string format_float(float v) {
-    char buf[32];
-    for (int precision = 6; precision < 10; ++precision) {
-        std::snprintf(buf, sizeof buf, "%.*g", precision, static_cast<double>(v));
-        if (std::strtof(buf, nullptr) == v) break;
-    }
-    return buf;
-}
 
 void Progress::epoch_begin(const TrainState& s) {
     epoch_start_ = last_draw_ = Clock::now();
@@ -52,7 +45,7 @@ void Progress::step_end(const TrainState& s, float loss, std::size_t correct, st
     }
     const std::uint64_t every = opt_.log_every ? opt_.log_every : s.steps_per_epoch;
     if (step % every == 0 || epoch_done)
-        std::cout << "epoch: " << epoch << " step: " << step << ", loss is " << format_float(loss) << "\n"
+        std::cout << "epoch: " << epoch << " step: " << step << ", loss is " << shortest_float_text(loss) << "\n"
                   << std::flush;
 }
 

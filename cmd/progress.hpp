@@ -34,7 +34,5 @@ private:
     float last_loss_ = 0;
 };
 
-// Shortest decimal that reads back as the same float: exact, comparable loss lines.
-std::string format_float(float v);
 
 }  // namespace trainctl

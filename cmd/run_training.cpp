@@ -15,6 +15,7 @@
 #include "cmd/progress.hpp"
 #include "cmd/signals.hpp"
 #include "core/error.hpp"
+#include "core/float_text.hpp"
 #include "core/gemm.hpp"
 #include "core/mnist.hpp"
 #include "core/trainer.hpp"
@@ -158,7 +159,7 @@ int run_training(const RunPlan& plan) {
     }
     const std::string bp = checkpointer.save_breakpoint(state);
     if (outcome == TrainOutcome::kNonFinite)
-        throw Error("loss is " + format_float(state.last_loss) + " at global step " +
+        throw Error("loss is " + shortest_float_text(state.last_loss) + " at global step " +
                     std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
     const int sig = stop_signal();
     std::cerr << "\ntrainctl: stopped by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << " at global step "

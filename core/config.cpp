@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/float_text.hpp"
 
 namespace trainctl {
 
@@ -174,15 +175,8 @@ void check_known_keys(const json& j, const std::string& source) {
     }
 }
 
-// The shortest decimal that reads back as the same float: 0.01f prints as 0.01, not 0.009999999776.
-double tidy(float f) {
-    char buf[32];
-    for (int precision = 6; precision < 10; ++precision) {
-        std::snprintf(buf, sizeof buf, "%.*g", precision, static_cast<double>(f));
-        if (std::strtof(buf, nullptr) == f) break;
-    }
-    return std::strtod(buf, nullptr);
-}
+// Config floats print as typed: 0.01f as 0.01, not 0.009999999776.
+double tidy(float f) { return std::strtod(shortest_float_text(f).c_str(), nullptr); }
 
 // A time policy given alone replaces the default step policy; given with one, it yields.
 void resolve_policy_conflicts(const ConfigReader& r, RunConfig& c, std::vector<std::string>* warnings) {

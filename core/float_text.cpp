@@ -1,0 +1,18 @@
+// Shortest round-trip float formatting.
+#include "core/float_text.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace trainctl {
+
+std::string shortest_float_text(float v) {
+    char buf[32];
+    for (int precision = 6; precision < 10; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, static_cast<double>(v));
+        if (std::strtof(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+
+}  // namespace trainctl
