@@ -49,7 +49,8 @@ void Conv2d::reserve(std::size_t batch) {
 }
 
 std::size_t Conv2d::scratch_stride() const {
-    const std::size_t used = grad_part_size() + 2 * geo_.padded_size() + geo_.col_rows() * geo_.col_cols() + kIm2colSlack;
+    const std::size_t used =
+        grad_part_size() + 2 * geo_.padded_size() + geo_.col_rows() * geo_.col_cols() + kIm2colSlack;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
 

@@ -20,8 +20,9 @@ const Tensor& Flatten::forward(const Tensor& x) {
     const std::size_t n = x.shape()[0], per = in_sample_.numel();
     assert(x.shape() == batched(n, in_sample_));
     y_.set_shape(batched(n, out_sample()));
-    parallel_ranges(n, chunks_for(x.size(), chunks_),
-                    [&](Range r) { std::copy(x.data() + r.begin * per, x.data() + r.end * per, y_.data() + r.begin * per); });
+    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
+        std::copy(x.data() + r.begin * per, x.data() + r.end * per, y_.data() + r.begin * per);
+    });
     return y_;
 }
 

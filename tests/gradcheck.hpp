@@ -37,7 +37,8 @@ inline std::vector<double> numeric_gradient(const std::function<double()>& f, fl
 
 // Checks |analytic - numeric| <= tol * max(1, |numeric|) everywhere; one CHECK per tensor,
 // naming the worst element.
-inline void check_close(const std::string& what, const float* analytic, const std::vector<double>& numeric, double tol) {
+inline void check_close(const std::string& what, const float* analytic, const std::vector<double>& numeric,
+                        double tol) {
     std::size_t worst = 0;
     double worst_err = -1;
     for (std::size_t i = 0; i < numeric.size(); ++i) {
@@ -64,7 +65,8 @@ inline void fill_uniform(Tensor& t, Rng& rng, float lo, float hi) {
 inline void fill_distinct(Tensor& t, Rng& rng, float spacing) {
     std::vector<std::uint32_t> order(t.size());
     std::iota(order.begin(), order.end(), 0u);
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[rng.below(static_cast<std::uint32_t>(i))]);
     const double half = static_cast<double>(t.size()) / 2;
     for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<float>((order[i] - half + 0.5) * spacing);
 }

@@ -45,23 +45,25 @@ struct ConvFixture {
 
 // y[n,o,oh,ow] = b[o] + sum_{c,i,j} w[o,c,i,j] * x[n,c,oh*s+i-p,ow*s+j-p], zero outside x.
 std::vector<float> naive_conv(const Tensor& x, const ParamSet& params, const ConvCase& c, const Shape& out) {
-    const std::size_t k = c.opt.kernel, s = c.opt.stride, p = c.opt.padding;
-    const float* w = params.value(0);
+    const long k = static_cast<long>(c.opt.kernel), s = static_cast<long>(c.opt.stride);
+    const long p = static_cast<long>(c.opt.padding), h = static_cast<long>(c.h), w = static_cast<long>(c.w);
+    const long c_in = static_cast<long>(c.c_in);
+    const auto input = [&](long n, long ci, long ih, long iw) {
+        return ih < 0 || iw < 0 || ih >= h || iw >= w ? 0.0f : x[static_cast<std::size_t>(((n * c_in + ci) * h + ih) * w + iw)];
+    };
+    const auto weight = [&](long o, long ci, long i, long j) {
+        return params.value(0)[static_cast<std::size_t>(((o * c_in + ci) * k + i) * k + j)];
+    };
     std::vector<float> y;
-    for (std::size_t n = 0; n < x.shape()[0]; ++n)
-        for (std::size_t o = 0; o < out[0]; ++o)
-            for (std::size_t oh = 0; oh < out[1]; ++oh)
-                for (std::size_t ow = 0; ow < out[2]; ++ow) {
+    for (long n = 0; n < static_cast<long>(x.shape()[0]); ++n)
+        for (long o = 0; o < static_cast<long>(out[0]); ++o)
+            for (long oh = 0; oh < static_cast<long>(out[1]); ++oh)
+                for (long ow = 0; ow < static_cast<long>(out[2]); ++ow) {
                     double sum = c.opt.bias ? params.value(1)[o] : 0.0f;
-                    for (std::size_t ci = 0; ci < c.c_in; ++ci)
-                        for (std::size_t i = 0; i < k; ++i)
-                            for (std::size_t j = 0; j < k; ++j) {
-                                const long ih = static_cast<long>(oh * s + i) - static_cast<long>(p);
-                                const long iw = static_cast<long>(ow * s + j) - static_cast<long>(p);
-                                if (ih < 0 || iw < 0 || ih >= static_cast<long>(c.h) || iw >= static_cast<long>(c.w)) continue;
-                                sum += w[((o * c.c_in + ci) * k + i) * k + j] *
-                                       x[((n * c.c_in + ci) * c.h + static_cast<std::size_t>(ih)) * c.w + static_cast<std::size_t>(iw)];
-                            }
+                    for (long ci = 0; ci < c_in; ++ci)
+                        for (long i = 0; i < k; ++i)
+                            for (long j = 0; j < k; ++j)
+                                sum += weight(o, ci, i, j) * input(n, ci, oh * s + i - p, ow * s + j - p);
                     y.push_back(static_cast<float>(sum));
                 }
     return y;
