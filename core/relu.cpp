@@ -1,5 +1,5 @@
-// ReLU forward/backward as flat loops the compiler vectorises, split by samples like the
-// conv layers around it so each core keeps touching the images it already holds.
+// ReLU forward/backward as flat loops the compiler vectorises, split by samples across the
+// engine threads when big enough to pay for the hand-off.
 #include "core/relu.hpp"
 
 #include <cassert>

@@ -49,7 +49,8 @@ std::vector<float> naive_conv(const Tensor& x, const ParamSet& params, const Con
     const long p = static_cast<long>(c.opt.padding), h = static_cast<long>(c.h), w = static_cast<long>(c.w);
     const long c_in = static_cast<long>(c.c_in);
     const auto input = [&](long n, long ci, long ih, long iw) {
-        return ih < 0 || iw < 0 || ih >= h || iw >= w ? 0.0f : x[static_cast<std::size_t>(((n * c_in + ci) * h + ih) * w + iw)];
+        if (ih < 0 || iw < 0 || ih >= h || iw >= w) return 0.0f;
+        return x[static_cast<std::size_t>(((n * c_in + ci) * h + ih) * w + iw)];
     };
     const auto weight = [&](long o, long ci, long i, long j) {
         return params.value(0)[static_cast<std::size_t>(((o * c_in + ci) * k + i) * k + j)];
