@@ -7,7 +7,8 @@ namespace trainctl {
 
 void Sequential::finalize() {
     params_.allocate();
-    if (!layers_.empty()) layers_.front()->set_input_grad(false);
+    if (first_trainable_ == kNone) first_trainable_ = 0;
+    if (!layers_.empty()) layers_[first_trainable_]->set_input_grad(false);
 }
 
 void Sequential::init_params(std::uint64_t seed, const InitSpec& init) {
@@ -27,8 +28,9 @@ const Tensor& Sequential::forward(const Tensor& x) {
 }
 
 void Sequential::backward(const Tensor& dy) {
+    // Layers before the first trainable one would only compute gradients nobody reads.
     const Tensor* cur = &dy;
-    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) cur = &(*it)->backward(*cur);
+    for (std::size_t i = layers_.size(); i-- > first_trainable_;) cur = &layers_[i]->backward(*cur);
 }
 
 void Sequential::describe(nlohmann::json& out) const {

@@ -21,6 +21,7 @@ public:
     L& add_with_params(const std::string& name, Args&&... args) {
         auto layer = std::make_unique<L>(params_, name, out_sample(), std::forward<Args>(args)...);
         L& ref = *layer;
+        if (first_trainable_ == kNone) first_trainable_ = layers_.size();
         layers_.push_back(std::move(layer));
         return ref;
     }
@@ -33,7 +34,8 @@ public:
         return ref;
     }
 
-    // After the last add(): allocates the arenas; the first layer skips its input gradient.
+    // After the last add(): allocates the arenas. Backward stops at the first layer with
+    // parameters, which skips its input gradient: nothing before it has anything to learn.
     void finalize();
     // Draws every parameter from the run seed (stream kStreamInit), layer by layer.
     void init_params(std::uint64_t seed, const InitSpec& init);
@@ -57,6 +59,8 @@ private:
     ParamSet params_;
     std::vector<std::unique_ptr<Layer>> layers_;
     std::size_t reserved_ = 0;
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t first_trainable_ = kNone;  // index of the first layer with parameters
 };
 
 }  // namespace trainctl
