@@ -1,8 +1,6 @@
 // The background checkpoint writer thread.
 #include "ckpt_format/async_writer.hpp"
 
-#include "ckpt_format/atomic_file.hpp"
-
 namespace trainctl {
 
 AsyncWriter::AsyncWriter() : thread_([this] { loop(); }) {}
@@ -33,12 +31,10 @@ std::uint8_t* AsyncWriter::buffer(std::uint64_t size) {
     return buffer_.data();
 }
 
-void AsyncWriter::submit(const std::string& path, std::uint64_t size, std::function<void()> done) {
+void AsyncWriter::submit(std::function<void()> job) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        path_ = path;
-        size_ = size;
-        done_ = std::move(done);
+        job_ = std::move(job);
         pending_ = true;
     }
     cv_.notify_all();
@@ -52,12 +48,12 @@ void AsyncWriter::loop() {
         lock.unlock();
         std::exception_ptr error;
         try {
-            atomic_write_file(path_, {{buffer_.data(), static_cast<std::size_t>(size_)}});
-            if (done_) done_();
+            job_();
         } catch (...) {
             error = std::current_exception();
         }
         lock.lock();
+        job_ = nullptr;  // drop what the job captured while still on this thread
         error_ = error;
         pending_ = false;
         cv_.notify_all();

@@ -1,12 +1,12 @@
-// Writes checkpoint images from a background thread, at most one in flight, so training goes on
-// while the disk works. The caller serializes into buffer() at the step, then submit()s.
+// Writes checkpoints from a background thread, at most one in flight, so training goes on while
+// the disk works. At the step the caller only copies the tensors into buffer() (a memcpy); the
+// submitted job then builds the header, CRCs and writes the file off the training thread.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -15,25 +15,23 @@ namespace trainctl {
 class AsyncWriter {
 public:
     AsyncWriter();
-    ~AsyncWriter();  // waits for the write in flight; errors then are lost (call wait() first)
+    ~AsyncWriter();  // waits for the job in flight; its error then is lost (call wait() first)
     AsyncWriter(const AsyncWriter&) = delete;
     AsyncWriter& operator=(const AsyncWriter&) = delete;
 
-    // Waits for the write in flight, rethrowing its error; then the buffer is free to fill.
+    // Waits for the job in flight, rethrowing its error; then the buffer is free to fill.
     // Grows the buffer to `size` bytes if needed (the first save allocates, later ones reuse).
     std::uint8_t* buffer(std::uint64_t size);
-    // Writes buffer()[0, size) atomically to path in the background; then runs `done` there.
-    void submit(const std::string& path, std::uint64_t size, std::function<void()> done);
-    // Waits for the write in flight and rethrows its error, if any.
+    // Runs `job` on the background thread; it may read buffer() until it returns.
+    void submit(std::function<void()> job);
+    // Waits for the job in flight and rethrows its error, if any.
     void wait();
 
 private:
     void loop();
 
     std::vector<std::uint8_t> buffer_;
-    std::string path_;
-    std::uint64_t size_ = 0;
-    std::function<void()> done_;
+    std::function<void()> job_;
     bool pending_ = false;
     bool stop_ = false;
     std::exception_ptr error_;

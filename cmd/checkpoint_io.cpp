@@ -69,16 +69,29 @@ std::vector<CkptTensorView> checkpoint_tensors(const ParamSet& params, Optimizer
     return views;
 }
 
-CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
-                                 const TrainState& state, const std::string& run_prefix) {
-    json st = to_json(state);
-    if (optimizer)
-        st["optimizer"] = {{"type", optimizer->spec().type}, {"step_count", optimizer->step_count()}};
+CkptMetadata run_metadata(const RunConfig& config, const Sequential& net, const std::string& run_prefix) {
     return {{kMetaVersion, TRAINCTL_VERSION},
             {kMetaConfig, to_json(config).dump()},
             {kMetaModel, describe_model(config, net).dump()},
-            {kMetaState, st.dump()},
             {kMetaRunPrefix, run_prefix}};
+}
+
+void add_state_metadata(CkptMetadata& metadata, const TrainState& state, const OptimizerScalars* optimizer) {
+    json st = to_json(state);
+    if (optimizer) st["optimizer"] = {{"type", optimizer->type}, {"step_count", optimizer->step_count}};
+    metadata[kMetaState] = st.dump();
+}
+
+CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
+                                 const TrainState& state, const std::string& run_prefix) {
+    CkptMetadata metadata = run_metadata(config, net, run_prefix);
+    if (!optimizer) {
+        add_state_metadata(metadata, state, nullptr);
+        return metadata;
+    }
+    const OptimizerScalars scalars{optimizer->spec().type, optimizer->step_count()};
+    add_state_metadata(metadata, state, &scalars);
+    return metadata;
 }
 
 StoredRun read_stored_run(const CkptReader& reader) {

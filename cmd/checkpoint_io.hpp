@@ -33,6 +33,14 @@ std::unique_ptr<Sequential> build_model(const nlohmann::json& model, const std::
 std::vector<CkptTensorView> checkpoint_tensors(const ParamSet& params, Optimizer* optimizer);
 CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
                                  const TrainState& state, const std::string& run_prefix);
+// The same metadata in two parts: what stays fixed for a run (version, config, model, prefix),
+// built once, and what each save adds (training state, optimizer type and step count).
+CkptMetadata run_metadata(const RunConfig& config, const Sequential& net, const std::string& run_prefix);
+struct OptimizerScalars {
+    std::string type;
+    std::uint64_t step_count = 0;
+};
+void add_state_metadata(CkptMetadata& metadata, const TrainState& state, const OptimizerScalars* optimizer);
 
 // What a checkpoint's metadata says about its run.
 struct StoredRun {

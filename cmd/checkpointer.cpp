@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iostream>
 
 #include "ckpt_format/atomic_file.hpp"
@@ -35,7 +36,8 @@ Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string
       optimizer_(optimizer),
       quiet_(quiet),
       schedule_(every_steps(config.ckpt, steps_per_epoch), config.ckpt.seconds, start.elapsed_s),
-      last_saved_step_(start.global_step) {
+      last_saved_step_(start.global_step),
+      run_metadata_(run_metadata(config, net, prefix_)) {
     if (config.ckpt.async_save) async_ = std::make_unique<AsyncWriter>();
 }
 
@@ -75,28 +77,46 @@ void Checkpointer::adopt_existing() {
 
 std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
     const std::string file = ckpt_file_name(name_at(prefix_, s, kind));
-    const std::string path = path_of(file);
-    const auto tensors = checkpoint_tensors(net_.params(), &optimizer_);
-    const auto metadata = checkpoint_metadata(config_, net_, &optimizer_, s, prefix_);
+    std::vector<CkptTensorView> tensors = checkpoint_tensors(net_.params(), &optimizer_);
+    const OptimizerScalars scalars{optimizer_.spec().type, optimizer_.step_count()};
     if (async_ && kind == CkptKind::kStep) {
-        const std::uint64_t size = ckpt_serialized_size(tensors, metadata);
-        std::uint8_t* buffer = async_->buffer(size);  // waits for (and checks) the previous write
-        delete_doomed();
-        ckpt_serialize(tensors, metadata, buffer, size);
-        const std::string latest = path_of(latest_pointer_name(prefix_));
-        async_->submit(path, size, [latest, file] {
-            const std::string text = file + "\n";
-            atomic_write_file(latest, {{text.data(), text.size()}});
-        });
-    } else {
-        if (async_) async_->wait();  // keep files in step order
-        ckpt_save(path, tensors, metadata);
-        if (kind != CkptKind::kBest) {
-            const std::string text = file + "\n";
-            atomic_write_file(path_of(latest_pointer_name(prefix_)), {{text.data(), text.size()}});
-        }
+        save_in_background(file, std::move(tensors), s, scalars);
+        return file;
     }
+    if (async_) async_->wait();  // keep files in step order
+    CkptMetadata metadata = run_metadata_;
+    add_state_metadata(metadata, s, &scalars);
+    ckpt_save(path_of(file), tensors, metadata);
+    if (kind != CkptKind::kBest) write_latest_pointer(file);
     return file;
+}
+
+void Checkpointer::save_in_background(const std::string& file, std::vector<CkptTensorView> tensors,
+                                      const TrainState& s, const OptimizerScalars& scalars) {
+    std::uint64_t bytes = 0;
+    for (const CkptTensorView& t : tensors) bytes += t.bytes;
+    std::uint8_t* snapshot = async_->buffer(bytes);  // waits for (and checks) the previous write
+    // The training thread's whole cost: one copy of the step's state. The job reads only the copy.
+    for (CkptTensorView& t : tensors) {
+        if (t.bytes > 0) std::memcpy(snapshot, t.data, t.bytes);
+        t.data = snapshot;
+        snapshot += t.bytes;
+    }
+    std::vector<std::string> doomed;
+    doomed.swap(doomed_);
+    async_->submit([this, file, tensors = std::move(tensors), s, scalars, doomed = std::move(doomed)] {
+        CkptMetadata metadata = run_metadata_;
+        add_state_metadata(metadata, s, &scalars);
+        ckpt_save(path_of(file), tensors, metadata);
+        write_latest_pointer(file);
+        // Files the keep policy dropped go only once a newer one has landed.
+        for (const std::string& old : doomed) unlink(path_of(old).c_str());
+    });
+}
+
+void Checkpointer::write_latest_pointer(const std::string& file) const {
+    const std::string text = file + "\n";
+    atomic_write_file(path_of(latest_pointer_name(prefix_)), {{text.data(), text.size()}});
 }
 
 void Checkpointer::after_step_save(const TrainState& s, const std::string& file) {

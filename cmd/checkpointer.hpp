@@ -8,6 +8,7 @@
 #include "ckpt_format/async_writer.hpp"
 #include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_policy.hpp"
+#include "cmd/checkpoint_io.hpp"
 #include "core/config.hpp"
 #include "core/optimizer.hpp"
 #include "core/sequential.hpp"
@@ -36,6 +37,10 @@ public:
 
 private:
     std::string save(const TrainState& s, CkptKind kind);
+    // --async-save: copies the tensors at the step; header, CRCs and the write run in the background.
+    void save_in_background(const std::string& file, std::vector<CkptTensorView> tensors, const TrainState& s,
+                            const OptimizerScalars& scalars);
+    void write_latest_pointer(const std::string& file) const;
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
     void delete_doomed();
@@ -52,6 +57,7 @@ private:
     std::vector<StepCkpt> step_files_;  // this run's, oldest first
     std::vector<BestCkpt> best_files_;
     std::vector<std::string> doomed_;   // pruned by the keep policy, not yet deleted
+    CkptMetadata run_metadata_;         // the metadata fixed for the whole run, built once
     std::unique_ptr<AsyncWriter> async_;
 };
 
