@@ -11,18 +11,12 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_header.hpp"
+#include "temp_dir.hpp"
 
 namespace trainctl::testing {
 
-// A fresh folder under the system temp dir, removed with everything in it.
-struct CkptTempDir {
-    std::filesystem::path path;
-    CkptTempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "trainctl-ckpt-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~CkptTempDir() { std::filesystem::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
+struct CkptTempDir : TempDir {
+    CkptTempDir() : TempDir("ckpt") {}
 };
 
 inline std::string read_bytes(const std::string& path) {

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "core/error.hpp"
+#include "temp_dir.hpp"
 #include "core/idx.hpp"
 
 using namespace trainctl;
@@ -16,15 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh folder under the system temp dir, removed with everything in it.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "trainctl-idx-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string file(const std::string& name) const { return (path / name).string(); }
+struct TempDir : testing::TempDir {
+    TempDir() : testing::TempDir("idx") {}
 };
 
 std::vector<std::uint8_t> be32(std::initializer_list<std::uint32_t> words) {

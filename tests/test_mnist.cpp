@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/error.hpp"
+#include "temp_dir.hpp"
 #include "core/mnist.hpp"
 
 using namespace trainctl;
@@ -17,14 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh folder under the system temp dir, removed with everything in it.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "trainctl-mnist-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : testing::TempDir {
+    TempDir() : testing::TempDir("mnist") {}
 };
 
 // Sets (or unsets, with nullptr) an environment variable for one scope.
