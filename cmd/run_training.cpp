@@ -132,6 +132,7 @@ int run_training(const RunPlan& plan) {
 
     Trainer trainer(config, *net, *optimizer, train, &test);
     Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, plan.quiet);
+    checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
     if (!plan.resume_from.empty()) checkpointer.adopt_existing();
 
