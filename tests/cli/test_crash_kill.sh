@@ -80,7 +80,7 @@ for ((i = 1; i <= 20; i++)); do
   [ "$rc" -eq 137 ] || { fail "kill $i: exit $rc before the kill: $(tail -3 run.err)"; break; }
   [ -f "D/$FINAL" ] && { finished=1; break; }  # killed after the last save
 done
-echo "$kills kills ($in_save left a temporary, $fresh fresh starts)"
+echo "$kills kills ($in_save left a temporary, $fresh fresh starts), then at $(cat D/lenet-latest 2> /dev/null) of $FINAL"
 [ "$kills" -ge 15 ] && pass || fail "only $kills kills landed (the run is too short for the test)"
 
 # Stale temporaries of this prefix go when the next run starts; another prefix's stay.

@@ -29,7 +29,7 @@ failed_save() {
   grep -qE "^trainctl: error: $dir/lenet-[0-9]+_[0-9]+\.ckpt: save failed: cannot write $dir/lenet-[0-9]+_[0-9]+\.ckpt\.tmp: $os_error\$" \
     "$name.err" && pass || fail "$name: message: $(cat "$name.err")"
   local left
-  left=$(ls "$dir" | grep -E '\.tmp$|\.lock$')
+  left=$(compgen -G "$dir/*.tmp"; compgen -G "$dir/*.lock")
   [ -z "$left" ] && pass || fail "$name: left behind: $left"
   local ckpts=("$dir"/lenet-*.ckpt)
   [ -f "${ckpts[0]}" ] || { fail "$name: no earlier checkpoint in $dir: $(ls "$dir")"; return; }
