@@ -40,6 +40,22 @@ std::string ckpt_file_name(const CkptName& n) {
 
 std::string graph_meta_name(const std::string& prefix) { return prefix + "-graph.meta"; }
 std::string latest_pointer_name(const std::string& prefix) { return prefix + "-latest"; }
+std::string lock_file_name(const std::string& prefix) { return prefix + ".lock"; }
+
+bool is_run_temporary(const std::string& file, const std::string& prefix) {
+    const std::string tmp = ".tmp";
+    if (!ends_with(file, tmp)) return false;
+    const std::string target = file.substr(0, file.size() - tmp.size());
+    if (target == graph_meta_name(prefix) || target == latest_pointer_name(prefix)) return true;
+    const auto name = parse_ckpt_file_name(target);
+    return name && name->prefix == prefix;
+}
+
+bool is_run_of_prefix(const std::string& run_prefix, const std::string& prefix) {
+    if (run_prefix == prefix) return true;
+    std::uint64_t n = 0;
+    return starts_with(run_prefix, prefix + "_") && parse_number(run_prefix.substr(prefix.size() + 1), n);
+}
 
 std::optional<CkptName> parse_ckpt_file_name(const std::string& file) {
     if (!ends_with(file, kExt)) return std::nullopt;

@@ -1,5 +1,5 @@
 // Checkpoint file names: prefix-EPOCH_STEP.ckpt, its breakpoint and best variants,
-// prefix-graph.meta, prefix-latest, and the prefix_N rule for a reused prefix.
+// prefix-graph.meta, prefix-latest, prefix.lock, temporaries, and the prefix_N rule.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -21,6 +21,12 @@ struct CkptName {
 std::string ckpt_file_name(const CkptName& name);
 std::string graph_meta_name(const std::string& prefix);  // lenet-graph.meta
 std::string latest_pointer_name(const std::string& prefix);  // lenet-latest
+std::string lock_file_name(const std::string& prefix);  // lenet.lock
+// True for a temporary (NAME.tmp) of a file the run `prefix` writes: a checkpoint, its graph
+// description or its latest pointer. Another prefix's temporaries (lenet-adam-*) are not.
+bool is_run_temporary(const std::string& file, const std::string& prefix);
+// True when `run_prefix` is `prefix` or `prefix_N`: a run started with --prefix `prefix`.
+bool is_run_of_prefix(const std::string& run_prefix, const std::string& prefix);
 // Parses a file name (no directory) written by ckpt_file_name; nullopt for anything else.
 std::optional<CkptName> parse_ckpt_file_name(const std::string& file);
 

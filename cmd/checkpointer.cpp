@@ -45,6 +45,13 @@ void Checkpointer::note(const std::string& line) const {
     if (!quiet_) std::cerr << "trainctl: " << line << "\n";
 }
 
+void Checkpointer::remove_stale_temporaries() {
+    for (const std::string& file : list_dir(dir_)) {
+        if (!is_run_temporary(file, prefix_)) continue;
+        if (unlink(path_of(file).c_str()) == 0) note("removed stale temporary " + path_of(file));
+    }
+}
+
 void Checkpointer::write_graph_meta() {
     const std::string path = path_of(graph_meta_name(prefix_));
     if (access(path.c_str(), F_OK) == 0) return;

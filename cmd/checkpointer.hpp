@@ -23,6 +23,9 @@ public:
 
     // Registers this run's step checkpoints already in the directory (a resumed run).
     void adopt_existing();
+    // Removes this prefix's *.tmp left by a killed run. Call with the run's lock held: another
+    // live process could be writing them otherwise.
+    void remove_stale_temporaries();
     // Writes prefix-graph.meta when absent.
     void write_graph_meta();
 

@@ -1,11 +1,15 @@
 // trainctl entry point: registers the subcommands, parses, and maps errors to exit codes.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 
 #include "cmd/commands.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
+    // Past a file size limit (ulimit -f) write() then fails with EFBIG and the save reports it
+    // (exit 74, temporary removed) instead of SIGXFSZ killing the process mid-write.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"trainctl: train, checkpoint, evaluate and export small MNIST classifiers"};
     trainctl::setup_train(app);
     trainctl::setup_resume(app);

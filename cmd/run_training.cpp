@@ -13,6 +13,7 @@
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/checkpointer.hpp"
 #include "cmd/progress.hpp"
+#include "cmd/run_lock.hpp"
 #include "cmd/signals.hpp"
 #include "core/error.hpp"
 #include "core/float_text.hpp"
@@ -86,12 +87,29 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     return state;
 }
 
+// The run's directory and prefix, locked: a read-only directory or a live run there fails here,
+// before any data is read.
+RunLock lock_run(const RunPlan& plan) {
+    if (plan.resume_from.empty()) {
+        make_dirs(plan.config.out);
+        return lock_new_run(plan.config.out, plan.config.prefix);
+    }
+    // A resumed run continues in its checkpoint's directory under its prefix.
+    const std::string dir = dir_of(plan.resume_from);
+    make_dirs(dir);
+    CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
+    return RunLock(dir, read_stored_run(reader).run_prefix, "resume");
+}
+
 }  // namespace
 
 int run_training(const RunPlan& plan) {
     const RunConfig& config = plan.config;
     set_num_threads(config.threads);
     const MnistFiles files = locate_mnist(config.data);
+    const RunLock lock = lock_run(plan);
+    const std::string dir = plan.resume_from.empty() ? config.out : dir_of(plan.resume_from);
+    const std::string& prefix = lock.prefix();
     const LabeledImages train = load_mnist_split(files, "train");
     const LabeledImages test = load_mnist_split(files, "test");
     const std::size_t used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
@@ -112,15 +130,9 @@ int run_training(const RunPlan& plan) {
         throw usage_error("--epochs: " + plan.resume_from + " already completed " + std::to_string(state.epoch) +
                           " epoch(s); ask for more with --epochs N or --more-epochs K");
 
-    // A resumed run continues in its checkpoint's directory under its prefix.
-    const std::string dir = plan.resume_from.empty() ? config.out : dir_of(plan.resume_from);
-    make_dirs(dir);
-    const std::string prefix = plan.resume_from.empty() ? choose_run_prefix(dir, config.prefix) : [&] {
-        CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
-        return read_stored_run(reader).run_prefix;
-    }();
     Trainer trainer(config, *net, *optimizer, train, &test);
     Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, plan.quiet);
+    checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
     if (!plan.resume_from.empty()) checkpointer.adopt_existing();
 

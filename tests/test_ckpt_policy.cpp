@@ -70,6 +70,32 @@ TEST_CASE("choose_run_prefix: another run's files do not block the prefix", "[ck
     REQUIRE(choose_run_prefix(dir.path.string(), "lenet") == "lenet");
 }
 
+TEST_CASE("is_run_temporary matches only the temporaries of one prefix's files", "[ckpt]") {
+    for (const char* own : {"lenet-1_10.ckpt.tmp", "lenet-1_10_breakpoint.ckpt.tmp", "lenet-best-2_20.ckpt.tmp",
+                            "lenet-graph.meta.tmp", "lenet-latest.tmp"}) {
+        INFO(own);
+        REQUIRE(is_run_temporary(own, "lenet"));
+    }
+    for (const char* other : {"lenet-1_10.ckpt", "lenet-adam-1_10.ckpt.tmp", "lenet-adam-latest.tmp",
+                              "lenet_1-1_10.ckpt.tmp", "lenet.lock", "lenet-notes.tmp", "lenet-1_10.tmp"}) {
+        INFO(other);
+        REQUIRE_FALSE(is_run_temporary(other, "lenet"));
+    }
+    REQUIRE(is_run_temporary("lenet-adam-1_10.ckpt.tmp", "lenet-adam"));
+    REQUIRE(lock_file_name("lenet_1") == "lenet_1.lock");
+}
+
+TEST_CASE("is_run_of_prefix: the prefix itself and prefix_N", "[ckpt]") {
+    REQUIRE(is_run_of_prefix("lenet", "lenet"));
+    REQUIRE(is_run_of_prefix("lenet_1", "lenet"));
+    REQUIRE(is_run_of_prefix("lenet_12", "lenet"));
+    REQUIRE(is_run_of_prefix("my_net_1", "my_net"));
+    for (const char* other : {"lenet_", "lenet_x", "lenet_1_2", "lenet-adam", "lenetx", "my_net", "le"}) {
+        INFO(other);
+        REQUIRE_FALSE(is_run_of_prefix(other, "lenet"));
+    }
+}
+
 TEST_CASE("SaveSchedule saves by steps, by seconds, and steps win", "[ckpt]") {
     SaveSchedule steps(10, 0, 0);
     REQUIRE_FALSE(steps.due(9, 1e9));

@@ -1,0 +1,102 @@
+// Run locks: flock on DIR/PREFIX.lock per run, and on DIR while a new run picks its prefix.
+#include "cmd/run_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "ckpt_format/ckpt_names.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+
+namespace {
+
+// A holder writes its PID right after it locks, and lock_new_run's probe holds a shared lock for
+// an instant: a busy lock is retried this often before it counts as another run's.
+constexpr int kBusyTries = 5;
+constexpr auto kBusyPause = std::chrono::milliseconds(20);
+
+// "PID COMMAND" as the holder wrote it, or "" when it has not yet.
+std::string read_holder(int fd) {
+    char buf[64] = {};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+Error busy_error(const std::string& path, const std::string& holder) {
+    const std::size_t space = holder.find(' ');
+    const std::string who = holder.empty() ? "another trainctl process"
+                            : space == std::string::npos
+                                ? "trainctl PID " + holder
+                                : "trainctl PID " + holder.substr(0, space) + " (" + holder.substr(space + 1) + ")";
+    return Error(path + ": run directory is in use by " + who + "; wait for it or use another --out/--prefix");
+}
+
+// Same file at `path` as the open `fd`: false when a releasing holder unlinked it in between.
+bool still_linked(int fd, const std::string& path) {
+    struct stat open_st {}, path_st {};
+    return ::fstat(fd, &open_st) == 0 && ::stat(path.c_str(), &path_st) == 0 && open_st.st_dev == path_st.st_dev &&
+           open_st.st_ino == path_st.st_ino;
+}
+
+// Throws busy_error when a live process holds `path`; absent or free files pass.
+void check_not_held(const std::string& path) {
+    for (int attempt = 1;; ++attempt) {
+        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd.valid() || ::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return;
+        if (attempt == kBusyTries) throw busy_error(path, read_holder(fd.get()));
+        std::this_thread::sleep_for(kBusyPause);
+    }
+}
+
+}  // namespace
+
+RunLock::RunLock(const std::string& dir, const std::string& prefix, const std::string& command)
+    : prefix_(prefix), path_(dir + "/" + lock_file_name(prefix)), fd_(-1) {
+    for (int attempt = 1;;) {
+        UniqueFd fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+        if (!fd.valid())
+            throw Error(path_ + ": cannot create the run's lock file: " + std::strerror(errno), kExitSaveFailed);
+        if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+            if (!still_linked(fd.get(), path_)) continue;  // locked a file its holder just removed
+            // Best effort: the PID only makes another run's message clearer.
+            const std::string holder = std::to_string(::getpid()) + " " + command + "\n";
+            if (::ftruncate(fd.get(), 0) == 0) (void)!::pwrite(fd.get(), holder.data(), holder.size(), 0);
+            fd_ = std::move(fd);
+            return;
+        }
+        if (errno != EWOULDBLOCK) throw Error(path_ + ": cannot lock: " + std::strerror(errno));
+        if (attempt++ == kBusyTries) throw busy_error(path_, read_holder(fd.get()));
+        std::this_thread::sleep_for(kBusyPause);
+    }
+}
+
+RunLock::~RunLock() {
+    // Unlinked while still held: a process that opened the file meanwhile sees it is gone
+    // (still_linked) and creates a new one instead of locking this one.
+    if (fd_.valid()) ::unlink(path_.c_str());
+}
+
+RunLock lock_new_run(const std::string& dir, const std::string& prefix) {
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) throw Error(dir + ": cannot open checkpoint directory: " + std::strerror(errno), kExitSaveFailed);
+    while (::flock(dir_fd.get(), LOCK_EX) != 0)
+        if (errno != EINTR) throw Error(dir + ": cannot lock directory: " + std::strerror(errno));
+    const std::string lock_ext = ".lock";
+    for (const std::string& file : list_dir(dir)) {
+        if (file.size() <= lock_ext.size() || file.compare(file.size() - lock_ext.size(), lock_ext.size(), lock_ext) != 0)
+            continue;
+        if (is_run_of_prefix(file.substr(0, file.size() - lock_ext.size()), prefix)) check_not_held(dir + "/" + file);
+    }
+    return RunLock(dir, choose_run_prefix(dir, prefix), "train");
+}
+
+}  // namespace trainctl
