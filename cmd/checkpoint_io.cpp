@@ -2,6 +2,7 @@
 #include "cmd/checkpoint_io.hpp"
 
 #include "core/error.hpp"
+#include "core/json_limit.hpp"
 #include "nets/nets.hpp"
 
 namespace trainctl {
@@ -20,7 +21,8 @@ json parse_meta_json(const CkptReader& reader, const char* key) {
     auto it = reader.metadata().find(key);
     if (it == reader.metadata().end())
         throw Error(reader.path() + ": metadata key \"" + key + "\" missing (not a trainctl training checkpoint)");
-    json j = json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+    json j = parse_json_limited(it->second, reader.path() + ": metadata key \"" + key + "\"", kExitError,
+                                /*allow_exceptions=*/false);
     if (j.is_discarded()) throw Error(reader.path() + ": metadata key \"" + key + "\" is not valid JSON");
     return j;
 }
