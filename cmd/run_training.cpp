@@ -94,6 +94,10 @@ int run_training(const RunPlan& plan) {
     const MnistFiles files = locate_mnist(config.data);
     const LabeledImages train = load_mnist_split(files, "train");
     const LabeledImages test = load_mnist_split(files, "test");
+    if (test.rows != train.rows || test.cols != train.cols)  // the Trainer scales both by the train size
+        throw Error(files.test_images + ": images are " + std::to_string(test.rows) + "x" + std::to_string(test.cols) +
+                    ", expected " + std::to_string(train.rows) + "x" + std::to_string(train.cols) + " like " +
+                    files.train_images);
     const std::size_t used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
     const std::uint64_t steps_per_epoch = Trainer::steps_per_epoch(config, train.count);
     if (steps_per_epoch == 0)
