@@ -113,7 +113,7 @@ void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch,
     for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
     if (!skip_mismatch)
         throw Error(reader.path() + ": " + std::to_string(problems.size()) + " tensor(s) do not fit the net: " + list +
-                    " (--skip-mismatch keeps the initial values for them)");
+                    (skipped ? " (--skip-mismatch keeps the initial values for them)" : ""));
     if (skipped) *skipped = problems;
 }
 

@@ -78,8 +78,15 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     if (from.empty()) return state;
     CkptReader reader(from);
     StoredRun stored = read_stored_run(reader);
-    std::vector<std::string> skipped;
-    load_params(reader, net.params(), plan.skip_mismatch, &skipped);
+    // Another net's checkpoint is named as such, not as a list of every tensor that differs.
+    const nlohmann::json& model = stored.model;
+    if (!plan.skip_mismatch && model.is_object() && model.contains("spec") && model["spec"].is_object() &&
+        model["spec"].contains("net") && model["spec"]["net"].is_string() &&
+        model["spec"]["net"].get<std::string>() != plan.config.net.type)
+        throw Error(from + ": holds net \"" + model["spec"]["net"].get<std::string>() + "\", the run builds net \"" +
+                    plan.config.net.type + "\"");
+    std::vector<std::string> skipped;  // resume has no --skip-mismatch to suggest
+    load_params(reader, net.params(), plan.skip_mismatch, plan.resume_from.empty() ? &skipped : nullptr);
     for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
     if (!plan.reset_optimizer) load_optimizer(reader, stored, net.params(), optimizer);
     if (!plan.resume_from.empty()) state = stored.state;
