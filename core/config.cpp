@@ -24,7 +24,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"fc_relu", "--fc-relu", "lenet5: ReLU between the fc layers (true|false)", true},
         {"conv_padding", "--conv-padding", "lenet5: padding of conv1 (Paddle's variant: 2 on 28x28)"},
         {"conv_bias", "--conv-bias", "lenet5: conv layers have a bias (true|false)", true},
-        {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512"},
+        {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512 (64: one layer)"},
         {"init", "--init", "weight init: pytorch | normal"},
         {"init_sigma", "--init-sigma", "sigma of the normal init"},
         {"input.size", "--input-size", "input side in pixels (28 = no resize, 32 = LeNet5)"},
@@ -267,7 +267,8 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.integer("conv_padding", c.net.conv_padding, 0, 8);
     r.boolean("conv_bias", c.net.conv_bias);
     if (r.has("hidden")) {
-        const json& h = r.value("hidden");
+        // One size is one hidden layer: `--hidden 64` parses as the number 64, not a list.
+        const json h = r.value("hidden").is_number_unsigned() ? json::array({r.value("hidden")}) : r.value("hidden");
         if (!h.is_array() || h.empty()) r.fail("hidden", "a non-empty list of layer sizes in [1, 65536]");
         c.net.hidden.clear();
         for (const auto& v : h) {

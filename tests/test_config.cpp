@@ -71,6 +71,8 @@ TEST_CASE("flags override file values and record their origin", "[core][config]"
     REQUIRE(c.input.size == 28);
     REQUIRE(c.input.std == 0.5f);
     REQUIRE(origins.at("lr") == "--lr");
+    apply_flag(j, key_named("hidden"), "64", origins);  // one size: one hidden layer
+    REQUIRE(parse_config(j, origins).net.hidden == std::vector<std::size_t>{64});
 }
 
 TEST_CASE("bad values are usage errors naming the key and the value", "[core][config]") {
