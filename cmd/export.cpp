@@ -100,6 +100,7 @@ void run_export(const ExportOptions& opt) {
         throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
     const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
     if (out == opt.ckpt) throw usage_error("--out " + out + " is the checkpoint itself; choose another path");
+    parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
     // Computed first, so bad test data fails the export before any file is written.
     std::vector<float> logits;
