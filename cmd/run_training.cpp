@@ -70,6 +70,15 @@ void make_dirs(const std::string& dir) {
         throw Error(dir + ": checkpoint directory is not writable: " + std::strerror(errno), kExitSaveFailed);
 }
 
+// Another net's checkpoint is named as such, not as a list of every tensor that differs.
+void check_same_net(const std::string& from, const nlohmann::json& model, const RunPlan& plan) {
+    if (plan.skip_mismatch || !model.is_object() || !model.contains("spec") || !model["spec"].is_object()) return;
+    const nlohmann::json net = model["spec"].value("net", nlohmann::json());
+    if (!net.is_string() || net.get<std::string>() == plan.config.net.type) return;
+    throw Error(from + ": holds net \"" + net.get<std::string>() + "\", the run builds net \"" + plan.config.net.type +
+                "\"" + (plan.resume_from.empty() ? " (--skip-mismatch keeps the initial values of tensors that do not fit)" : ""));
+}
+
 // Restores what the plan asks for into the fresh net and optimizer; returns the start state.
 TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     TrainState state;
@@ -78,13 +87,7 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     if (from.empty()) return state;
     CkptReader reader(from);
     StoredRun stored = read_stored_run(reader);
-    // Another net's checkpoint is named as such, not as a list of every tensor that differs.
-    const nlohmann::json& model = stored.model;
-    if (!plan.skip_mismatch && model.is_object() && model.contains("spec") && model["spec"].is_object() &&
-        model["spec"].contains("net") && model["spec"]["net"].is_string() &&
-        model["spec"]["net"].get<std::string>() != plan.config.net.type)
-        throw Error(from + ": holds net \"" + model["spec"]["net"].get<std::string>() + "\", the run builds net \"" +
-                    plan.config.net.type + "\"");
+    check_same_net(from, stored.model, plan);
     std::vector<std::string> skipped;  // resume has no --skip-mismatch to suggest
     load_params(reader, net.params(), plan.skip_mismatch, plan.resume_from.empty() ? &skipped : nullptr);
     for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
