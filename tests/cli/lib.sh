@@ -44,9 +44,8 @@ PY=/usr/bin/python3
 # Every path under . with its type and mode, and for files their size, mtime (ns: any write
 # moves it) and inode (a file replaced by rename gets a new one): cheaper than hashing.
 # Directory mtimes are left out: a temporary file removed again leaves nothing behind.
-snapshot() {
-  find . -path ./.scratch -prune -o -type d -printf '%y %m %p\n' -o -printf '%y %m %s %T@ %i %p\n' | LC_ALL=C sort
-}
+# Unsorted: an unchanged directory lists in the same order.
+snapshot() { find . -path ./.scratch -prune -o -type d -printf '%y %m %p\n' -o -printf '%y %m %s %T@ %i %p\n'; }
 
 # expect_rejected CODE FRAGMENT -- ARGS...: trainctl ARGS exits CODE, prints exactly one line on
 # stderr, "trainctl: error: ..." holding FRAGMENT, and leaves . as it was. Its stdout and stderr
@@ -62,6 +61,8 @@ expect_rejected() {
     err=$("$TRAINCTL" "$@" 2>&1 > "$SCRATCH/stdout"); rc=$?
   fi
   printf '%s\n' "$err" > "$SCRATCH/stderr"
+  # BAD_INPUT_LOG=FILE collects every case (exit code, arguments, message) for docs/errors.md.
+  [ -n "${BAD_INPUT_LOG:-}" ] && printf '%s\t%s\t%s\n' "$rc" "$*" "$err" >> "$BAD_INPUT_LOG"
   local what; printf -v what 'trainctl %.200s' "$*"
   if [ "$rc" -ne "$code" ]; then fail "$what: exited $rc, expected $code (stderr: $err)"; return; fi
   if [ -z "$err" ] || [[ $err == *$'\n'* ]]; then fail "$what: expected one stderr line, got: $err"; return; fi
@@ -77,5 +78,5 @@ expect_rejected() {
   pass
 }
 
-# small_mnist DIR [VARIANT]: a 60/20-image IDX folder, sound or damaged (tests/cli/make_idx.py).
+# small_mnist DIR[=VARIANT]...: 60/20-image IDX folders, sound or damaged (tests/cli/make_idx.py).
 small_mnist() { "$PY" "$TRAINCTL_SRC/tests/cli/make_idx.py" "$@" || fail "make_idx.py $*"; }

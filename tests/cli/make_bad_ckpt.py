@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Damage a valid trainctl checkpoint in one named way, for the bad-input tests.
 
-    make_bad_ckpt.py SRC VARIANT OUT
+    make_bad_ckpt.py SRC OUTDIR VARIANT...     (writes OUTDIR/VARIANT.ckpt for each)
 
 Variants that must get past the header CRC (duplicate names, overlapping offsets, a wrong
 dtype or shape) rewrite the header and recompute its CRC32C the way docs/ckpt-format.md
 ("Integrity") describes; the others damage raw bytes.
 """
 import json
+import os
 import struct
 import sys
 
@@ -152,13 +153,14 @@ def variant(blob, name):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) < 4:
         raise SystemExit(__doc__)
-    src, name, out = sys.argv[1:]
+    src, outdir = sys.argv[1:3]
     with open(src, "rb") as f:
         blob = f.read()
-    with open(out, "wb") as f:
-        f.write(variant(blob, name))
+    for name in sys.argv[3:]:
+        with open(os.path.join(outdir, name + ".ckpt"), "wb") as f:
+            f.write(variant(blob, name))
 
 
 if __name__ == "__main__":

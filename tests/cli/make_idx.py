@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""A tiny MNIST-shaped IDX folder (60 train, 20 test images of 28x28), sound or damaged one way.
+"""Tiny MNIST-shaped IDX folders (60 train, 20 test images of 28x28), sound or damaged one way.
 
-    make_idx.py DIR [VARIANT]
+    make_idx.py DIR[=VARIANT]...
 
-Without VARIANT the four files are sound; each variant damages one of them (see VARIANTS).
+Each DIR gets the four files, sound, or with one of them damaged as VARIANT says (see VARIANTS).
+One call makes many folders: Python starts once.
 """
 import gzip
 import os
@@ -54,14 +55,11 @@ VARIANTS = {
 }
 
 
-def main():
-    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] not in VARIANTS):
-        raise SystemExit(__doc__ + "variants: " + " ".join(VARIANTS))
-    folder = sys.argv[1]
+def make(folder, variant):
     os.makedirs(folder, exist_ok=True)
     files = {TRAIN_IMAGES: images(60), TRAIN_LABELS: labels(60), TEST_IMAGES: images(20), TEST_LABELS: labels(20)}
-    if len(sys.argv) == 3:
-        name, damage = VARIANTS[sys.argv[2]]
+    if variant:
+        name, damage = VARIANTS[variant]
         base = name[:-3] if name.endswith(".gz") else name
         new = damage(files[base])
         if name != base:
@@ -73,6 +71,14 @@ def main():
     for name, blob in files.items():
         with open(os.path.join(folder, name), "wb") as f:
             f.write(blob)
+
+
+def main():
+    specs = [arg.partition("=") for arg in sys.argv[1:]]
+    if not specs or any(not folder or (variant and variant not in VARIANTS) for folder, _, variant in specs):
+        raise SystemExit(__doc__ + "variants: " + " ".join(VARIANTS))
+    for folder, _, variant in specs:
+        make(folder, variant)
 
 
 if __name__ == "__main__":

@@ -57,13 +57,19 @@ train "/dev/null: not a regular file, expected a JSON config file" /dev/null
 train "missing.json: cannot open config file" missing.json
 
 # 1 MB of '[' or '{"a":': a clean error, not a stack overflow (nlohmann's dump() recurses).
-"$PY" -c "open('brackets.json', 'w').write('[' * (1 << 20))"
+"$PY" - <<'PYEOF'
+files = {
+    "brackets.json": "[" * (1 << 20),
+    "objects.json": '{"a":' * (1 << 18),
+    "deep-value.json": '{"lr":' + "[" * 100000 + "]" * 100000 + "}",  # parses; printing it overflowed
+    "at-limit.json": '{"hidden":' + "[" * 63 + "]" * 63 + "}",  # 64 levels with the object: allowed
+}
+for name, text in files.items():
+    open(name, "w").write(text)
+PYEOF
 train "brackets.json: JSON nested deeper than 64 levels" brackets.json
-"$PY" -c "open('objects.json', 'w').write('{\"a\":' * (1 << 18))"
 train "objects.json: JSON nested deeper than 64 levels" objects.json
-"$PY" -c "n = 100000; open('deep-value.json', 'w').write('{\"lr\":' + '[' * n + ']' * n + '}')"
 train "deep-value.json: JSON nested deeper than 64 levels" deep-value.json
-"$PY" -c "open('at-limit.json', 'w').write('{\"hidden\":' + '[' * 63 + ']' * 63 + '}')"
 train 'at-limit.json: key "hidden" must be a non-empty list of layer sizes' at-limit.json
 # A 1 GB sparse file (a dataset passed by mistake) is refused by its size, unread.
 truncate -s 1G huge.json
@@ -83,7 +89,8 @@ flag '--net must be one of "lenet5" "mlp", got "resnet"' --net resnet
 flag "--keep-max must be an integer in [0, 1000000], got -3" --keep-max -3
 flag '--monitor must be one of "acc" "loss", got "f1"' --monitor f1
 flag "--input-size must be an integer in [8, 256], got 1000" --input-size 1000
-flag "--lr: JSON nested deeper than 64 levels" --lr "$("$PY" -c "print('[' * 60000 + ']' * 60000)")"
+deep=$(printf '%60000s' '' | tr ' ' '[')$(printf '%60000s' '' | tr ' ' ']')
+flag "--lr: JSON nested deeper than 64 levels" --lr "$deep"
 flag "--init-from: File does not exist: nope.ckpt" --init-from nope.ckpt
 flag "batch_size: 100 is larger than the 60 training images (drop_remainder is on)" --batch-size 100
 # --threads 0 is documented (all cores), not an error.
