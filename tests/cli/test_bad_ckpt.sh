@@ -63,7 +63,8 @@ expect_rejected 1 'no-metadata.ckpt: not a trainctl checkpoint: header has no "_
 expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- eval --ckpt deep-metadata.ckpt --data "$DATA"
 expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- infer --ckpt deep-metadata.ckpt --data "$DATA"
 expect_rejected 1 "nope.ckpt: cannot open: No such file or directory" -- eval --ckpt nope.ckpt --data "$DATA"
-expect_rejected 1 "$SCRATCH: not a regular file" -- eval --ckpt "$SCRATCH" --data "$DATA"
+mkdir ckdir
+expect_rejected 1 "ckdir: not a regular file" -- eval --ckpt ckdir --data "$DATA"
 
 # Resuming writes into the checkpoint's folder: copies here are covered by the snapshots.
 cp "$MLP" mlp.ckpt
