@@ -58,6 +58,9 @@ std::string dir_of(const std::string& path) {
 }
 
 void make_dirs(const std::string& dir) {
+    struct stat st {};
+    if (stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+        throw usage_error("--out " + dir + ": exists and is not a directory");
     std::string partial;
     for (std::size_t i = 0; i <= dir.size(); ++i) {
         if (i == dir.size() || (dir[i] == '/' && i > 0)) {

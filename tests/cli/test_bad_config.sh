@@ -93,6 +93,8 @@ deep=$(printf '%60000s' '' | tr ' ' '[')$(printf '%60000s' '' | tr ' ' ']')
 flag "--lr: JSON nested deeper than 64 levels" --lr "$deep"
 flag "--init-from: File does not exist: nope.ckpt" --init-from nope.ckpt
 flag "batch_size: 100 is larger than the 60 training images (drop_remainder is on)" --batch-size 100
+printf 'x' > a-file
+flag "--out a-file: exists and is not a directory" --out a-file
 # --threads 0 is documented (all cores), not an error.
 "$TRAINCTL" train --threads 0 --print-config | grep -q '"threads": 0' && pass || fail "--threads 0 (all cores) rejected"
 
