@@ -34,12 +34,17 @@ std::string printable(const std::string& s) {
     return out;
 }
 
+constexpr int kMaxDepth = 64;
+
 // nlohmann keeps the last of two equal keys without a word, so a callback watches keys.
 OrderedJson parse_unique(const std::string& path, const std::string& what, const std::string& text) {
     std::vector<std::set<std::string>> open_objects;
     std::string duplicate;
-    auto watch = [&](int, OrderedJson::parse_event_t event, OrderedJson& parsed) {
+    auto watch = [&](int depth, OrderedJson::parse_event_t event, OrderedJson& parsed) {
         using Event = OrderedJson::parse_event_t;
+        // Ours nest 3 deep; printing a deeper value in a message would recurse off the stack.
+        if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxDepth)
+            fail(path, what + " is nested deeper than " + std::to_string(kMaxDepth) + " levels");
         if (event == Event::object_start) open_objects.emplace_back();
         if (event == Event::object_end) open_objects.pop_back();
         if (event == Event::key && !open_objects.back().insert(parsed.get<std::string>()).second &&
@@ -52,6 +57,7 @@ OrderedJson parse_unique(const std::string& path, const std::string& what, const
         json = OrderedJson::parse(text, watch);
     } catch (const nlohmann::json::parse_error& e) {
         std::string msg = e.what();
+        msg = msg.substr(0, msg.find("; last read"));  // for a bad string: all of it so far
         fail(path, what + " is not valid JSON: " + printable(msg.substr(msg.find("] ") + 2)));
     }
     if (!duplicate.empty()) fail(path, what + " has key " + in_quotes(duplicate) + " twice");

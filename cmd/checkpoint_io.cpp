@@ -2,6 +2,7 @@
 #include "cmd/checkpoint_io.hpp"
 
 #include "core/error.hpp"
+#include "core/json_limit.hpp"
 #include "nets/nets.hpp"
 
 namespace trainctl {
@@ -20,7 +21,8 @@ json parse_meta_json(const CkptReader& reader, const char* key) {
     auto it = reader.metadata().find(key);
     if (it == reader.metadata().end())
         throw Error(reader.path() + ": metadata key \"" + key + "\" missing (not a trainctl training checkpoint)");
-    json j = json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+    json j = parse_json_limited(it->second, reader.path() + ": metadata key \"" + key + "\"", kExitError,
+                                /*allow_exceptions=*/false);
     if (j.is_discarded()) throw Error(reader.path() + ": metadata key \"" + key + "\" is not valid JSON");
     return j;
 }
@@ -124,7 +126,7 @@ void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch,
     for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
     if (!skip_mismatch)
         throw Error(reader.path() + ": " + std::to_string(problems.size()) + " tensor(s) do not fit the net: " + list +
-                    " (--skip-mismatch keeps the initial values for them)");
+                    (skipped ? " (--skip-mismatch keeps the initial values for them)" : ""));
     if (skipped) *skipped = problems;
 }
 

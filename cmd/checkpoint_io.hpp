@@ -54,7 +54,8 @@ struct StoredRun {
 StoredRun read_stored_run(const CkptReader& reader);
 
 // Copies parameters into the net by name. Without skip_mismatch any missing, extra-shaped or
-// absent tensor is an error listing them all; with it they are listed in `skipped`.
+// absent tensor is an error listing them all (suggesting --skip-mismatch when `skipped` is
+// given: the caller can skip); with it they are listed in `skipped`.
 void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch, std::vector<std::string>* skipped);
 // Restores optimizer slots and step count; error when the file holds another optimizer's state.
 void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer);

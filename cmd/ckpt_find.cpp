@@ -12,6 +12,7 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "core/error.hpp"
+#include "core/json_limit.hpp"
 
 namespace trainctl {
 
@@ -41,7 +42,7 @@ std::string resolve_checkpoint(const std::string& from, const std::string& defau
             CkptHeader header = ckpt_read_header(path);
             auto it = header.metadata.find(kMetaState);
             if (it == header.metadata.end()) throw Error(path + ": not a training checkpoint (no train_state)");
-            auto state = nlohmann::json::parse(it->second);
+            auto state = parse_json_limited(it->second, path, kExitError);
             candidates.push_back({path, state.at("global_step").get<std::uint64_t>()});
         } catch (const std::exception& e) {
             std::cerr << "trainctl: warning: skipping " << e.what() << "\n";

@@ -13,6 +13,7 @@
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
 #include "core/error.hpp"
+#include "core/json_limit.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {
@@ -38,7 +39,7 @@ LsRow read_row(const std::string& dir, const std::string& file) {
     try {
         const CkptHeader header = ckpt_read_header(path);
         auto it = header.metadata.find(kMetaState);
-        if (it != header.metadata.end()) row.state = train_state_from_json(nlohmann::json::parse(it->second), path);
+        if (it != header.metadata.end()) row.state = train_state_from_json(parse_json_limited(it->second, path, kExitError), path);
     } catch (const std::exception& e) {
         row.problem = e.what();
     }

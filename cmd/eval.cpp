@@ -1,6 +1,7 @@
 // `trainctl eval`: score a checkpoint on an MNIST split: loss, accuracy, per-class metrics and
 // the confusion matrix. The net and its input transform come from the checkpoint alone.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -91,6 +92,8 @@ nlohmann::json result_json(const LoadedModel& m, const std::string& split, const
 }
 
 void run_eval(const EvalOptions& opt) {
+    if (opt.min_acc && std::isnan(*opt.min_acc))  // CLI::Range lets NaN through: no comparison fails
+        throw usage_error("--min-acc must be a number in [0, 1], got nan");
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
     const RunConfig stored = parse_config(m.stored.config_json, {});
     set_num_threads(opt.threads.value_or(stored.threads));

@@ -78,7 +78,7 @@ void write_safetensors(const LoadedModel& m, const std::string& out) {
 }
 
 // The net's logits for test images 0..count-1, through the same transform as training.
-void write_reference_logits(LoadedModel& m, const ExportOptions& opt) {
+std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt) {
     const LabeledImages test = load_mnist_split(locate_mnist(opt.data_dir), "test");
     const std::size_t n = opt.reference_count;
     if (n > test.count)
@@ -92,8 +92,7 @@ void write_reference_logits(LoadedModel& m, const ExportOptions& opt) {
     std::vector<std::uint8_t> labels(n);
     batches.make(test, indices.data(), n, labels.data());
     const Tensor& logits = m.net->forward(batches.batch());
-    atomic_write_file(opt.reference_logits, {{logits.data(), logits.size() * sizeof(float)}});
-    std::cerr << "export: wrote the logits of test images 0.." << n - 1 << " to " << opt.reference_logits << "\n";
+    return std::vector<float>(logits.data(), logits.data() + logits.size());
 }
 
 void run_export(const ExportOptions& opt) {
@@ -101,10 +100,18 @@ void run_export(const ExportOptions& opt) {
         throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
     const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
     if (out == opt.ckpt) throw usage_error("--out " + out + " is the checkpoint itself; choose another path");
+    parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    // Computed first, so bad test data fails the export before any file is written.
+    std::vector<float> logits;
+    if (!opt.reference_logits.empty()) logits = reference_logits(m, opt);
     if (opt.format == "onnx") write_onnx(m, opt, out);
     else write_safetensors(m, out);
-    if (!opt.reference_logits.empty()) write_reference_logits(m, opt);
+    if (!opt.reference_logits.empty()) {
+        atomic_write_file(opt.reference_logits, {{logits.data(), logits.size() * sizeof(float)}});
+        std::cerr << "export: wrote the logits of test images 0.." << opt.reference_count - 1 << " to "
+                  << opt.reference_logits << "\n";
+    }
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "core/error.hpp"
 
@@ -17,13 +17,27 @@ namespace {
 
 // Bigger images are almost surely a mistake, and would cost gigabytes.
 constexpr std::size_t kMaxSide = 16384;
+// A 4096x4096 16-bit PGM is 32 MiB; a bigger file is not a digit to classify.
+constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} << 20;
+// Deflate expands at most ~1032:1, as in core/idx.cpp.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
+// The whole file, once it is known to be a regular file of a size worth reading.
 std::vector<std::uint8_t> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open image: " + std::strerror(errno));
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw Error(path + ": cannot read image: " + std::strerror(errno));
-    if (bytes.empty()) throw Error(path + ": empty file (0 bytes), expected a PNG or PGM image");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(path + ": not a regular file, expected a PNG or PGM image");
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw Error(path + ": cannot read image: " + ec.message());
+    if (size == 0) throw Error(path + ": empty file (0 bytes), expected a PNG or PGM image");
+    if (size > kMaxFileBytes)
+        throw Error(path + ": image file is " + std::to_string(size) + " bytes, expected at most " +
+                    std::to_string(kMaxFileBytes));
+    std::vector<std::uint8_t> bytes(size);
+    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+        throw Error(path + ": cannot read image: " + std::strerror(errno));
     return bytes;
 }
 
@@ -42,6 +56,12 @@ GreyImage decode_png(const std::string& path, const std::vector<std::uint8_t>& b
     const std::size_t width = image.width, height = image.height;
     try {
         check_size(path, width, height);
+        // Each row is a filter byte and at least width/8 bytes (1-bit pixels), all deflated
+        // into the file: a header claiming more rows than the file can hold allocates nothing.
+        const std::uint64_t min_raw = std::uint64_t{height} * ((width + 7) / 8 + 1);
+        if (min_raw > bytes.size() * kMaxDeflateRatio)
+            throw Error(path + ": bad PNG: header claims " + std::to_string(width) + "x" + std::to_string(height) +
+                        " pixels, more than a " + std::to_string(bytes.size()) + "-byte file can hold");
     } catch (const Error&) {
         png_image_free(&image);
         throw;

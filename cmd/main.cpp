@@ -1,5 +1,6 @@
 // trainctl entry point: registers the subcommands, parses, and maps errors to exit codes.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -21,8 +22,12 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : trainctl::kExitUsage;
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help: the help text on stdout
+        // One line like every other error (CLI11's own print adds a second, "Run with --help").
+        std::string msg = e.what();
+        std::replace(msg.begin(), msg.end(), '\n', ' ');
+        std::cerr << "trainctl: error: " << msg << " (see --help)\n";
+        return trainctl::kExitUsage;
     } catch (const trainctl::Error& e) {
         if (*e.what()) std::cerr << "trainctl: error: " << e.what() << "\n";
         return e.exit_code();

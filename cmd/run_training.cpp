@@ -59,6 +59,9 @@ std::string dir_of(const std::string& path) {
 }
 
 void make_dirs(const std::string& dir) {
+    struct stat st {};
+    if (stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+        throw usage_error("--out " + dir + ": exists and is not a directory");
     std::string partial;
     for (std::size_t i = 0; i <= dir.size(); ++i) {
         if (i == dir.size() || (dir[i] == '/' && i > 0)) {
@@ -71,6 +74,15 @@ void make_dirs(const std::string& dir) {
         throw Error(dir + ": checkpoint directory is not writable: " + std::strerror(errno), kExitSaveFailed);
 }
 
+// Another net's checkpoint is named as such, not as a list of every tensor that differs.
+void check_same_net(const std::string& from, const nlohmann::json& model, const RunPlan& plan) {
+    if (plan.skip_mismatch || !model.is_object() || !model.contains("spec") || !model["spec"].is_object()) return;
+    const nlohmann::json net = model["spec"].value("net", nlohmann::json());
+    if (!net.is_string() || net.get<std::string>() == plan.config.net.type) return;
+    throw Error(from + ": holds net \"" + net.get<std::string>() + "\", the run builds net \"" + plan.config.net.type +
+                "\"" + (plan.resume_from.empty() ? " (--skip-mismatch keeps the initial values of tensors that do not fit)" : ""));
+}
+
 // Restores what the plan asks for into the fresh net and optimizer; returns the start state.
 TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     TrainState state;
@@ -79,8 +91,9 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     if (from.empty()) return state;
     CkptReader reader(from);
     StoredRun stored = read_stored_run(reader);
-    std::vector<std::string> skipped;
-    load_params(reader, net.params(), plan.skip_mismatch, &skipped);
+    check_same_net(from, stored.model, plan);
+    std::vector<std::string> skipped;  // resume has no --skip-mismatch to suggest
+    load_params(reader, net.params(), plan.skip_mismatch, plan.resume_from.empty() ? &skipped : nullptr);
     for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
     if (!plan.reset_optimizer) load_optimizer(reader, stored, net.params(), optimizer);
     if (!plan.resume_from.empty()) state = stored.state;
@@ -112,6 +125,10 @@ int run_training(const RunPlan& plan) {
     const std::string& prefix = lock.prefix();
     const LabeledImages train = load_mnist_split(files, "train");
     const LabeledImages test = load_mnist_split(files, "test");
+    if (test.rows != train.rows || test.cols != train.cols)  // the Trainer scales both by the train size
+        throw Error(files.test_images + ": images are " + std::to_string(test.rows) + "x" + std::to_string(test.cols) +
+                    ", expected " + std::to_string(train.rows) + "x" + std::to_string(train.cols) + " like " +
+                    files.train_images);
     const std::size_t used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
     const std::uint64_t steps_per_epoch = Trainer::steps_per_epoch(config, train.count);
     if (steps_per_epoch == 0)

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -11,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/float_text.hpp"
+#include "core/json_limit.hpp"
 
 namespace trainctl {
 
@@ -22,7 +24,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"fc_relu", "--fc-relu", "lenet5: ReLU between the fc layers (true|false)", true},
         {"conv_padding", "--conv-padding", "lenet5: padding of conv1 (Paddle's variant: 2 on 28x28)"},
         {"conv_bias", "--conv-bias", "lenet5: conv layers have a bias (true|false)", true},
-        {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512"},
+        {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512 (64: one layer)"},
         {"init", "--init", "weight init: pytorch | normal"},
         {"init_sigma", "--init-sigma", "sigma of the normal init"},
         {"input.size", "--input-size", "input side in pixels (28 = no resize, 32 = LeNet5)"},
@@ -175,6 +177,18 @@ void check_known_keys(const json& j, const std::string& source) {
     }
 }
 
+// nlohmann's message without its "[json.exception.parse_error.101] " tag and the token it
+// last read (for a bad string, the whole string so far: the message stays one short line).
+std::string parse_error_text(const json::parse_error& e) {
+    std::string msg = e.what();
+    const std::size_t tag = msg.find("] ");
+    if (tag != std::string::npos) msg.erase(0, tag + 2);
+    return msg.substr(0, msg.find("; last read"));
+}
+
+// Configs are a few hundred bytes; this only stops a wrong path (a dataset) being slurped.
+constexpr std::uintmax_t kConfigMaxBytes = std::uintmax_t{16} << 20;
+
 // Config floats print as typed: 0.01f as 0.01, not 0.009999999776.
 double tidy(float f) { return std::strtod(shortest_float_text(f).c_str(), nullptr); }
 
@@ -198,13 +212,22 @@ void resolve_policy_conflicts(const ConfigReader& r, RunConfig& c, std::vector<s
 json read_config_file(const std::string& path, ConfigOrigins& origins) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw usage_error(path + ": cannot open config file");
+    // A directory opens too; a FIFO or /dev/zero would never end: only regular files are read.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw usage_error(path + ": not a regular file, expected a JSON config file");
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kConfigMaxBytes)
+        throw usage_error(path + ": config file is " + std::to_string(size) + " bytes, expected at most " +
+                          std::to_string(kConfigMaxBytes));
+    if (!ec && size == 0) throw usage_error(path + ": empty file, expected a JSON object");
     std::ostringstream text;
     text << in.rdbuf();
     json j;
     try {
-        j = json::parse(text.str());
+        j = parse_json_limited(text.str(), path, kExitUsage);
     } catch (const json::parse_error& e) {
-        throw usage_error(path + ": invalid JSON: " + e.what());
+        throw usage_error(path + ": invalid JSON: " + parse_error_text(e));
     }
     check_known_keys(j, path);
     for (const auto& k : config_keys())
@@ -216,10 +239,10 @@ json read_config_file(const std::string& path, ConfigOrigins& origins) {
 // list, a bare boolean flag as true, anything else as a string ("momentum").
 static json flag_value(const ConfigKey& key, const std::string& text) {
     if (key.boolean && text.empty()) return true;
-    json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    json value = parse_json_limited(text, key.flag, kExitUsage, /*allow_exceptions=*/false);
     if (!value.is_discarded()) return value;
     if (text.find(',') != std::string::npos) {
-        value = json::parse("[" + text + "]", nullptr, /*allow_exceptions=*/false);
+        value = parse_json_limited("[" + text + "]", key.flag, kExitUsage, /*allow_exceptions=*/false);
         if (!value.is_discarded()) return value;
     }
     return text;
@@ -244,7 +267,8 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.integer("conv_padding", c.net.conv_padding, 0, 8);
     r.boolean("conv_bias", c.net.conv_bias);
     if (r.has("hidden")) {
-        const json& h = r.value("hidden");
+        // One size is one hidden layer: `--hidden 64` parses as the number 64, not a list.
+        const json h = r.value("hidden").is_number_unsigned() ? json::array({r.value("hidden")}) : r.value("hidden");
         if (!h.is_array() || h.empty()) r.fail("hidden", "a non-empty list of layer sizes in [1, 65536]");
         c.net.hidden.clear();
         for (const auto& v : h) {

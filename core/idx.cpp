@@ -109,8 +109,11 @@ private:
         const char* msg = gzerror(gz_, &err);
         if (err == Z_ERRNO) throw Error(path_ + ": read error: " + std::strerror(errno));
         // Z_BUF_ERROR here means the gzip stream ended before its trailer.
-        if (got < 0 || (err != Z_OK && err != Z_STREAM_END))
-            throw Error(path_ + ": corrupt gzip stream: " + (err == Z_BUF_ERROR ? "truncated" : msg));
+        if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+            std::string why = err == Z_BUF_ERROR ? "truncated" : msg;
+            if (why.rfind(path_ + ": ", 0) == 0) why.erase(0, path_.size() + 2);  // zlib prefixes the path
+            throw Error(path_ + ": corrupt gzip stream: " + why);
+        }
         return static_cast<std::size_t>(got);
     }
 

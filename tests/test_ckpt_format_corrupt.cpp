@@ -72,6 +72,16 @@ TEST_CASE("reader rejects headers that are not one JSON object", "[ckpt]") {
                      "header has key \"a\" twice");
 }
 
+TEST_CASE("reader rejects headers nested deeper than 64 levels", "[ckpt]") {
+    // Printing a deep value in a message recursed off the stack: the parser stops at 64.
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    require_rejected(ckpt_image(ckpt_json(R"("a":{"dtype":)" + deep + R"(,"shape":[0],"data_offsets":[0,0]})"), ""),
+                     "header is nested deeper than 64 levels");
+    const std::string at_limit = std::string(61, '[') + std::string(61, ']');  // 64 with the objects
+    require_rejected(ckpt_image(ckpt_json(R"("a":{"dtype":)" + at_limit + R"(,"shape":[0],"data_offsets":[0,0]})"), ""),
+                     "tensor \"a\" has unknown dtype [[[[");
+}
+
 TEST_CASE("reader rejects files that are not trainctl checkpoints", "[ckpt]") {
     require_rejected(ckpt_image("{\"a\":{}}", ""), "not a trainctl checkpoint: header has no \"__metadata__\"");
     require_rejected(ckpt_image("{\"__metadata__\":{}}", ""), "metadata \"format\" is missing");

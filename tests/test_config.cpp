@@ -71,6 +71,8 @@ TEST_CASE("flags override file values and record their origin", "[core][config]"
     REQUIRE(c.input.size == 28);
     REQUIRE(c.input.std == 0.5f);
     REQUIRE(origins.at("lr") == "--lr");
+    apply_flag(j, key_named("hidden"), "64", origins);  // one size: one hidden layer
+    REQUIRE(parse_config(j, origins).net.hidden == std::vector<std::size_t>{64});
 }
 
 TEST_CASE("bad values are usage errors naming the key and the value", "[core][config]") {
@@ -110,7 +112,31 @@ TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core
         std::ofstream(path) << "{\"lr\": 0.1,";
     }
     REQUIRE_THROWS_WITH(read_config_file(path, origins), Catch::StartsWith(path + ": invalid JSON"));
+    {
+        std::ofstream(path) << "";
+    }
+    REQUIRE_THROWS_WITH(read_config_file(path, origins), path + ": empty file, expected a JSON object");
     std::remove(path.c_str());
+    REQUIRE_THROWS_WITH(read_config_file(".", origins), ".: not a regular file, expected a JSON config file");
+}
+
+TEST_CASE("config JSON nested deeper than 64 levels is a usage error, not a stack overflow", "[core][config]") {
+    const std::string path = "test_config_deep.json";
+    {
+        std::ofstream(path) << "{\"lr\":" << std::string(100000, '[') << std::string(100000, ']') << "}";
+    }
+    ConfigOrigins origins;
+    try {
+        read_config_file(path, origins);
+        FAIL("a config nested 100000 levels deep was accepted");
+    } catch (const Error& e) {
+        REQUIRE(std::string(e.what()) == path + ": JSON nested deeper than 64 levels");
+        REQUIRE(e.exit_code() == kExitUsage);
+    }
+    std::remove(path.c_str());
+    json j = json::object();
+    REQUIRE_THROWS_WITH(apply_flag(j, key_named("lr"), std::string(1000, '[') + std::string(1000, ']'), origins),
+                        "--lr: JSON nested deeper than 64 levels");
 }
 
 TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_per_minutes", "[core][config]") {

@@ -1,5 +1,6 @@
 // The image readers (PNG of every colour type, PGM P5/P2) and the PNG writer, incl. bad files.
 #include <png.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -136,6 +137,11 @@ TEST_CASE("read_grey_image: bad files are one-line errors naming the file", "[cm
     write_bytes(dir.file("cut.pgm"), "P5 4 4 255\n0123456789");
     write_bytes(dir.file("zero.pgm"), "P5 0 3 255\n");
     write_bytes(dir.file("bad.pgm"), "P2 2 1 255\n7 x\n");
+    std::string huge = png;  // the 3x3 image's IHDR (CRC fixed) claiming 16000x16000 pixels
+    for (std::size_t at : {16, 20}) huge.replace(at, 4, std::string("\0\0\x3e\x80", 4));
+    const uLong ihdr_crc = crc32(0, reinterpret_cast<const Bytef*>(huge.data() + 12), 17);
+    for (int i = 0; i < 4; ++i) huge[29 + i] = static_cast<char>(ihdr_crc >> (24 - 8 * i));
+    write_bytes(dir.file("huge.png"), huge);
 
     const std::string missing = dir.file("missing.png");
     CHECK_THROWS_WITH(read_grey_image(missing), missing + ": cannot open image: No such file or directory");
@@ -148,6 +154,9 @@ TEST_CASE("read_grey_image: bad files are one-line errors naming the file", "[cm
     CHECK_THROWS_WITH(read_grey_image(dir.file("zero.pgm")), Catch::Contains("zero.pgm: image is 0x3"));
     CHECK_THROWS_WITH(read_grey_image(dir.file("bad.pgm")),
                       Catch::Contains("bad.pgm: PGM: expected the pixel value (a number), found 'x'"));
+    CHECK_THROWS_WITH(read_grey_image(dir.file("huge.png")),
+                      Catch::Contains("huge.png: bad PNG: header claims 16000x16000 pixels, more than a"));
+    CHECK_THROWS_WITH(read_grey_image(dir.path.string()), Catch::Contains(": not a regular file"));
 }
 
 TEST_CASE("write_png_rgb: round trip, odd size, no temporary left", "[cmd]") {

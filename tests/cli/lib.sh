@@ -34,3 +34,49 @@ finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" -eq 0 ]
 }
+
+# --- Bad inputs: the exit code, one stderr line, and not a file created, changed or deleted.
+# Tests keep their own files in $SCRATCH, outside the snapshots.
+SCRATCH=$WORK/.scratch
+mkdir -p "$SCRATCH"
+PY=/usr/bin/python3
+
+# Every path under . with its type and mode, and for files their size, mtime (ns: any write
+# moves it) and inode (a file replaced by rename gets a new one): cheaper than hashing.
+# Directory mtimes are left out: a temporary file removed again leaves nothing behind.
+# Unsorted: an unchanged directory lists in the same order.
+snapshot() { find . -path ./.scratch -prune -o -type d -printf '%y %m %p\n' -o -printf '%y %m %s %T@ %i %p\n'; }
+
+# expect_rejected CODE FRAGMENT -- ARGS...: trainctl ARGS exits CODE, prints exactly one line on
+# stderr, "trainctl: error: ..." holding FRAGMENT, and leaves . as it was. Its stdout and stderr
+# are kept in $SCRATCH/stdout and $SCRATCH/stderr. With LIMIT="SECONDS KB" set, it also runs within that time and peak RSS.
+expect_rejected() {
+  local code=$1 fragment=$2; shift 3
+  local before err rc took kb
+  before=$(snapshot)
+  if [ -n "${LIMIT:-}" ]; then
+    err=$(/usr/bin/time -f '%e %M' -o "$SCRATCH/time" "$TRAINCTL" "$@" 2>&1 > "$SCRATCH/stdout"); rc=$?
+    read -r took kb < <(tail -1 "$SCRATCH/time")
+  else
+    err=$("$TRAINCTL" "$@" 2>&1 > "$SCRATCH/stdout"); rc=$?
+  fi
+  printf '%s\n' "$err" > "$SCRATCH/stderr"
+  # BAD_INPUT_LOG=FILE collects every case (exit code, arguments, message) for docs/errors.md.
+  [ -n "${BAD_INPUT_LOG:-}" ] && printf '%s\t%s\t%s\n' "$rc" "$*" "$err" >> "$BAD_INPUT_LOG"
+  local what; printf -v what 'trainctl %.200s' "$*"
+  if [ "$rc" -ne "$code" ]; then fail "$what: exited $rc, expected $code (stderr: $err)"; return; fi
+  if [ -z "$err" ] || [[ $err == *$'\n'* ]]; then fail "$what: expected one stderr line, got: $err"; return; fi
+  if [[ $err != "trainctl: error: "* ]]; then fail "$what: stderr is not 'trainctl: error: ...': $err"; return; fi
+  if [[ $err != *"$fragment"* ]]; then fail "$what: stderr lacks '$fragment' (got: $err)"; return; fi
+  local after; after=$(snapshot)
+  if [ "$before" != "$after" ]; then fail "$what: files changed: $(diff <(echo "$before") <(echo "$after") | head -5)"; return; fi
+  if [ -n "${LIMIT:-}" ]; then
+    local max_s max_kb; read -r max_s max_kb <<<"$LIMIT"
+    if ! awk -v t="$took" -v m="$max_s" 'BEGIN { exit !(t < m) }'; then fail "$what: took $took s (limit $max_s s)"; return; fi
+    if [ "$kb" -ge "$max_kb" ]; then fail "$what: peak RSS $kb KB (limit $max_kb KB)"; return; fi
+  fi
+  pass
+}
+
+# small_mnist DIR[=VARIANT]...: 60/20-image IDX folders, sound or damaged (tests/cli/make_idx.py).
+small_mnist() { "$PY" "$TRAINCTL_SRC/tests/cli/make_idx.py" "$@" || fail "make_idx.py $*"; }

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Damaged and mismatched checkpoints for ckpt inspect/verify, eval, resume and train --init-from:
+# exit 1 (2 for a missing --from), one line naming the file, the tensor when there is one, and
+# the problem; nothing written. tests/cli/make_bad_ckpt.py makes each variant from a sound file.
+source "$(dirname "$0")/lib.sh"
+
+small_mnist "$SCRATCH/data"
+DATA=$SCRATCH/data
+for net in lenet5 mlp; do
+  "$TRAINCTL" train --data "$DATA" --net "$net" --hidden 16,16 --optimizer sgd --prefix "$net" --out "$SCRATCH/$net" \
+    --epochs 1 --batch-size 20 --threads 1 -q > /dev/null 2> "$SCRATCH/train.err" || fail "training $net: $(cat "$SCRATCH/train.err")"
+done
+LENET=$SCRATCH/lenet5/lenet5-1_3.ckpt
+MLP=$SCRATCH/mlp/mlp-1_3.ckpt
+cp "$LENET" sound.ckpt
+"$TRAINCTL" ckpt verify sound.ckpt > /dev/null && pass || fail "the sound checkpoint does not verify"
+# Every variant in one go (Python starts once): VARIANT.ckpt here.
+"$PY" "$TRAINCTL_SRC/tests/cli/make_bad_ckpt.py" "$LENET" . empty seven-bytes header-len-2^63 header-len-past-eof \
+  header-len-odd header-not-json invalid-utf8 header-bit-flip duplicate-name overlapping-offsets unknown-dtype \
+  dtype-size-mismatch truncated-data trailing-bytes deep-header no-metadata data-bit-flip wrong-dtype shape-mismatch \
+  deep-metadata || fail "make_bad_ckpt.py"
+inspect() { expect_rejected 1 "$1.ckpt: $2" -- ckpt inspect "$1.ckpt"; }
+
+# --- the header: length prefix, JSON, CRC, entries, tiling (ckpt inspect reads it all)
+inspect empty "file is 0 bytes, too short for a checkpoint (expected at least 8)"
+inspect seven-bytes "file is 7 bytes, too short for a checkpoint (expected at least 8)"
+size=$(stat -c %s sound.ckpt)
+header=$(od -An -t u8 -N 8 sound.ckpt | tr -d ' ')  # the length prefix (the config stored in it names paths)
+inspect header-len-2^63 "header length 9223372036854775808 exceeds the $((size - 8)) bytes after the length prefix"
+inspect header-len-past-eof "header length $size exceeds the $((size - 8)) bytes after the length prefix"
+inspect header-len-odd "header length $((header - 3)) is not a multiple of 8 (data must start aligned)"
+inspect header-not-json "header is not valid JSON: parse error at line 1, column 1: syntax error while parsing value - invalid literal"
+inspect invalid-utf8 "header is not valid JSON: parse error at line 1, column"
+grep -q "invalid string: ill-formed UTF-8 byte$" "$SCRATCH/stderr" && pass || fail "invalid UTF-8: $(cat "$SCRATCH/stderr")"
+inspect header-bit-flip "header CRC32C mismatch (stored"
+inspect duplicate-name 'header has key "conv1.weight" twice'
+inspect overlapping-offsets 'tensor "conv2.weight" data_offsets [596,10196] overlap the previous tensor (expected begin 600)'
+inspect unknown-dtype 'tensor "conv1.weight" has unknown dtype "F33"'
+inspect dtype-size-mismatch 'tensor "conv1.weight" shape [6,1,5,5] F64 needs 1200 bytes, data_offsets span 600'
+inspect truncated-data 'tensor "fc3.weight" data_offsets [243336,246696] run past the end of the file (data section is 246636 bytes)'
+inspect trailing-bytes "data section is 246744 bytes but tensors cover 246736 (trailing bytes)"
+inspect deep-header "header is nested deeper than 64 levels"
+inspect no-metadata 'not a trainctl checkpoint: header has no "__metadata__"'
+inspect data-bit-flip "1 tensor(s) fail their CRC32C check"
+grep -q '^fc3.bias .*BAD$' "$SCRATCH/stdout" && pass || fail "inspect does not flag fc3.bias: $(cat "$SCRATCH/stdout")"
+
+# ckpt verify: the problem on stdout (one line per file), the failed files on stderr.
+expect_rejected 1 "ckpt verify: failed: data-bit-flip.ckpt" -- ckpt verify data-bit-flip.ckpt
+grep -q '^data-bit-flip.ckpt: .*tensor "fc3.bias" CRC32C mismatch (stored [0-9a-f]*, computed [0-9a-f]*)$' "$SCRATCH/stdout" \
+  && pass || fail "verify: $(cat "$SCRATCH/stdout")"
+expect_rejected 1 "ckpt verify: failed: sound.ckpt.missing, empty.ckpt" -- ckpt verify sound.ckpt.missing empty.ckpt sound.ckpt
+[ "$(cat "$SCRATCH/stdout")" = $'sound.ckpt.missing: cannot open: No such file or directory\nempty.ckpt: file is 0 bytes, too short for a checkpoint (expected at least 8)\nsound.ckpt: ok' ] \
+  && pass || fail "verify lines: $(cat "$SCRATCH/stdout")"
+
+# --- loading into a net: eval, resume, train --init-from
+expect_rejected 1 'wrong-dtype.ckpt: 1 tensor(s) do not fit the net: "conv1.weight" is I32[6,1,5,5], net needs F32[6,1,5,5]' \
+  -- eval --ckpt wrong-dtype.ckpt --data "$DATA"
+expect_rejected 1 'shape-mismatch.ckpt: 1 tensor(s) do not fit the net: "conv1.weight" is F32[1,6,5,5], net needs F32[6,1,5,5]' \
+  -- eval --ckpt shape-mismatch.ckpt --data "$DATA"
+expect_rejected 1 'data-bit-flip.ckpt: tensor "fc3.bias" CRC32C mismatch' -- eval --ckpt data-bit-flip.ckpt --data "$DATA"
+expect_rejected 1 "header-bit-flip.ckpt: header CRC32C mismatch" -- eval --ckpt header-bit-flip.ckpt --data "$DATA"
+expect_rejected 1 'no-metadata.ckpt: not a trainctl checkpoint: header has no "__metadata__"' -- eval --ckpt no-metadata.ckpt --data "$DATA"
+expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- eval --ckpt deep-metadata.ckpt --data "$DATA"
+expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- infer --ckpt deep-metadata.ckpt --data "$DATA"
+expect_rejected 1 "nope.ckpt: cannot open: No such file or directory" -- eval --ckpt nope.ckpt --data "$DATA"
+mkdir ckdir
+expect_rejected 1 "ckdir: not a regular file" -- eval --ckpt ckdir --data "$DATA"
+
+# Resuming writes into the checkpoint's folder: copies here are covered by the snapshots.
+cp "$MLP" mlp.ckpt
+resume() { expect_rejected "$1" "$2" -- resume --from "${@:3}" --data "$DATA" -q; }
+resume 2 "--from: nope.ckpt: no such checkpoint file or directory" nope.ckpt
+resume 1 "data-bit-flip.ckpt: tensor \"fc3.bias\" CRC32C mismatch" data-bit-flip.ckpt --epochs 2
+resume 1 "truncated-data.ckpt: tensor \"fc3.weight\" data_offsets" truncated-data.ckpt --epochs 2
+resume 1 'mlp.ckpt: holds net "mlp", the run builds net "lenet5"' mlp.ckpt --net lenet5 --epochs 2
+resume 1 'sound.ckpt: 1 tensor(s) do not fit the net: "fc1.weight" is F32[120,400], net needs F32[120,576]' \
+  sound.ckpt --conv-padding 2 --epochs 2
+resume 1 "sound.ckpt: holds sgd optimizer state, the run uses adam (start with --reset-optimizer to drop it)" \
+  sound.ckpt --optimizer adam --epochs 2
+resume 2 "sound.ckpt: saved with 3 steps per epoch, this config gives 2" sound.ckpt --batch-size 30 --epochs 2
+resume 2 "--epochs: sound.ckpt already completed 1 epoch(s); ask for more with --epochs N or --more-epochs K" sound.ckpt
+"$TRAINCTL" export --ckpt "$LENET" --format safetensors --out weights.safetensors > /dev/null || fail "export"
+resume 1 'weights.safetensors: metadata key "config" missing (not a trainctl training checkpoint)' weights.safetensors --epochs 2
+init() { expect_rejected 1 "$1" -- train --init-from "$2" --data "$DATA" --out run "${@:3}"; }
+init 'mlp.ckpt: holds net "mlp", the run builds net "lenet5"' mlp.ckpt
+init 'mlp.ckpt: 5 tensor(s) do not fit the net: "fc1.weight" is F32[16,1024], net needs F32[32,1024];' mlp.ckpt --net mlp --hidden 32,32
+init "header-bit-flip.ckpt: header CRC32C mismatch" header-bit-flip.ckpt
+init 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' deep-metadata.ckpt
+
+# --- a 1 GB sparse file of zeros: header length 0, rejected without reading the gigabyte
+truncate -s 1G zeros.ckpt
+LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- ckpt inspect zeros.ckpt
+LIMIT="2 200000" expect_rejected 1 "ckpt verify: failed: zeros.ckpt" -- ckpt verify zeros.ckpt
+LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- eval --ckpt zeros.ckpt --data "$DATA"
+LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- resume --from zeros.ckpt
+
+finish
