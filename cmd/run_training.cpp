@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <vector>
 #include <iostream>
 
 #include "ckpt_format/ckpt_reader.hpp"
@@ -58,7 +59,24 @@ std::string dir_of(const std::string& path) {
     return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-void make_dirs(const std::string& dir) {
+// The directories a run created; removed again (when still empty) unless keep() was called,
+// so a run that fails before writing anything leaves no trace.
+class CreatedDirs {
+public:
+    CreatedDirs() = default;
+    CreatedDirs(const CreatedDirs&) = delete;
+    CreatedDirs& operator=(const CreatedDirs&) = delete;
+    ~CreatedDirs() {
+        for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) rmdir(it->c_str());
+    }
+    void add(const std::string& dir) { dirs_.push_back(dir); }
+    void keep() { dirs_.clear(); }
+
+private:
+    std::vector<std::string> dirs_;
+};
+
+void make_dirs(const std::string& dir, CreatedDirs& created) {
     struct stat st {};
     if (stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
         throw usage_error("--out " + dir + ": exists and is not a directory");
@@ -66,7 +84,8 @@ void make_dirs(const std::string& dir) {
     for (std::size_t i = 0; i <= dir.size(); ++i) {
         if (i == dir.size() || (dir[i] == '/' && i > 0)) {
             partial = dir.substr(0, i);
-            if (mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
+            if (mkdir(partial.c_str(), 0777) == 0) created.add(partial);
+            else if (errno != EEXIST)
                 throw Error(partial + ": cannot create checkpoint directory: " + std::strerror(errno), kExitSaveFailed);
         }
     }
@@ -102,14 +121,9 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
 
 // The run's directory and prefix, locked: a read-only directory or a live run there fails here,
 // before any data is read.
-RunLock lock_run(const RunPlan& plan) {
-    if (plan.resume_from.empty()) {
-        make_dirs(plan.config.out);
-        return lock_new_run(plan.config.out, plan.config.prefix);
-    }
-    // A resumed run continues in its checkpoint's directory under its prefix.
-    const std::string dir = dir_of(plan.resume_from);
-    make_dirs(dir);
+RunLock lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
+    make_dirs(dir, created);
+    if (plan.resume_from.empty()) return lock_new_run(dir, plan.config.prefix);
     CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
     return RunLock(dir, read_stored_run(reader).run_prefix, "resume");
 }
@@ -120,8 +134,10 @@ int run_training(const RunPlan& plan) {
     const RunConfig& config = plan.config;
     set_num_threads(config.threads);
     const MnistFiles files = locate_mnist(config.data);
-    const RunLock lock = lock_run(plan);
+    // A resumed run continues in its checkpoint's directory under its prefix.
     const std::string dir = plan.resume_from.empty() ? config.out : dir_of(plan.resume_from);
+    CreatedDirs created;  // declared before the lock: the lock file goes first, then the dirs
+    const RunLock lock = lock_run(plan, dir, created);
     const std::string& prefix = lock.prefix();
     const LabeledImages train = load_mnist_split(files, "train");
     const LabeledImages test = load_mnist_split(files, "test");
@@ -151,6 +167,7 @@ int run_training(const RunPlan& plan) {
     Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, plan.quiet);
     checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
+    created.keep();
     if (!plan.resume_from.empty()) checkpointer.adopt_existing();
 
     ProgressOptions progress;
