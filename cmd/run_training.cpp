@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <vector>
 #include <iostream>
+#include <vector>
 
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
