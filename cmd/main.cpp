@@ -4,6 +4,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cmd/cli_suggest.hpp"
 #include "cmd/commands.hpp"
 #include "core/error.hpp"
 
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help: the help text on stdout
         // One line like every other error (CLI11's own print adds a second, "Run with --help").
-        std::string msg = e.what();
+        std::string msg = trainctl::explain_unknown_words(app, argc, argv);
+        if (msg.empty()) msg = e.what();
         std::replace(msg.begin(), msg.end(), '\n', ' ');
         std::cerr << "trainctl: error: " << msg << " (see --help)\n";
         return trainctl::kExitUsage;

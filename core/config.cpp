@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/float_text.hpp"
 #include "core/json_limit.hpp"
+#include "core/suggest.hpp"
 
 namespace trainctl {
 
@@ -73,28 +74,10 @@ json::json_pointer pointer_of(const std::string& key) {
     return json::json_pointer(p);
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 std::string closest_key(const std::string& key) {
-    std::string best;
-    std::size_t best_d = 4;
-    for (const auto& k : config_keys()) {
-        std::size_t d = edit_distance(key, k.key);
-        if (d < best_d) { best_d = d; best = k.key; }
-    }
+    std::vector<std::string> keys;
+    for (const auto& k : config_keys()) keys.push_back(k.key);
+    const std::string best = closest_name(key, keys);
     return best.empty() ? "" : " (did you mean \"" + best + "\"?)";
 }
 

@@ -77,7 +77,7 @@ LIMIT="2 200000" train "huge.json: config file is 1073741824 bytes, expected at 
 
 # --- flags of train
 flag() { expect_rejected 2 "$1" -- train --data data "${@:2}"; }
-flag "The following argument was not expected: --bogus" --bogus
+flag "unknown flag --bogus for trainctl train (see --help)" --bogus
 flag "--lr: 1 required TEXT missing" --lr
 flag '--lr must be a number > 0, got "fast"' --lr fast
 flag "--threads must be an integer in [0, 256], got -1" --threads -1

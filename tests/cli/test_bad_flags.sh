@@ -6,8 +6,9 @@ source "$(dirname "$0")/lib.sh"
 
 usage() { expect_rejected 2 "$@"; }
 usage "A subcommand is required (see --help)" --
-usage "A subcommand is required (see --help)" -- frobnicate
-usage "A subcommand is required (see --help)" -- --bogus
+usage "unknown subcommand \"frobnicate\" for trainctl (see --help)" -- frobnicate
+usage "unknown subcommand \"trian\" for trainctl (did you mean train?)" -- trian
+usage "unknown flag --bogus for trainctl (see --help)" -- --bogus
 
 # resume
 usage "--from is required" -- resume
@@ -15,7 +16,7 @@ usage "--from: nope.ckpt: no such checkpoint file or directory" -- resume --from
 usage "--from: 1 required TEXT missing" -- resume --from
 usage "--more-epochs: Value 0 not in range 1 to 1000000" -- resume --from x.ckpt --more-epochs 0
 usage "--from: x.ckpt: no such checkpoint file or directory" -- resume --from x.ckpt --lr 0
-usage "The following argument was not expected: --skip-mismatch" -- resume --from x.ckpt --skip-mismatch
+usage "unknown flag --skip-mismatch for trainctl resume (see --help)" -- resume --from x.ckpt --skip-mismatch
 mkdir empty-dir
 usage "--from empty-dir: no complete checkpoint in empty-dir/" -- resume --from empty-dir
 usage "--from latest: no complete checkpoint in empty-dir/" -- resume --from latest --dir empty-dir
@@ -28,7 +29,8 @@ usage "--batch-size: Value 0 not in range 1 to 65536" -- eval --ckpt x.ckpt --ba
 usage "--threads: Value -2 not in range 0 to 256" -- eval --ckpt x.ckpt --threads -2
 usage "--min-acc: Value 1.5 not in range 0.000000 to 1.000000" -- eval --ckpt x.ckpt --min-acc 1.5
 usage "--min-acc must be a number in [0, 1], got nan" -- eval --ckpt x.ckpt --min-acc nan
-usage "The following argument was not expected: --bogus" -- eval --ckpt x.ckpt --bogus
+usage "unknown flag --bogus for trainctl eval (see --help)" -- eval --ckpt x.ckpt --bogus
+usage "unknown flag --splt for trainctl eval (did you mean --split?)" -- eval --ckpt x.ckpt --splt test
 
 # infer
 usage "--count: Value 0 not in range 1 to 64" -- infer --ckpt x.ckpt --count 0
@@ -49,10 +51,11 @@ usage "--data requires --reference-logits" -- export --ckpt x.ckpt --format onnx
 
 # ckpt
 usage "A subcommand is required" -- ckpt
-usage "A subcommand is required (see --help)" -- ckpt frobnicate
+usage "unknown subcommand \"frobnicate\" for trainctl ckpt (see --help)" -- ckpt frobnicate
+usage "unknown subcommand \"lss\" for trainctl ckpt (did you mean ls?)" -- ckpt lss
 usage "file is required" -- ckpt inspect
 usage "files is required" -- ckpt verify
 usage "b is required" -- ckpt diff a.ckpt
-usage "The following argument was not expected: --bogus" -- ckpt ls --bogus
+usage "unknown flag --bogus for trainctl ckpt ls (see --help)" -- ckpt ls --bogus
 
 finish

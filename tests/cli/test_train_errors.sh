@@ -9,7 +9,8 @@ expect_error 2 "--epochs must be an integer in [1, 1000000], got 0" -- train --e
 expect_error 2 "--optimizer must be one of" -- train --optimizer rmsprop --print-config
 expect_error 2 "--net must be one of \"lenet5\" \"mlp\", got \"resnet\"" -- train --net resnet --print-config
 expect_error 2 "missing.json: cannot open config file" -- train --config missing.json
-expect_error 2 "The following argument was not expected: --bogus" -- train --bogus
+expect_error 2 "unknown flag --bogus for trainctl train (see --help)" -- train --bogus
+expect_error 2 "unknown flag --epoch for trainctl train (did you mean --epochs?)" -- train --epoch 3
 expect_error 2 "A subcommand is required" --
 
 printf '{"lr": 0.1, "epocs": 3}' > typo.json
