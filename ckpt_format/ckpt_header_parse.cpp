@@ -7,6 +7,7 @@
 
 #include "ckpt_format/ckpt_header.hpp"
 #include "core/error.hpp"
+#include "core/json_nesting.hpp"
 
 namespace trainctl {
 namespace {
@@ -36,6 +37,8 @@ std::string printable(const std::string& s) {
 
 // nlohmann keeps the last of two equal keys without a word, so a callback watches keys.
 OrderedJson parse_unique(const std::string& path, const std::string& what, const std::string& text) {
+    if (json_nests_deeper_than(text))
+        fail(path, what + " is nested more than " + std::to_string(kJsonMaxNesting) + " levels deep");
     std::vector<std::set<std::string>> open_objects;
     std::string duplicate;
     auto watch = [&](int, OrderedJson::parse_event_t event, OrderedJson& parsed) {

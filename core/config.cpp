@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/float_text.hpp"
+#include "core/json_nesting.hpp"
 
 namespace trainctl {
 
@@ -200,6 +201,8 @@ json read_config_file(const std::string& path, ConfigOrigins& origins) {
     if (!in) throw usage_error(path + ": cannot open config file");
     std::ostringstream text;
     text << in.rdbuf();
+    if (json_nests_deeper_than(text.str()))
+        throw usage_error(path + ": JSON is nested more than " + std::to_string(kJsonMaxNesting) + " levels deep");
     json j;
     try {
         j = json::parse(text.str());

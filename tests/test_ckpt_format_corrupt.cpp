@@ -72,6 +72,15 @@ TEST_CASE("reader rejects headers that are not one JSON object", "[ckpt]") {
                      "header has key \"a\" twice");
 }
 
+// Found by fuzz_ckpt: printing a bad value recursed once per level and overflowed the stack.
+TEST_CASE("reader rejects deeply nested JSON before parsing it", "[ckpt]") {
+    const std::string deep = std::string(1 << 20, '[') + std::string(1 << 20, ']');  // a megabyte each way
+    require_rejected(ckpt_image(ckpt_json(R"("a":{"dtype":)" + deep + R"(,"shape":[0],"data_offsets":[0,0]})"), ""),
+                     "header is nested more than 64 levels deep");
+    require_rejected(ckpt_image(ckpt_json("", "{\"a\":" + deep + "}"), ""),
+                     "metadata \"crc32c\" is nested more than 64 levels deep");
+}
+
 TEST_CASE("reader rejects files that are not trainctl checkpoints", "[ckpt]") {
     require_rejected(ckpt_image("{\"a\":{}}", ""), "not a trainctl checkpoint: header has no \"__metadata__\"");
     require_rejected(ckpt_image("{\"__metadata__\":{}}", ""), "metadata \"format\" is missing");

@@ -113,6 +113,19 @@ TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core
     std::remove(path.c_str());
 }
 
+// Found by fuzz_config: a bad value is printed in the message, and printing recursed once per
+// level, so a file of nested brackets overflowed the stack instead of failing with one line.
+TEST_CASE("config files nested deeper than the limit are rejected before parsing", "[core][config]") {
+    ConfigOrigins origins;
+    const std::string path = "test_config_deep.json";
+    {
+        std::ofstream(path) << "{\"lr\": " << std::string(1 << 20, '[') << std::string(1 << 20, ']') << "}";
+    }
+    REQUIRE_THROWS_WITH(read_config_file(path, origins), path + ": JSON is nested more than 64 levels deep");
+    REQUIRE(exit_code_of([&] { read_config_file(path, origins); }) == kExitUsage);
+    std::remove(path.c_str());
+}
+
 TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_per_minutes", "[core][config]") {
     std::vector<std::string> warnings;
     ConfigOrigins origins;
