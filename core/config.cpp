@@ -2,10 +2,12 @@
 #include "core/config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -117,7 +119,10 @@ public:
         if (!has(key)) return;
         const json& v = j_.at(pointer_of(key));
         if (!v.is_number() || !ok(v.get<double>())) fail(key, expected);
-        out = static_cast<T>(v.get<double>());
+        // Checked again as stored: as a float, 1e-50 is 0 and fails "> 0", and 1e39 does not fit.
+        const double d = v.get<double>();
+        if (std::fabs(d) > std::numeric_limits<T>::max() || !ok(static_cast<T>(d))) fail(key, expected + " as a float");
+        out = static_cast<T>(d);
     }
     template <class T>
     void integer(const std::string& key, T& out, std::uint64_t lo, std::uint64_t hi) {
