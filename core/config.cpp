@@ -211,7 +211,7 @@ json read_config_file(const std::string& path, ConfigOrigins& origins) {
     json j;
     try {
         j = json::parse(text.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
         throw usage_error(path + ": invalid JSON: " + e.what());
     }
     check_known_keys(j, path);

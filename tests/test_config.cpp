@@ -121,6 +121,11 @@ TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core
         std::ofstream(path) << "{\"lr\": 0.1,";
     }
     REQUIRE_THROWS_WITH(read_config_file(path, origins), Catch::StartsWith(path + ": invalid JSON"));
+    {
+        std::ofstream(path) << "{\"lr\": 2e308}";  // fuzz_config: nlohmann's out_of_range escaped as an abort
+    }
+    REQUIRE_THROWS_WITH(read_config_file(path, origins),
+                        Catch::StartsWith(path + ": invalid JSON") && Catch::Contains("number overflow parsing '2e308'"));
     std::remove(path.c_str());
 }
 
