@@ -13,12 +13,22 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(HERE, "corpus")
 
 
+def _crc32c_table() -> list:
+    table = []
+    for b in range(256):
+        for _ in range(8):
+            b = (b >> 1) ^ (0x82F63B78 if b & 1 else 0)
+        table.append(b)
+    return table
+
+
+CRC32C_TABLE = _crc32c_table()
+
+
 def crc32c(data: bytes) -> int:
     crc = 0xFFFFFFFF
     for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+        crc = (crc >> 8) ^ CRC32C_TABLE[(crc ^ b) & 0xFF]
     return crc ^ 0xFFFFFFFF
 
 
