@@ -2,6 +2,7 @@
 #include "cmd/checkpoint_io.hpp"
 
 #include "core/error.hpp"
+#include "core/json_nesting.hpp"
 #include "nets/nets.hpp"
 
 namespace trainctl {
@@ -20,11 +21,18 @@ json parse_meta_json(const CkptReader& reader, const char* key) {
     auto it = reader.metadata().find(key);
     if (it == reader.metadata().end())
         throw Error(reader.path() + ": metadata key \"" + key + "\" missing (not a trainctl training checkpoint)");
+    check_metadata_nesting(reader.path(), key, it->second);
     json j = json::parse(it->second, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) throw Error(reader.path() + ": metadata key \"" + key + "\" is not valid JSON");
     return j;
 }
 }  // namespace
+
+void check_metadata_nesting(const std::string& path, const char* key, const std::string& text) {
+    if (json_nests_deeper_than(text))
+        throw Error(path + ": metadata key \"" + key + "\" is nested more than " + std::to_string(kJsonMaxNesting) +
+                    " levels deep");
+}
 
 json describe_model(const RunConfig& config, const Sequential& net) {
     json full = to_json(config);

@@ -44,6 +44,9 @@ struct StoredRun {
     std::uint64_t optimizer_steps = 0;
 };
 StoredRun read_stored_run(const CkptReader& reader);
+// Metadata JSON is checked for nesting before parsing: printing a value recurses per level, and a
+// checkpoint is free to nest deep. Throws Error "PATH: metadata key "KEY" is nested more than ...".
+void check_metadata_nesting(const std::string& path, const char* key, const std::string& text);
 
 // Copies parameters into the net by name. Without skip_mismatch any missing, extra-shaped or
 // absent tensor is an error listing them all; with it they are listed in `skipped`.

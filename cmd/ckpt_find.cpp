@@ -41,6 +41,7 @@ std::string resolve_checkpoint(const std::string& from, const std::string& defau
             CkptHeader header = ckpt_read_header(path);
             auto it = header.metadata.find(kMetaState);
             if (it == header.metadata.end()) throw Error(path + ": not a training checkpoint (no train_state)");
+            check_metadata_nesting(path, kMetaState, it->second);
             auto state = nlohmann::json::parse(it->second);
             candidates.push_back({path, state.at("global_step").get<std::uint64_t>()});
         } catch (const std::exception& e) {

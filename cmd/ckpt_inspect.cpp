@@ -8,6 +8,7 @@
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
 #include "core/error.hpp"
+#include "core/json_nesting.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {
@@ -20,10 +21,11 @@ using nlohmann::json;
 const char* const kSummaryKeys[] = {"net", "hidden", "optimizer", "lr", "lr_schedule", "batch_size",
                                     "epochs", "seed", "train_limit", "threads"};
 
-// A metadata value that holds JSON text, or null when absent or not JSON (foreign files).
+// A metadata value that holds JSON text, or null when absent, not JSON (foreign files) or nested
+// too deep to print safely.
 json meta_json(const CkptMetadata& meta, const char* key) {
     auto it = meta.find(key);
-    if (it == meta.end()) return json();
+    if (it == meta.end() || json_nests_deeper_than(it->second)) return json();
     json j = json::parse(it->second, nullptr, /*allow_exceptions=*/false);
     return j.is_discarded() ? json() : j;
 }

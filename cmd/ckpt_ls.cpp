@@ -38,7 +38,10 @@ LsRow read_row(const std::string& dir, const std::string& file) {
     try {
         const CkptHeader header = ckpt_read_header(path);
         auto it = header.metadata.find(kMetaState);
-        if (it != header.metadata.end()) row.state = train_state_from_json(nlohmann::json::parse(it->second), path);
+        if (it != header.metadata.end()) {
+            check_metadata_nesting(path, kMetaState, it->second);
+            row.state = train_state_from_json(nlohmann::json::parse(it->second), path);
+        }
     } catch (const std::exception& e) {
         row.problem = e.what();
     }
