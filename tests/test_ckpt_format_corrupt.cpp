@@ -62,6 +62,15 @@ TEST_CASE("reader checks the header length before allocating", "[ckpt]") {
     REQUIRE_THROWS_WITH(CkptReader(path), Contains("header length 104857608 exceeds the cap of 104857600"));
 }
 
+TEST_CASE("reader rejects a gigabyte of zeros from its empty header, unread", "[ckpt]") {
+    CkptTempDir dir;
+    const std::string path = dir.file("zeros.ckpt");
+    write_bytes(path, "");
+    REQUIRE(truncate(path.c_str(), off_t{1} << 30) == 0);  // sparse: reading it would take seconds
+    REQUIRE_THROWS_WITH(CkptReader(path), StartsWith(path + ": header is not valid JSON"));
+    REQUIRE(ckpt_verify(path).size() == 1);
+}
+
 TEST_CASE("reader rejects headers that are not one JSON object", "[ckpt]") {
     require_rejected(ckpt_image("{\"__metadata__\":", ""), "header is not valid JSON");
     require_rejected(ckpt_image("[1,2]", ""), "header must be a JSON object, found array");
