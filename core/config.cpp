@@ -224,6 +224,7 @@ json read_config_file(const std::string& path, ConfigOrigins& origins) {
 // list, a bare boolean flag as true, anything else as a string ("momentum").
 static json flag_value(const ConfigKey& key, const std::string& text) {
     if (key.boolean && text.empty()) return true;
+    if (json_nests_deeper_than(text)) return text;  // as text it fails the key's type check safely
     json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!value.is_discarded()) return value;
     if (text.find(',') != std::string::npos) {

@@ -142,6 +142,15 @@ TEST_CASE("config files nested deeper than the limit are rejected before parsing
     std::remove(path.c_str());
 }
 
+TEST_CASE("flag values nested deeper than the limit are kept as text", "[core][config]") {
+    ConfigOrigins origins;
+    json j = json::parse("{}");
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');  // fits one argv entry
+    apply_flag(j, key_named("hidden"), deep, origins);
+    REQUIRE(j["hidden"].is_string());
+    REQUIRE_THROWS_WITH(parse_config(j, origins), Catch::StartsWith("--hidden must be a non-empty list"));
+}
+
 TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_per_minutes", "[core][config]") {
     std::vector<std::string> warnings;
     ConfigOrigins origins;
