@@ -6,7 +6,7 @@
 #               any sanitizer report (leaks included) fails the run, even from a test expecting an error.
 #   --fuzz      also runs scripts/fuzz.sh $FUZZ_SECONDS (default 60 per target).
 # Both install clang (setup.sh --fuzz); the normal build stays g++.
-# When CI is set (CI services set CI=true; .ci/run calls this script) both are on.
+# When CI is set (CI services set CI=true) both are on; .ci/run asks for both.
 # Leak checks: LeakSanitizer stops the process with ptrace at exit. Where ptrace is not allowed (a
 # container without CAP_SYS_PTRACE) it aborts with "LeakSanitizer has encountered a fatal error":
 # grant the capability (docker run --cap-add SYS_PTRACE) or, last resort, ASAN_OPTIONS=detect_leaks=0.
