@@ -55,7 +55,7 @@ OrderedJson parse_unique(const std::string& path, const std::string& what, const
     OrderedJson json;
     try {
         json = OrderedJson::parse(text, watch);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
         std::string msg = e.what();
         msg = msg.substr(0, msg.find("; last read"));  // for a bad string: all of it so far
         fail(path, what + " is not valid JSON: " + printable(msg.substr(msg.find("] ") + 2)));

@@ -116,7 +116,7 @@ void CkptReader::read_f32(const std::string& name, const Shape& expected, float*
     if (info.shape != ckpt_dims(expected))
         fail(path_, "tensor \"" + name + "\" has shape " + ckpt_dims_str(info.shape) + ", expected " +
                         expected.str());
-    std::memcpy(out, data(info), info.bytes());
+    if (info.bytes() > 0) std::memcpy(out, data(info), info.bytes());  // `out` may be null when empty
 }
 
 std::vector<std::string> CkptReader::check_data() const {

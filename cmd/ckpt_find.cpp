@@ -42,7 +42,7 @@ std::string resolve_checkpoint(const std::string& from, const std::string& defau
             CkptHeader header = ckpt_read_header(path);
             auto it = header.metadata.find(kMetaState);
             if (it == header.metadata.end()) throw Error(path + ": not a training checkpoint (no train_state)");
-            auto state = parse_json_limited(it->second, path, kExitError);
+            auto state = parse_json_limited(it->second, path + ": metadata key \"" + kMetaState + "\"", kExitError);
             candidates.push_back({path, state.at("global_step").get<std::uint64_t>()});
         } catch (const std::exception& e) {
             std::cerr << "trainctl: warning: skipping " << e.what() << "\n";

@@ -39,7 +39,10 @@ LsRow read_row(const std::string& dir, const std::string& file) {
     try {
         const CkptHeader header = ckpt_read_header(path);
         auto it = header.metadata.find(kMetaState);
-        if (it != header.metadata.end()) row.state = train_state_from_json(parse_json_limited(it->second, path, kExitError), path);
+        if (it != header.metadata.end()) {
+            const std::string where = path + ": metadata key \"" + kMetaState + "\"";
+            row.state = train_state_from_json(parse_json_limited(it->second, where, kExitError), path);
+        }
     } catch (const std::exception& e) {
         row.problem = e.what();
     }

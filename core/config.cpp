@@ -2,11 +2,13 @@
 #include "core/config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -101,7 +103,10 @@ public:
         if (!has(key)) return;
         const json& v = j_.at(pointer_of(key));
         if (!v.is_number() || !ok(v.get<double>())) fail(key, expected);
-        out = static_cast<T>(v.get<double>());
+        // Checked again as stored: as a float, 1e-50 is 0 and fails "> 0", and 1e39 does not fit.
+        const double d = v.get<double>();
+        if (std::fabs(d) > std::numeric_limits<T>::max() || !ok(static_cast<T>(d))) fail(key, expected + " as a float");
+        out = static_cast<T>(d);
     }
     template <class T>
     void integer(const std::string& key, T& out, std::uint64_t lo, std::uint64_t hi) {
@@ -162,7 +167,7 @@ void check_known_keys(const json& j, const std::string& source) {
 
 // nlohmann's message without its "[json.exception.parse_error.101] " tag and the token it
 // last read (for a bad string, the whole string so far: the message stays one short line).
-std::string parse_error_text(const json::parse_error& e) {
+std::string parse_error_text(const json::exception& e) {
     std::string msg = e.what();
     const std::size_t tag = msg.find("] ");
     if (tag != std::string::npos) msg.erase(0, tag + 2);
@@ -209,7 +214,7 @@ json read_config_file(const std::string& path, ConfigOrigins& origins) {
     json j;
     try {
         j = parse_json_limited(text.str(), path, kExitUsage);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
         throw usage_error(path + ": invalid JSON: " + parse_error_text(e));
     }
     check_known_keys(j, path);

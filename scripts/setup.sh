@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs trainctl's Debian packages (when missing), builds build/trainctl (Release) and fetches MNIST.
-# Idempotent: a second run only rebuilds what changed. Usage: scripts/setup.sh [--bench] [--no-data]
+# Idempotent: a second run only rebuilds what changed. Usage: scripts/setup.sh [--bench] [--fuzz] [--no-data]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,9 +11,10 @@ with_data=1
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch python3-numpy) ;;   # the PyTorch peer of bench/compare.sh
+    --fuzz) packages+=(clang libclang-rt-dev) ;;          # scripts/fuzz.sh; libFuzzer is only a Recommends of clang
     --no-data) with_data=0 ;;
     -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
-    *) echo "setup.sh: unknown option $arg (expected --bench or --no-data)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option $arg (expected --bench, --fuzz or --no-data)" >&2; exit 2 ;;
   esac
 done
 

@@ -93,6 +93,17 @@ TEST_CASE("bad values are usage errors naming the key and the value", "[core][co
     REQUIRE_THROWS_WITH(parse_text(R"({"ckpt_steps": "often"})"), Catch::Contains("ckpt_steps"));
 }
 
+// Found by fuzz_config: 1e-50 passed "> 0" as a double, then trained with lr 0 as a float, and
+// --print-config wrote a config that no longer loaded.
+TEST_CASE("numbers are checked as the float they are stored in", "[core][config]") {
+    REQUIRE_THROWS_WITH(parse_text(R"({"lr": 1e-50})"), "config key \"lr\" must be a number > 0 as a float, got 1e-50");
+    REQUIRE_THROWS_WITH(parse_text(R"({"lr": 1e39})"), Catch::Contains("\"lr\" must be a number > 0 as a float"));
+    REQUIRE_THROWS_WITH(parse_text(R"({"momentum": 0.99999999999})"),
+                        Catch::Contains("\"momentum\" must be a number in [0, 1) as a float"));
+    REQUIRE(parse_text(R"({"lr": 1e-45})").lr > 0);              // the smallest float above 0 still loads
+    REQUIRE(parse_text(R"({"ckpt_seconds": 1e300})").ckpt.seconds == 1e300);  // a double keeps its range
+}
+
 TEST_CASE("unknown keys are rejected with a suggestion", "[core][config]") {
     REQUIRE_THROWS_WITH(parse_text(R"({"lrr": 0.1})"), Catch::Contains("unknown key \"lrr\" (did you mean \"lr\"?)"));
     REQUIRE_THROWS_WITH(parse_text(R"({"input": {"sise": 28}})"), Catch::Contains("unknown key \"input.sise\""));
@@ -116,6 +127,11 @@ TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core
         std::ofstream(path) << "";
     }
     REQUIRE_THROWS_WITH(read_config_file(path, origins), path + ": empty file, expected a JSON object");
+    {
+        std::ofstream(path) << "{\"lr\": 2e308}";  // fuzz_config: nlohmann's out_of_range escaped as an abort
+    }
+    REQUIRE_THROWS_WITH(read_config_file(path, origins),
+                        Catch::StartsWith(path + ": invalid JSON") && Catch::Contains("number overflow parsing '2e308'"));
     std::remove(path.c_str());
     REQUIRE_THROWS_WITH(read_config_file(".", origins), ".: not a regular file, expected a JSON config file");
 }

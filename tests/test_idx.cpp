@@ -161,6 +161,14 @@ TEST_CASE("idx: absurd counts are rejected before allocating", "[core][idx]") {
     }
 }
 
+TEST_CASE("idx: a gigabyte of zeros is rejected at its magic, unread", "[core][idx]") {
+    TempDir tmp;
+    const std::string p = tmp.file("zeros");
+    write_bytes(p, {});
+    fs::resize_file(p, std::uintmax_t{1} << 30);  // sparse: no disk used, but reading it would take seconds
+    REQUIRE_THROWS_WITH(images_of(p), p + ": bad magic: expected 0x00000803 (IDX images: uint8, 3 dims), found 0x00000000");
+}
+
 TEST_CASE("idx: gzip payloads past the up-front allocation grow as data arrives", "[core][idx]") {
     // 1100 images of 256x256 is 72 MB, past the reader's 64 MB first allocation; the header
     // claims one more, so the count found shows how far the growing buffer read.

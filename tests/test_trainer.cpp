@@ -11,8 +11,16 @@
 
 // Counting replacements of the global allocation functions (whole test binary). AddressSanitizer
 // brings its own operator new, which ours must not mix with, so a sanitizer build counts nothing.
+// GCC says "built with ASan" with a macro, clang with a feature test.
+#if defined(__SANITIZE_ADDRESS__)
+#define TRAINCTL_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TRAINCTL_TEST_ASAN 1
+#endif
+#endif
 static std::atomic<std::size_t> g_allocations{0};
-#ifndef __SANITIZE_ADDRESS__
+#ifndef TRAINCTL_TEST_ASAN
 constexpr bool kCountingAllocations = true;
 void* operator new(std::size_t n) {
     ++g_allocations;

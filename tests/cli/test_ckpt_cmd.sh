@@ -110,6 +110,26 @@ expect_error 1 "nofile.ckpt" -- ckpt verify nofile.ckpt
 for args in "inspect nofile.ckpt" "diff A/$final nofile.ckpt" "verify nofile.ckpt" "ls nodir"; do
   [ "$("$TRAINCTL" ckpt $args 2>&1 >/dev/null | wc -l)" -eq 1 ] && pass || fail "ckpt $args: error is not one line"
 done
+# Sound files whose metadata JSON nests 200,000 levels (printing it used to overflow the stack):
+# inspect shows what it can, eval and ls name the key in one line.
+/usr/bin/python3 - "$TRAINCTL_SRC/tests/fuzz" <<'PY' || fail "could not write deep.ckpt"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from make_corpus import ckpt, f32  # the fuzz seed builder: a checkpoint with valid CRCs
+deep = "[" * 200000 + "]" * 200000
+state = json.dumps({"epoch": 1, "step_in_epoch": 0, "global_step": 3, "steps_per_epoch": 3, "seed": 1,
+                    "elapsed_s": 0.5, "lr": 0.01, "last_loss": 2.3})
+config = '{"net":' + deep + "}"
+model = '{"format":"trainctl.graph/1","spec":' + config + "}"
+open("deep.ckpt", "wb").write(ckpt([("a", "F32", [1], f32(1))], {"model": model, "config": config, "train_state": state}))
+open("deep-state.ckpt", "wb").write(ckpt([("a", "F32", [1], f32(1))], {"train_state": deep}))
+PY
+"$TRAINCTL" ckpt inspect deep.ckpt > inspect.txt 2> inspect.err && pass || fail "inspect of deep metadata: $(cat inspect.err)"
+expect_error 1 'deep.ckpt: metadata key "config": JSON nested deeper than 64 levels' -- eval --ckpt deep.ckpt --data data
+mkdir D && cp deep-state.ckpt D/
+"$TRAINCTL" ckpt ls D | grep -q 'metadata key "train_state": JSON nested deeper than 64 levels' && pass \
+  || fail "ls of deep metadata: $("$TRAINCTL" ckpt ls D 2>&1)"
+
 expect_error 2 "required" -- ckpt diff "A/$final"
 "$TRAINCTL" ckpt diff --help | grep -q 'exit 0 if every' && pass || fail "diff --help does not document the exit code"
 
