@@ -25,6 +25,10 @@ for arg in "$@"; do
   esac
 done
 
+# Each phase reports its wall time: CI has a budget (20 minutes on two cores).
+took() { echo "test.sh: $1 took $((SECONDS - phase_start)) s" >&2; phase_start=$SECONDS; }
+phase_start=$SECONDS
+
 setup_args=(--no-data)
 [ "$fuzz" -eq 0 ] && [ "$sanitize" -eq 0 ] || setup_args+=(--fuzz)
 scripts/setup.sh "${setup_args[@]}"
@@ -34,7 +38,9 @@ if [ -z "${TRAINCTL_MNIST:-}" ]; then
   done
 fi
 echo "test.sh: real MNIST: ${TRAINCTL_MNIST:-not found (real-data tests will skip)}" >&2
+took "setup and build"
 (cd build && ctest --output-on-failure -j2 "${ctest_args[@]}")
+took "the test suite"
 
 if [ "$sanitize" -eq 1 ]; then
   # clang builds this twice as fast as g++ does (ASan on nlohmann-heavy files), and -O1 with
@@ -45,8 +51,9 @@ if [ "$sanitize" -eq 1 ]; then
   cmake --build build-asan -j2 --target trainctl trainctl_tests >> build-asan.log 2>&1 \
     || { tail -40 build-asan.log >&2; exit 1; }
   rm -f build-asan.log
-  # Reports go to files as well as failing the process (exit 86), so a test that expects an
-  # error exit cannot swallow one; the caller's own options come last and win.
+  took "the sanitizer build"
+  # Reports go to files, checked below, and fail the process with exit 86: a test that expects
+  # an error exit cannot swallow one. The caller's own options come last and win.
   reports=$root/build-asan/sanitizer-reports
   rm -rf "$reports" && mkdir -p "$reports"
   export ASAN_OPTIONS="detect_leaks=1:exitcode=86:log_path=$reports/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
@@ -60,8 +67,10 @@ if [ "$sanitize" -eq 1 ]; then
   fi
   [ "$rc" -eq 0 ] || exit "$rc"
   unset ASAN_OPTIONS UBSAN_OPTIONS
+  took "the sanitizer suite"
 fi
 
 if [ "$fuzz" -eq 1 ]; then
   scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+  took "fuzzing (build and run)"
 fi
