@@ -1,5 +1,6 @@
 // Reads checkpoints: every length, offset and CRC is checked before a byte is trusted.
-// The file is memory-mapped, so loading costs one pass over the page cache.
+// read_f32 preads straight into the caller's buffer in 1 MiB chunks and CRCs each chunk while
+// it is in cache: one copy, no page faults. The mapping serves tools that look at raw bytes.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -7,13 +8,17 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_types.hpp"
+#include "ckpt_format/unique_fd.hpp"
 #include "core/tensor.hpp"
 
 namespace trainctl {
 
-// kSkip trusts tensor bytes (the header CRC is always checked): for a quick look at a file
-// just verified, or when only a few tensors are wanted.
-enum class CkptDataCrc { kVerify, kSkip };
+// When tensor CRCs are checked (the header CRC always is):
+// kVerify: every tensor when the reader opens (before any byte is handed out), and on read_f32;
+// kOnRead: each tensor only as read_f32 copies it, fused with the copy: loading a model reads
+//          the file once instead of twice, and a bad tensor still fails the load;
+// kSkip:   never, for a quick look at a file just verified.
+enum class CkptDataCrc { kVerify, kOnRead, kSkip };
 
 // Header and metadata only, validated against the file size; no tensor bytes are read.
 // Cheap enough for listing many files. Throws Error "PATH: what is wrong".
@@ -40,9 +45,13 @@ public:
         return map_.base() + header_.data_start + info.begin;
     }
     // Copies an F32 tensor into `out` (expected.numel() floats) after checking dtype and shape.
+    // A CRC mismatch (unless kSkip) throws after the copy, so `out` then holds the bad bytes.
     void read_f32(const std::string& name, const Shape& expected, float* out) const;
     // One line per tensor whose bytes do not match its CRC32C.
     std::vector<std::string> check_data() const;
+    // Throws the first CRC mismatch among tensors not yet checked (under kOnRead: those
+    // read_f32 has not copied). Loaders call it last, so no corrupt file loads cleanly.
+    void check_unread() const;
 
 private:
     // The whole file mapped read-only; a member, so it is unmapped even if the constructor throws.
@@ -60,9 +69,17 @@ private:
         std::uint64_t size_ = 0;
     };
 
+    // Reads [offset, offset + size) of the file into `out`; returns the CRC32C continued from `crc`.
+    std::uint32_t read_range(std::uint64_t offset, std::uint64_t size, std::uint8_t* out, std::uint32_t crc) const;
+    // The CRC32C of a tensor's bytes, read through a small reused buffer.
+    std::uint32_t tensor_crc(const CkptTensorInfo& info, std::vector<std::uint8_t>& chunk) const;
+
     std::string path_;
+    CkptDataCrc data_crc_;
+    UniqueFd fd_;
     CkptHeader header_;
     std::unordered_map<std::string, std::size_t> index_;  // name -> position in tensors()
+    mutable std::vector<bool> crc_checked_;                // by position in tensors()
     Mapping map_;
 };
 

@@ -9,10 +9,11 @@ namespace trainctl {
 LoadedModel load_model_from_ckpt(const std::string& path) {
     LoadedModel m;
     m.path = path;
-    CkptReader reader(path);
+    CkptReader reader(path, CkptDataCrc::kOnRead);  // load_params CRC-checks what it reads
     m.stored = read_stored_run(reader);
     m.net = build_model(m.stored.model, path, &m.config);
     load_params(reader, m.net->params(), /*skip_mismatch=*/false, nullptr);
+    reader.check_unread();  // the optimizer state too: a corrupt file is refused whole
     return m;
 }
 

@@ -108,13 +108,14 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     state.seed = plan.config.seed;
     const std::string& from = plan.resume_from.empty() ? plan.init_from : plan.resume_from;
     if (from.empty()) return state;
-    CkptReader reader(from);
+    CkptReader reader(from, CkptDataCrc::kOnRead);  // every tensor it loads is CRC-checked as read
     StoredRun stored = read_stored_run(reader);
     check_same_net(from, stored.model, plan);
     std::vector<std::string> skipped;  // resume has no --skip-mismatch to suggest
     load_params(reader, net.params(), plan.skip_mismatch, plan.resume_from.empty() ? &skipped : nullptr);
     for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
     if (!plan.reset_optimizer) load_optimizer(reader, stored, net.params(), optimizer);
+    reader.check_unread();  // what was not loaded: a corrupt file is refused whole
     if (!plan.resume_from.empty()) state = stored.state;
     return state;
 }

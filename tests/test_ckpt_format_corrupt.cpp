@@ -177,6 +177,47 @@ TEST_CASE("a flipped bit in the data fails that tensor's CRC", "[ckpt]") {
     REQUIRE_THAT(problems[1], Contains("tensor \"b\" CRC32C mismatch"));
 }
 
+TEST_CASE("with CRCs checked on read, a bad tensor fails its read and an unread one fails check_unread", "[ckpt]") {
+    CkptTempDir dir;
+    const std::string path = save_two(dir);
+    std::string bytes = read_bytes(path);
+    bytes[bytes.size() - 1] ^= 0x10;  // inside "b"
+    write_bytes(path, bytes);
+    std::vector<float> a(2), b(1);
+
+    CkptReader reader(path, CkptDataCrc::kOnRead);  // opening reads no tensor bytes
+    reader.read_f32("a", Shape{2}, a.data());
+    REQUIRE(a == kA);
+    REQUIRE_THROWS_WITH(reader.read_f32("b", Shape{1}, b.data()),
+                        StartsWith(path + ": tensor \"b\" CRC32C mismatch (stored "));
+
+    CkptReader only_a(path, CkptDataCrc::kOnRead);  // a load that never touches "b" ...
+    only_a.read_f32("a", Shape{2}, a.data());
+    REQUIRE_THROWS_WITH(only_a.check_unread(), StartsWith(path + ": tensor \"b\" CRC32C mismatch"));  // ... still fails
+
+    CkptReader skip(path, CkptDataCrc::kSkip);
+    skip.read_f32("b", Shape{1}, b.data());  // trusted as asked
+    REQUIRE(b[0] != kB[0]);
+}
+
+TEST_CASE("a tensor spanning many read chunks loads intact and is CRC-checked whole", "[ckpt]") {
+    CkptTempDir dir;
+    const std::string path = dir.file("big.ckpt");
+    const std::size_t n = (3u << 20) / 4 + 5;  // 3 MiB and a bit: three full 1 MiB chunks and a tail
+    std::vector<float> w(n);
+    for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<float>(i) * 0.25f;
+    ckpt_save(path, {{"w", DType::F32, {n}, w.data(), n * 4}}, {});
+    std::vector<float> out(n);
+    CkptReader(path, CkptDataCrc::kOnRead).read_f32("w", Shape{n}, out.data());
+    REQUIRE(out == w);
+
+    std::string bytes = read_bytes(path);
+    bytes[bytes.size() - 2] ^= 0x01;  // in the tail chunk
+    write_bytes(path, bytes);
+    REQUIRE_THROWS_WITH(CkptReader(path, CkptDataCrc::kOnRead).read_f32("w", Shape{n}, out.data()),
+                        Contains("tensor \"w\" CRC32C mismatch"));
+}
+
 TEST_CASE("reading a tensor checks name, dtype and shape", "[ckpt]") {
     CkptTempDir dir;
     const std::string path = dir.file("fc.ckpt");
