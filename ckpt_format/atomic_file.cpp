@@ -1,5 +1,6 @@
 // atomic_write_file: write to PATH.tmp, fsync, rename, fsync the directory (so the rename
-// itself survives a power cut). Every failure unlinks PATH.tmp before throwing.
+// itself survives a power cut); atomic_symlink likewise for a link. Every failure unlinks
+// PATH.tmp before throwing.
 #include "ckpt_format/atomic_file.hpp"
 
 #include <fcntl.h>
@@ -78,9 +79,17 @@ std::string parent_dir(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// fsync of the directory makes the rename itself survive a power cut.
+void sync_parent_dir(const std::string& path) {
+    const std::string dir = parent_dir(path);
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) fail(path, "cannot open directory", dir, errno);
+    if (::fsync(dir_fd.get()) != 0) fail(path, "cannot fsync directory", dir, errno);
+}
+
 }  // namespace
 
-void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces) {
+void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces, DirSync dir_sync) {
     const std::string tmp = path + ".tmp";
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd.valid()) fail(path, "cannot create", tmp, errno);
@@ -90,11 +99,21 @@ void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pie
     if (fd.close() != 0) fail(path, "cannot close", tmp, errno);
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot rename", tmp, errno);
     remover.disarm();
+    if (dir_sync == DirSync::kNow) sync_parent_dir(path);
+}
 
-    const std::string dir = parent_dir(path);
-    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd.valid()) fail(path, "cannot open directory", dir, errno);
-    if (::fsync(dir_fd.get()) != 0) fail(path, "cannot fsync directory", dir, errno);
+bool atomic_symlink(const std::string& target, const std::string& path) {
+    const std::string tmp = path + ".tmp";
+    ::unlink(tmp.c_str());  // a leftover from a killed run
+    if (::symlink(target.c_str(), tmp.c_str()) != 0) {
+        if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) return false;
+        fail(path, "cannot create", tmp, errno);
+    }
+    TmpRemover remover(tmp);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot rename", tmp, errno);
+    remover.disarm();
+    sync_parent_dir(path);
+    return true;
 }
 
 }  // namespace trainctl

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ckpt_format/atomic_file.hpp"
 #include "ckpt_format/ckpt_types.hpp"
 
 namespace trainctl {
@@ -13,7 +14,7 @@ namespace trainctl {
 // Tensors adjacent in memory (a ParamSet arena) merge into one piece; pieces go out in 16 MB writevs.
 // Atomic as atomic_write_file; a failed save throws Error with kExitSaveFailed.
 void ckpt_save(const std::string& path, const std::vector<CkptTensorView>& tensors,
-               const CkptMetadata& metadata);
+               const CkptMetadata& metadata, DirSync dir_sync = DirSync::kNow);
 
 // Bytes the file image of these tensors and metadata takes (header included).
 std::uint64_t ckpt_serialized_size(const std::vector<CkptTensorView>& tensors, const CkptMetadata& metadata);

@@ -93,8 +93,12 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
     if (async_) async_->wait();  // keep files in step order
     CkptMetadata metadata = run_metadata_;
     add_state_metadata(metadata, s, &scalars);
-    ckpt_save(path_of(file), tensors, metadata);
-    if (kind != CkptKind::kBest) write_latest_pointer(file);
+    if (kind == CkptKind::kBest) {  // best files are not "latest"
+        ckpt_save(path_of(file), tensors, metadata);
+        return file;
+    }
+    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);  // the pointer's fsync covers both
+    write_latest_pointer(file);
     return file;
 }
 
@@ -114,16 +118,20 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
     async_->submit([this, file, tensors = std::move(tensors), s, scalars, doomed = std::move(doomed)] {
         CkptMetadata metadata = run_metadata_;
         add_state_metadata(metadata, s, &scalars);
-        ckpt_save(path_of(file), tensors, metadata);
+        ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);
         write_latest_pointer(file);
         // Files the keep policy dropped go only once a newer one has landed.
         for (const std::string& old : doomed) unlink(path_of(old).c_str());
     });
 }
 
+// A symlink: `eval --ckpt DIR/PREFIX-latest` then just works, and it needs no data fsync. Where
+// the filesystem has no symlinks, a text file holding the name.
 void Checkpointer::write_latest_pointer(const std::string& file) const {
+    const std::string pointer = path_of(latest_pointer_name(prefix_));
+    if (atomic_symlink(file, pointer)) return;
     const std::string text = file + "\n";
-    atomic_write_file(path_of(latest_pointer_name(prefix_)), {{text.data(), text.size()}});
+    atomic_write_file(pointer, {{text.data(), text.size()}});
 }
 
 void Checkpointer::after_step_save(const TrainState& s, const std::string& file) {

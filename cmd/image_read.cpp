@@ -82,7 +82,8 @@ public:
         skip_space();
         std::size_t v = 0, digits = 0;
         for (; pos_ < bytes_.size() && bytes_[pos_] >= '0' && bytes_[pos_] <= '9'; ++pos_, ++digits) {
-            if (v > kMaxSide * 16) throw Error(path_ + ": PGM " + what + " is too large");
+            if (v > kMaxSide * 16)  // stop before the number overflows; the exact bound is checked later
+                throw Error(path_ + ": PGM " + what + " is too large (at most " + std::to_string(kMaxSide) + ")");
             v = v * 10 + (bytes_[pos_] - '0');
         }
         if (digits == 0) throw Error(path_ + ": PGM: expected the " + what + " (a number), " + found());

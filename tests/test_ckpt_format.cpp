@@ -244,6 +244,27 @@ TEST_CASE("a leftover PATH.tmp from a crash does not break the next save", "[ckp
     REQUIRE(CkptReader(path).tensors().size() == 5);
 }
 
+TEST_CASE("atomic_symlink repoints a link, replacing a text pointer and a leftover temporary", "[ckpt]") {
+    CkptTempDir dir;
+    const std::string link = dir.file("lenet-latest");
+    auto target_of = [&] {
+        char buf[256] = {};
+        REQUIRE(readlink(link.c_str(), buf, sizeof buf - 1) > 0);
+        return std::string(buf);
+    };
+    write_bytes(link, "lenet-1_20.ckpt\n");       // a pointer from a filesystem without symlinks
+    write_bytes(link + ".tmp", "killed mid-update");  // and a killed run's temporary
+    REQUIRE(atomic_symlink("lenet-2_20.ckpt", link));
+    REQUIRE(target_of() == "lenet-2_20.ckpt");
+    REQUIRE(atomic_symlink("lenet-3_20.ckpt", link));
+    REQUIRE(target_of() == "lenet-3_20.ckpt");
+    REQUIRE(!exists(link + ".tmp"));
+
+    auto [code, msg] = failure_of([&] { atomic_symlink("x.ckpt", dir.file("no/such-latest")); });
+    REQUIRE(code == kExitSaveFailed);
+    REQUIRE_THAT(msg, Contains("no/such-latest: save failed: cannot create ") && Contains("No such file or directory"));
+}
+
 TEST_CASE("a 110 MB checkpoint round trips", "[ckpt]") {
     CkptTempDir dir;
     const std::string path = dir.file("big.ckpt");

@@ -79,4 +79,7 @@ expect_rejected() {
 }
 
 # small_mnist DIR[=VARIANT]...: 60/20-image IDX folders, sound or damaged (tests/cli/make_idx.py).
+# The file a PREFIX-latest pointer names: a symlink, or a text file where symlinks are unsupported.
+latest_name() { if [ -L "$1" ]; then readlink "$1"; else cat "$1" 2> /dev/null; fi; }
+
 small_mnist() { "$PY" "$TRAINCTL_SRC/tests/cli/make_idx.py" "$@" || fail "make_idx.py $*"; }

@@ -49,7 +49,7 @@ img bad-crc.png "bad PNG: IHDR: CRC error"
 LIMIT="2 200000" img huge.png "image is 100000x100000, expected 1x1 to 16384x16384"
 LIMIT="2 200000" img big-empty.png "bad PNG: header claims 16000x16000 pixels, more than a 68-byte file can hold"
 img truncated.pgm "truncated PGM: expected 784 bytes of pixels for 28x28, found 100"
-img wide.pgm "PGM width is too large"
+img wide.pgm "PGM width is too large (at most 16384)"
 img maxval.pgm "PGM maxval is 0, expected 1 to 65535"
 img pixel.pgm "PGM pixel value 99 exceeds maxval 15"
 truncate -s 1G zeros.png

@@ -35,9 +35,9 @@ check_dir() {
   if [ ${#ckpts[@]} -gt 0 ] && ! "$TRAINCTL" ckpt verify "${ckpts[@]}" > verify.out 2>&1; then
     fail "$when: a visible checkpoint does not verify: $(grep -v ': ok$' verify.out)"; cp -r D "torn-$when"; return
   fi
-  if [ -f D/lenet-latest ]; then
+  if [ -L D/lenet-latest ] || [ -e D/lenet-latest ]; then  # a dangling symlink must fail below too
     local named
-    named=$(cat D/lenet-latest)
+    named=$(latest_name D/lenet-latest)
     [ -f "D/$named" ] || { fail "$when: lenet-latest names $named, which is not there ($(ls D))"; return; }
   fi
   pass
@@ -80,7 +80,7 @@ for ((i = 1; i <= 20; i++)); do
   [ "$rc" -eq 137 ] || { fail "kill $i: exit $rc before the kill: $(tail -3 run.err)"; break; }
   [ -f "D/$FINAL" ] && { finished=1; break; }  # killed after the last save
 done
-echo "$kills kills ($in_save left a temporary, $fresh fresh starts), then at $(cat D/lenet-latest 2> /dev/null) of $FINAL"
+echo "$kills kills ($in_save left a temporary, $fresh fresh starts), then at $(latest_name D/lenet-latest) of $FINAL"
 [ "$kills" -ge 15 ] && pass || fail "only $kills kills landed (the run is too short for the test)"
 
 # Stale temporaries of this prefix go when the next run starts; another prefix's stay.

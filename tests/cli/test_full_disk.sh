@@ -35,7 +35,7 @@ failed_save() {
   [ -f "${ckpts[0]}" ] || { fail "$name: no earlier checkpoint in $dir: $(ls "$dir")"; return; }
   "$TRAINCTL" ckpt verify "${ckpts[@]}" > "$name.verify" 2>&1 && pass || fail "$name: $(grep -v ': ok$' "$name.verify")"
   local latest
-  latest=$(cat "$dir/lenet-latest" 2> /dev/null)
+  latest=$(latest_name "$dir/lenet-latest")
   [ -n "$latest" ] && "$TRAINCTL" ckpt verify "$dir/$latest" > /dev/null 2>&1 && pass \
     || fail "$name: lenet-latest names '$latest', not a valid checkpoint ($(ls "$dir"))"
 }
@@ -61,7 +61,7 @@ for async in false true; do
   (ulimit -f 300 && exec "$TRAINCTL" resume --from latest --dir F --epochs 2 --async-save "$async" -q) > /dev/null 2> "F-$async.err"; rc=$?
   failed_save "F-$async" F "File too large"
 done
-[ "$(cat F/lenet-latest)" = lenet-1_20.ckpt ] && pass || fail "lenet-latest moved: $(cat F/lenet-latest)"
+[ "$(latest_name F/lenet-latest)" = lenet-1_20.ckpt ] && pass || fail "lenet-latest moved: $(latest_name F/lenet-latest)"
 
 # Read-only checkpoint directory: refused before any data is read, exit 74 (a save location that
 # cannot be saved to), naming the directory. Root ignores permissions: a read-only bind mount, or

@@ -59,7 +59,11 @@ done
 "$TRAINCTL" ckpt inspect T/lenet-4_20.ckpt --json > T4.json
 /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["config"]["lr"] == 0.001 and j["train_state"]["global_step"] == 80, j["config"]' T4.json \
   && pass || fail "stored config of lenet-4_20 lacks lr 0.001"
-grep -q 'lenet-4_20.ckpt' T/lenet-latest && pass || fail "lenet-latest does not name the newest file: $(cat T/lenet-latest)"
+[ "$(latest_name T/lenet-latest)" = lenet-4_20.ckpt ] && pass \
+  || fail "lenet-latest does not name the newest file: $(latest_name T/lenet-latest)"
+[ -L T/lenet-latest ] && pass || fail "lenet-latest is not a symlink: $(ls -l T/lenet-latest)"
+"$TRAINCTL" eval --ckpt T/lenet-latest --data "$MNIST" > T-eval.out 2>&1 && pass \
+  || fail "eval --ckpt T/lenet-latest failed: $(cat T-eval.out)"
 # A second run into the same directory takes the prefix lenet_1 and leaves the first run's files.
 tut T --ckpt-steps 20 --epochs 1 > /dev/null 2>&1
 [ -f T/lenet_1-1_20.ckpt ] && [ -f T/lenet_1-graph.meta ] && pass || fail "second run: no lenet_1 files (have: $(ls T))"

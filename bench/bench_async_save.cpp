@@ -1,0 +1,135 @@
+// What checkpointing costs a training run: one LeNet5 epoch (1875 steps of 32, the tutorial's)
+// with no checkpoints, with a save every N steps, and the same with --async-save. Timed in
+// process around the training loop only (no start-up, no data loading), modes interleaved run by
+// run so machine noise hits all three alike; the overhead per save is taken run by run against
+// that run's no-save epoch, then the median. Prints one JSON object.
+// Usage: bench_async_save [--data DIR] [--threads 2] [--runs 5] [--every 25] [--dir /tmp]
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cmd/checkpointer.hpp"
+#include "core/error.hpp"
+#include "core/gemm.hpp"
+#include "core/mnist.hpp"
+#include "core/trainer.hpp"
+#include "nets/nets.hpp"
+
+using namespace trainctl;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+enum class Mode { kNone, kSync, kAsync };
+
+class SaveHooks : public TrainHooks {
+public:
+    explicit SaveHooks(Checkpointer* checkpointer) : checkpointer_(checkpointer) {}
+    void on_step_end(const TrainState& s, float, std::size_t, std::size_t) override {
+        if (checkpointer_) checkpointer_->on_step_end(s);
+    }
+
+private:
+    Checkpointer* checkpointer_;
+};
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+struct Epoch {
+    double seconds = 0;   // the training loop, saves included
+    double step_s = 0;    // the steps alone (TrainState::elapsed_s excludes the hooks)
+    std::size_t saves = 0;
+};
+
+Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::string& dir) {
+    RunConfig c;
+    c.net.type = "lenet5";
+    c.input.size = 32;
+    c.optimizer.type = "momentum";
+    c.batch_size = 32;
+    c.epochs = 1;
+    c.eval = false;
+    c.ckpt.steps = mode == Mode::kNone ? 0 : every;
+    c.ckpt.keep_max = 3;
+    c.ckpt.async_save = mode == Mode::kAsync;
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+
+    auto net = build_net(c.net, c.input);
+    net->init_params(c.seed, InitSpec{});
+    auto opt = make_optimizer(c.optimizer, net->params().total());
+    Trainer trainer(c, *net, *opt, train, nullptr);
+    TrainState state;
+    state.seed = c.seed;
+    Checkpointer checkpointer(c, dir, "bench", Trainer::steps_per_epoch(c, train.count), *net, *opt, state,
+                              /*quiet=*/true);
+    SaveHooks hooks(mode == Mode::kNone ? nullptr : &checkpointer);
+    const auto t0 = Clock::now();
+    trainer.run(state, hooks);
+    checkpointer.finish(state);  // the last write must land inside the timed region too
+    Epoch e;
+    e.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    e.step_s = state.elapsed_s;
+    e.saves = mode == Mode::kNone ? 1 : (state.global_step + every - 1) / every;  // finish() saves once
+    return e;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"cost of checkpoint saves during training, sync and --async-save"};
+    std::string data, dir = "/tmp";
+    int threads = 2, runs = 5;
+    long every = 25;
+    app.add_option("--data", data, "MNIST folder (default lookup)");
+    app.add_option("--threads", threads, "engine threads")->check(CLI::Range(1, 64));
+    app.add_option("--runs", runs, "runs per mode (median)")->check(CLI::Range(1, 100));
+    app.add_option("--every", every, "save every N steps")->check(CLI::Range(1, 1875));
+    app.add_option("--dir", dir, "where the checkpoints go (the disk under test)");
+    CLI11_PARSE(app, argc, argv);
+    try {
+        set_num_threads(static_cast<std::size_t>(threads));
+        const LabeledImages train = load_mnist_split(locate_mnist(data), "train");
+        const std::string out = dir + "/trainctl-bench-async-" + std::to_string(::getpid());
+        std::vector<double> none, sync, async, step_ms, sync_ms, async_ms;
+        std::size_t saves = 0;
+        for (int r = 0; r < runs; ++r) {
+            const Epoch n = one_epoch(Mode::kNone, every, train, out);
+            const Epoch s = one_epoch(Mode::kSync, every, train, out);
+            const Epoch a = one_epoch(Mode::kAsync, every, train, out);
+            saves = s.saves - 1;  // the no-save run also writes its final checkpoint
+            none.push_back(n.seconds), sync.push_back(s.seconds), async.push_back(a.seconds);
+            step_ms.push_back(1e3 * n.step_s / 1875);
+            sync_ms.push_back(1e3 * (s.seconds - n.seconds) / static_cast<double>(saves));
+            async_ms.push_back(1e3 * (a.seconds - n.seconds) / static_cast<double>(saves));
+        }
+        std::filesystem::remove_all(out);
+        const double step = median(step_ms), async_per_save = median(async_ms);
+        std::cout << nlohmann::json{{"bench", "ckpt_save_overhead"},
+                                    {"runs", runs},
+                                    {"threads", threads},
+                                    {"every_steps", every},
+                                    {"saves_per_epoch", saves},
+                                    {"epoch_s_none", median(none)},
+                                    {"epoch_s_sync", median(sync)},
+                                    {"epoch_s_async", median(async)},
+                                    {"step_ms", step},
+                                    {"sync_ms_per_save", median(sync_ms)},
+                                    {"async_ms_per_save", async_per_save},
+                                    {"async_steps_per_save", async_per_save / step}}
+                         .dump()
+                  << std::endl;
+    } catch (const Error& e) {
+        std::cerr << "bench_async_save: error: " << e.what() << "\n";
+        return e.exit_code();
+    }
+    return 0;
+}
