@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
         set_num_threads(static_cast<std::size_t>(threads));
         const LabeledImages train = load_mnist_split(locate_mnist(data), "train");
         const std::string out = dir + "/trainctl-bench-async-" + std::to_string(::getpid());
-        std::vector<double> none, sync, async, step_ms, sync_ms, async_ms;
+        std::vector<double> none, sync, async, step_ms, sync_ms, async_ms, async_blocked_ms, async_slower_ms;
         std::size_t saves = 0;
         for (int r = 0; r < runs; ++r) {
             const Epoch n = one_epoch(Mode::kNone, every, train, out);
@@ -110,6 +110,10 @@ int main(int argc, char** argv) {
             step_ms.push_back(1e3 * n.step_s / 1875);
             sync_ms.push_back(1e3 * (s.seconds - n.seconds) / static_cast<double>(saves));
             async_ms.push_back(1e3 * (a.seconds - n.seconds) / static_cast<double>(saves));
+            // The overhead in two parts: time the training thread spent in the save call (the
+            // copy, and any wait for the previous write), and steps slowed by the writer's work.
+            async_blocked_ms.push_back(1e3 * ((a.seconds - a.step_s) - (n.seconds - n.step_s)) / static_cast<double>(saves));
+            async_slower_ms.push_back(1e3 * (a.step_s - n.step_s) / static_cast<double>(saves));
         }
         std::filesystem::remove_all(out);
         const double step = median(step_ms), async_per_save = median(async_ms);
@@ -124,7 +128,9 @@ int main(int argc, char** argv) {
                                     {"step_ms", step},
                                     {"sync_ms_per_save", median(sync_ms)},
                                     {"async_ms_per_save", async_per_save},
-                                    {"async_steps_per_save", async_per_save / step}}
+                                    {"async_steps_per_save", async_per_save / step},
+                                    {"async_ms_blocked_per_save", median(async_blocked_ms)},
+                                    {"async_ms_slower_steps_per_save", median(async_slower_ms)}}
                          .dump()
                   << std::endl;
     } catch (const Error& e) {
