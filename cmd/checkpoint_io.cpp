@@ -122,8 +122,12 @@ void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch,
         else reader.read_f32(p.name, p.shape, params.values() + p.offset);
     }
     if (problems.empty()) return;
+    // The first few make the point; a whole other net would otherwise print a line per tensor.
+    constexpr std::size_t kShown = 4;
     std::string list;
-    for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
+    for (std::size_t i = 0; i < problems.size() && i < kShown; ++i) list += (list.empty() ? "" : "; ") + problems[i];
+    if (problems.size() > kShown)
+        list += "; and " + std::to_string(problems.size() - kShown) + " more (ckpt inspect lists the file's tensors)";
     if (!skip_mismatch)
         throw Error(reader.path() + ": " + std::to_string(problems.size()) + " tensor(s) do not fit the net: " + list +
                     (skipped ? " (--skip-mismatch keeps the initial values for them)" : ""));

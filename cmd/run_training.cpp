@@ -8,8 +8,11 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
+#include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/checkpointer.hpp"
@@ -120,13 +123,29 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     return state;
 }
 
+// The prefix a resumed run continues under: the one its checkpoint stores, or for a file that
+// stores none (written by another tool), the one in its name. Never a path: it names files.
+std::string resume_prefix(const std::string& path, const std::string& stored) {
+    if (!stored.empty()) {
+        if (is_valid_prefix(stored)) return stored;
+        const std::string quoted = nlohmann::json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        throw Error(path + ": metadata \"run_prefix\" is " + quoted +
+                    ", expected letters, digits, '.', '_' or '-' (not starting with '.')");
+    }
+    const std::optional<CkptName> name = parse_ckpt_file_name(path.substr(path.rfind('/') + 1));
+    if (!name)
+        throw Error(path + ": no \"run_prefix\" in the metadata and the name is not PREFIX-EPOCH_STEP.ckpt: " +
+                    "cannot tell which run to continue");
+    return name->prefix;
+}
+
 // The run's directory and prefix, locked: a read-only directory or a live run there fails here,
 // before any data is read.
 RunLock lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
     make_dirs(dir, created);
     if (plan.resume_from.empty()) return lock_new_run(dir, plan.config.prefix);
     CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
-    return RunLock(dir, read_stored_run(reader).run_prefix, "resume");
+    return RunLock(dir, resume_prefix(plan.resume_from, read_stored_run(reader).run_prefix), "resume");
 }
 
 }  // namespace

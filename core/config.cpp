@@ -292,8 +292,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.text("data", c.data, true);
     r.text("out", c.out, false);
     r.text("prefix", c.prefix, false);
-    if (c.prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos ||
-        c.prefix[0] == '.')
+    if (!is_valid_prefix(c.prefix))
         r.fail("prefix", "letters, digits, '.', '_' or '-' (not starting with '.')");
     r.integer("log_every", c.log_every, 0, UINT32_MAX);
     r.integer("train_limit", c.train_limit, 0, UINT32_MAX);
@@ -312,6 +311,12 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.boolean("async_save", c.ckpt.async_save);
     resolve_policy_conflicts(r, c, warnings);
     return c;
+}
+
+bool is_valid_prefix(const std::string& prefix) {
+    return !prefix.empty() && prefix[0] != '.' &&
+           prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+               std::string::npos;
 }
 
 json to_json(const RunConfig& c) {

@@ -76,4 +76,8 @@ RunConfig parse_config(const nlohmann::json& j, const ConfigOrigins& origins,
                        std::vector<std::string>* warnings = nullptr);
 nlohmann::json to_json(const RunConfig& c);
 
+// A checkpoint prefix: letters, digits, '.', '_' or '-', not empty and not starting with '.',
+// so it can never name another directory or a hidden file.
+bool is_valid_prefix(const std::string& prefix);
+
 }  // namespace trainctl

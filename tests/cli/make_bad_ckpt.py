@@ -146,6 +146,11 @@ def variant(blob, name):
         deep = '{"format":"trainctl.graph/1","spec":{"net":' + "[" * 100000 + "]" * 100000 + "}}"
         meta = [(k, deep if k == "model" else v) for k, v in dict(entries)["__metadata__"]]
         return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
+    if name in ("bad-run-prefix", "no-run-prefix"):  # a run prefix that names another directory, or none
+        meta = [(k, "../escape\nx" if k == "run_prefix" else v) for k, v in dict(entries)["__metadata__"]]
+        if name == "no-run-prefix":
+            meta = [(k, v) for k, v in meta if k != "run_prefix"]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
     if name == "deep-header":  # a tensor's dtype nested 100000 levels deep
         deep = b"[" * 100000 + b"]" * 100000
         return build(with_tensor(entries, first, dtype="DEEP"), data, swap=("DEEP", deep))

@@ -18,7 +18,7 @@ cp "$LENET" sound.ckpt
 "$PY" "$TRAINCTL_SRC/tests/cli/make_bad_ckpt.py" "$LENET" . empty seven-bytes header-len-2^63 header-len-past-eof \
   header-len-odd header-not-json invalid-utf8 header-bit-flip duplicate-name overlapping-offsets unknown-dtype \
   dtype-size-mismatch truncated-data trailing-bytes deep-header no-metadata data-bit-flip wrong-dtype shape-mismatch \
-  deep-metadata || fail "make_bad_ckpt.py"
+  deep-metadata bad-run-prefix no-run-prefix || fail "make_bad_ckpt.py"
 inspect() { expect_rejected 1 "$1.ckpt: $2" -- ckpt inspect "$1.ckpt"; }
 
 # --- the header: length prefix, JSON, CRC, entries, tiling (ckpt inspect reads it all)
@@ -81,9 +81,20 @@ resume 2 "sound.ckpt: saved with 3 steps per epoch, this config gives 2" sound.c
 resume 2 "--epochs: sound.ckpt already completed 1 epoch(s); ask for more with --epochs N or --more-epochs K" sound.ckpt
 "$TRAINCTL" export --ckpt "$LENET" --format safetensors --out weights.safetensors > /dev/null || fail "export"
 resume 1 'weights.safetensors: metadata key "config" missing (not a trainctl training checkpoint)' weights.safetensors --epochs 2
+resume 1 "bad-run-prefix.ckpt: metadata \"run_prefix\" is \"../escape\\nx\", expected letters, digits, '.', '_' or '-'" \
+  bad-run-prefix.ckpt --epochs 2
+resume 1 'no-run-prefix.ckpt: no "run_prefix" in the metadata and the name is not PREFIX-EPOCH_STEP.ckpt' \
+  no-run-prefix.ckpt --epochs 2
+# Without a stored prefix, a file named PREFIX-EPOCH_STEP.ckpt continues under that prefix.
+mkdir -p "$SCRATCH/renamed" && cp no-run-prefix.ckpt "$SCRATCH/renamed/old-1_3.ckpt"
+"$TRAINCTL" resume --from "$SCRATCH/renamed/old-1_3.ckpt" --data "$DATA" --epochs 2 -q > /dev/null 2> "$SCRATCH/renamed.err" \
+  && [ -f "$SCRATCH/renamed/old-2_3.ckpt" ] && [ ! -e "$SCRATCH/renamed/.lock" ] && pass \
+  || fail "resume of a file without run_prefix: $(cat "$SCRATCH/renamed.err"; ls -a "$SCRATCH/renamed")"
 init() { expect_rejected 1 "$1" -- train --init-from "$2" --data "$DATA" --out run "${@:3}"; }
 init 'mlp.ckpt: holds net "mlp", the run builds net "lenet5"' mlp.ckpt
 init 'mlp.ckpt: 5 tensor(s) do not fit the net: "fc1.weight" is F32[16,1024], net needs F32[32,1024];' mlp.ckpt --net mlp --hidden 32,32
+grep -q '"fc2.bias" is F32\[16\], net needs F32\[32\]; and 1 more (ckpt inspect lists the file.s tensors) (--skip-mismatch' \
+  "$SCRATCH/stderr" && pass || fail "a long mismatch list is not cut after four: $(cat "$SCRATCH/stderr")"
 init "header-bit-flip.ckpt: header CRC32C mismatch" header-bit-flip.ckpt
 init 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' deep-metadata.ckpt
 
