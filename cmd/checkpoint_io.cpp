@@ -44,7 +44,8 @@ json describe_model(const RunConfig& config, const Sequential& net) {
 }
 
 std::unique_ptr<Sequential> build_model(const json& model, const std::string& source, RunConfig* config_out) {
-    if (!model.is_object() || model.value("format", "") != "trainctl.graph/1" || !model.contains("spec"))
+    if (!model.is_object() || !model.contains("format") || model["format"] != "trainctl.graph/1" ||
+        !model.contains("spec"))
         throw Error(source + ": model description missing or not trainctl.graph/1");
     RunConfig config;
     try {
@@ -102,9 +103,14 @@ StoredRun read_stored_run(const CkptReader& reader) {
     s.model = parse_meta_json(reader, kMetaModel);
     json st = parse_meta_json(reader, kMetaState);
     s.state = train_state_from_json(st, reader.path());
-    if (st.contains("optimizer") && st["optimizer"].is_object()) {
-        s.optimizer_type = st["optimizer"].value("type", "");
-        s.optimizer_steps = st["optimizer"].value("step_count", std::uint64_t{0});
+    if (st.contains("optimizer")) {
+        const json& o = st["optimizer"];
+        if (!o.is_object() || !o.contains("type") || !o["type"].is_string() || !o.contains("step_count") ||
+            !o["step_count"].is_number_unsigned())
+            throw Error(reader.path() + ": training state key \"optimizer\" must hold a \"type\" string and a "
+                        "non-negative integer \"step_count\"");
+        s.optimizer_type = o["type"].get<std::string>();
+        s.optimizer_steps = o["step_count"].get<std::uint64_t>();
     }
     auto it = reader.metadata().find(kMetaRunPrefix);
     s.run_prefix = it != reader.metadata().end() ? it->second : "";

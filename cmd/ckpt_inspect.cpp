@@ -62,9 +62,13 @@ std::string state_line(const json& st, const std::string& path) {
     } catch (const Error& e) {
         return st.dump() + " (" + e.what() + ")";
     }
-    if (st.contains("optimizer") && st["optimizer"].is_object())
-        line += "; " + st["optimizer"].value("type", std::string("?")) + " optimizer after " +
-                st["optimizer"].value("step_count", json()).dump() + " steps";
+    if (st.contains("optimizer") && st["optimizer"].is_object()) {
+        const json& o = st["optimizer"];  // shown as stored, whatever it holds
+        auto text = [&](const char* key) {
+            return !o.contains(key) ? std::string("?") : o[key].is_string() ? o[key].get<std::string>() : o[key].dump();
+        };
+        line += "; " + text("type") + " optimizer after " + text("step_count") + " steps";
+    }
     return line;
 }
 

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     } catch (const trainctl::Error& e) {
         if (*e.what()) std::cerr << "trainctl: error: " << e.what() << "\n";
         return e.exit_code();
+    } catch (const std::exception& e) {  // a bug, not bad input: still one line and no core dump
+        std::cerr << "trainctl: error: internal error: " << e.what() << " (please report it)\n";
+        return trainctl::kExitInternal;
     }
     return 0;
 }

@@ -9,6 +9,7 @@ namespace trainctl {
 constexpr int kExitOk = 0;
 constexpr int kExitError = 1;        // runtime error or failed check (--min-acc, ckpt verify)
 constexpr int kExitUsage = 2;        // bad flag or config
+constexpr int kExitInternal = 70;    // a bug: an exception that is not an Error (EX_SOFTWARE)
 constexpr int kExitSaveFailed = 74;  // a checkpoint save failed (EX_IOERR: disk full, permissions)
 constexpr int kExitSigint = 130;     // stopped by SIGINT after the breakpoint save
 constexpr int kExitSigterm = 143;    // stopped by SIGTERM after the breakpoint save

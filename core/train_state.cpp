@@ -1,6 +1,9 @@
 // TrainState <-> JSON, for checkpoint metadata.
 #include "core/train_state.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -21,32 +24,80 @@ json to_json(const TrainState& s) {
     return j;
 }
 
+namespace {
+
+// Reads the keys back checking what the writer put there: a damaged or hand-edited file gets
+// one line naming the key, never an abort (nlohmann's type errors) or a wrapped-around count.
+class StateFields {
+public:
+    StateFields(const json& j, const std::string& source, const char* what) : j_(j), source_(source), what_(what) {}
+
+    std::uint64_t count(const char* key) const {
+        const json& v = at(key);
+        if (!v.is_number_unsigned()) wrong(key, v, "a non-negative integer");
+        return v.get<std::uint64_t>();
+    }
+    // A finite number within +-limit (the float range for values kept as float).
+    double number(const char* key, double limit) const {
+        const json& v = at(key);
+        if (!v.is_number() || !std::isfinite(v.get<double>()) || std::fabs(v.get<double>()) > limit)
+            wrong(key, v, "a finite number");
+        return v.get<double>();
+    }
+    // A loss: NaN or infinite after a diverged step, which JSON writes as null.
+    double loss(const char* key) const {
+        const json& v = at(key);
+        if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+        if (!v.is_number()) wrong(key, v, "a number or null");
+        return v.get<double>();
+    }
+
+private:
+    const json& at(const char* key) const {
+        if (!j_.is_object()) throw Error(source_ + ": " + what_ + " is not a JSON object");
+        if (!j_.contains(key)) throw Error(source_ + ": " + what_ + " key \"" + key + "\" missing");
+        return j_.at(key);
+    }
+    [[noreturn]] void wrong(const char* key, const json& v, const char* expected) const {
+        std::string found = v.dump(-1, ' ', false, json::error_handler_t::replace);
+        if (found.size() > 40) found = found.substr(0, 37) + "...";
+        throw Error(source_ + ": " + what_ + " key \"" + key + "\" is " + found + ", expected " + expected);
+    }
+
+    const json& j_;
+    const std::string& source_;
+    const char* what_;
+};
+
+constexpr double kFloatMax = std::numeric_limits<float>::max();
+
+}  // namespace
+
 TrainState train_state_from_json(const json& j, const std::string& source) {
-    auto field = [&](const char* key) -> const json& {
-        if (!j.is_object() || !j.contains(key) || !j.at(key).is_number())
-            throw Error(source + ": training state key \"" + key + "\" missing or not a number");
-        return j.at(key);
-    };
+    const StateFields f(j, source, "training state");
     TrainState s;
-    s.epoch = field("epoch").get<std::uint64_t>();
-    s.step_in_epoch = field("step_in_epoch").get<std::uint64_t>();
-    s.global_step = field("global_step").get<std::uint64_t>();
-    s.steps_per_epoch = field("steps_per_epoch").get<std::uint64_t>();
-    s.seed = field("seed").get<std::uint64_t>();
-    s.elapsed_s = field("elapsed_s").get<double>();
-    s.lr = field("lr").get<float>();
-    s.last_loss = field("last_loss").get<float>();
+    s.epoch = f.count("epoch");
+    s.step_in_epoch = f.count("step_in_epoch");
+    s.global_step = f.count("global_step");
+    s.steps_per_epoch = f.count("steps_per_epoch");
+    s.seed = f.count("seed");
+    s.elapsed_s = f.number("elapsed_s", std::numeric_limits<double>::max());
+    s.lr = static_cast<float>(f.number("lr", kFloatMax));
+    const double last_loss = f.loss("last_loss");  // float range checked: the cast is UB past it
+    s.last_loss = std::fabs(last_loss) <= kFloatMax || std::isnan(last_loss) ? static_cast<float>(last_loss)
+                                                                             : std::copysign(INFINITY, last_loss);
     if (s.steps_per_epoch == 0 || s.step_in_epoch >= s.steps_per_epoch ||
+        s.epoch > (UINT64_MAX - s.step_in_epoch) / s.steps_per_epoch ||
         s.global_step != s.epoch * s.steps_per_epoch + s.step_in_epoch)
         throw Error(source + ": training state is inconsistent (epoch " + std::to_string(s.epoch) + ", step " +
                     std::to_string(s.step_in_epoch) + ", global step " + std::to_string(s.global_step) +
                     ", steps per epoch " + std::to_string(s.steps_per_epoch) + ")");
-    if (j.contains("metrics") && j["metrics"].is_object()) {
-        const json& m = j["metrics"];
+    if (j.contains("metrics")) {
+        const StateFields m(j["metrics"], source, "training state metrics");
         s.has_metrics = true;
-        s.metrics_epoch = m.value("epoch", std::uint64_t{0});
-        s.metrics_acc = m.value("acc", 0.0);
-        s.metrics_loss = m.value("loss", 0.0);
+        s.metrics_epoch = m.count("epoch");
+        s.metrics_acc = m.number("acc", 1.0);
+        s.metrics_loss = m.loss("loss");
     }
     return s;
 }

@@ -146,6 +146,21 @@ def variant(blob, name):
         deep = '{"format":"trainctl.graph/1","spec":{"net":' + "[" * 100000 + "]" * 100000 + "}}"
         meta = [(k, deep if k == "model" else v) for k, v in dict(entries)["__metadata__"]]
         return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
+    if name.startswith("state-"):  # one training-state field of the wrong type or range
+        meta = dict(entries)["__metadata__"]
+        state = json.loads(dict(meta)["train_state"])
+        if name == "state-epoch-negative":
+            state["epoch"] = -1
+        elif name == "state-lr-huge":
+            state["lr"] = 1e300
+        elif name == "state-acc-string":
+            state["metrics"] = {"epoch": 1, "acc": "x", "loss": 0.5}
+        elif name == "state-optimizer-steps-string":
+            state["optimizer"]["step_count"] = "x"
+        else:
+            raise SystemExit(f"make_bad_ckpt.py: unknown variant {name!r}")
+        meta = [(k, json.dumps(state) if k == "train_state" else v) for k, v in meta]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
     if name in ("bad-run-prefix", "no-run-prefix"):  # a run prefix that names another directory, or none
         meta = [(k, "../escape\nx" if k == "run_prefix" else v) for k, v in dict(entries)["__metadata__"]]
         if name == "no-run-prefix":

@@ -18,7 +18,8 @@ cp "$LENET" sound.ckpt
 "$PY" "$TRAINCTL_SRC/tests/cli/make_bad_ckpt.py" "$LENET" . empty seven-bytes header-len-2^63 header-len-past-eof \
   header-len-odd header-not-json invalid-utf8 header-bit-flip duplicate-name overlapping-offsets unknown-dtype \
   dtype-size-mismatch truncated-data trailing-bytes deep-header no-metadata data-bit-flip wrong-dtype shape-mismatch \
-  deep-metadata bad-run-prefix no-run-prefix || fail "make_bad_ckpt.py"
+  deep-metadata bad-run-prefix no-run-prefix state-epoch-negative state-lr-huge state-acc-string \
+  state-optimizer-steps-string || fail "make_bad_ckpt.py"
 inspect() { expect_rejected 1 "$1.ckpt: $2" -- ckpt inspect "$1.ckpt"; }
 
 # --- the header: length prefix, JSON, CRC, entries, tiling (ckpt inspect reads it all)
@@ -85,6 +86,20 @@ resume 1 "bad-run-prefix.ckpt: metadata \"run_prefix\" is \"../escape\\nx\", exp
   bad-run-prefix.ckpt --epochs 2
 resume 1 'no-run-prefix.ckpt: no "run_prefix" in the metadata and the name is not PREFIX-EPOCH_STEP.ckpt' \
   no-run-prefix.ckpt --epochs 2
+# A training state of the wrong types (CRCs intact): one line, never an abort or a wrapped count.
+for cmd in eval resume; do
+  args=(--ckpt); [ "$cmd" = resume ] && args=(--epochs 3 --from)
+  expect_rejected 1 'state-epoch-negative.ckpt: training state key "epoch" is -1, expected a non-negative integer' \
+    -- "$cmd" --data "$DATA" "${args[@]}" state-epoch-negative.ckpt
+  expect_rejected 1 'state-lr-huge.ckpt: training state key "lr" is 1e+300, expected a finite number' \
+    -- "$cmd" --data "$DATA" "${args[@]}" state-lr-huge.ckpt
+  expect_rejected 1 'state-acc-string.ckpt: training state metrics key "acc" is "x", expected a finite number' \
+    -- "$cmd" --data "$DATA" "${args[@]}" state-acc-string.ckpt
+  expect_rejected 1 'state-optimizer-steps-string.ckpt: training state key "optimizer" must hold a "type" string and a non-negative integer "step_count"' \
+    -- "$cmd" --data "$DATA" "${args[@]}" state-optimizer-steps-string.ckpt
+done
+"$TRAINCTL" ckpt ls . > ls.out 2>&1; grep -q 'state-acc-string.ckpt .*metrics key "acc" is "x"' ls.out && pass \
+  || fail "ckpt ls does not name the bad state: $(grep state-acc ls.out)"
 # Without a stored prefix, a file named PREFIX-EPOCH_STEP.ckpt continues under that prefix.
 mkdir -p "$SCRATCH/renamed" && cp no-run-prefix.ckpt "$SCRATCH/renamed/old-1_3.ckpt"
 "$TRAINCTL" resume --from "$SCRATCH/renamed/old-1_3.ckpt" --data "$DATA" --epochs 2 -q > /dev/null 2> "$SCRATCH/renamed.err" \

@@ -1,5 +1,5 @@
 // Fuzzes the checkpoint reader the way a user reaches it: header, offsets, dtypes, shapes,
-// CRCs, then reading tensors. Each input runs as is, and again with its header CRC repaired,
+// CRCs, the stored training state, then reading tensors. Each input runs as is, and again with its header CRC repaired,
 // since a mutated header almost never matches its CRC and would hide everything after it.
 #include <cstring>
 #include <string>
@@ -8,6 +8,8 @@
 #include "ckpt_format/ckpt_header.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "core/error.hpp"
+#include "core/json_limit.hpp"
+#include "core/train_state.hpp"
 #include "fuzz_input_file.hpp"
 
 using namespace trainctl;
@@ -44,6 +46,15 @@ void read_every_tensor(const CkptReader& reader) {
     reader.check_data();
 }
 
+// What resume, eval and ckpt ls make of the stored training state: an Error or a state, never
+// another exception (nlohmann's type errors once aborted the process here).
+void read_training_state(const CkptReader& reader) {
+    auto it = reader.metadata().find("train_state");
+    if (it == reader.metadata().end()) return;
+    const nlohmann::json state = parse_json_limited(it->second, reader.path(), kExitError, /*allow_exceptions=*/false);
+    if (!state.is_discarded()) train_state_from_json(state, reader.path());
+}
+
 void read_checkpoint(trainctl::fuzzing::FuzzInputFile& file, const std::string& bytes) {
     const std::string& path = file.hold(bytes.data(), bytes.size());
     ckpt_verify(path);
@@ -53,6 +64,7 @@ void read_checkpoint(trainctl::fuzzing::FuzzInputFile& file, const std::string& 
     }
     try {
         CkptReader verified(path);
+        read_training_state(verified);
     } catch (const Error&) {
     }
     try {

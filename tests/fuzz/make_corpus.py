@@ -79,7 +79,8 @@ def ckpt_corpus() -> None:
         [("scalar", "F32", [], f32(7)), ("empty", "F32", [0, 3], b""), ("rank5", "U8", [1, 1, 1, 1, 2], b"\1\2")]))
     config = json.load(open(os.path.join(ROOT, "configs", "mlp-mnist.json")))
     state = {"epoch": 1, "step_in_epoch": 0, "global_step": 3, "steps_per_epoch": 3, "seed": 1,
-             "elapsed_s": 0.5, "lr": 0.01, "last_loss": 2.3}
+             "elapsed_s": 0.5, "lr": 0.01, "last_loss": 2.3,
+             "metrics": {"epoch": 1, "acc": 0.9, "loss": 0.3}, "optimizer": {"type": "momentum", "step_count": 3}}
     write("ckpt", "valid_training_metadata", ckpt(
         [("fc1.weight", "F32", [3, 4], f32(*range(12))), ("fc1.bias", "F32", [3], f32(0, 1, 2)),
          ("optimizer.momentum.fc1.weight", "F32", [3, 4], f32(*[0.5] * 12))],
