@@ -97,8 +97,7 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
         ckpt_save(path_of(file), tensors, metadata);
         return file;
     }
-    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);  // the pointer's fsync covers both
-    write_latest_pointer(file);
+    save_as_latest(file, tensors, metadata);
     return file;
 }
 
@@ -118,16 +117,18 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
     async_->submit([this, file, tensors = std::move(tensors), s, scalars, doomed = std::move(doomed)] {
         CkptMetadata metadata = run_metadata_;
         add_state_metadata(metadata, s, &scalars);
-        ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);
-        write_latest_pointer(file);
+        save_as_latest(file, tensors, metadata);
         // Files the keep policy dropped go only once a newer one has landed.
         for (const std::string& old : doomed) unlink(path_of(old).c_str());
     });
 }
 
-// A symlink: `eval --ckpt DIR/PREFIX-latest` then just works, and it needs no data fsync. Where
-// the filesystem has no symlinks, a text file holding the name.
-void Checkpointer::write_latest_pointer(const std::string& file) const {
+// The file, then prefix-latest pointing at it; the pointer's directory fsync covers both renames.
+// The pointer is a symlink (`eval --ckpt DIR/PREFIX-latest` just works, and it has no data to
+// fsync), or a text file holding the name where the filesystem has no symlinks.
+void Checkpointer::save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
+                                  const CkptMetadata& metadata) const {
+    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);
     const std::string pointer = path_of(latest_pointer_name(prefix_));
     if (atomic_symlink(file, pointer)) return;
     const std::string text = file + "\n";

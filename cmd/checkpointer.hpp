@@ -43,7 +43,8 @@ private:
     // --async-save: copies the tensors at the step; header, CRCs and the write run in the background.
     void save_in_background(const std::string& file, std::vector<CkptTensorView> tensors, const TrainState& s,
                             const OptimizerScalars& scalars);
-    void write_latest_pointer(const std::string& file) const;
+    void save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
+                        const CkptMetadata& metadata) const;
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
     void delete_doomed();
