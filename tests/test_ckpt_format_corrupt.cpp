@@ -34,6 +34,13 @@ void require_rejected(const std::string& image, const std::string& fragment) {
 
 std::vector<float> kA{1, 2}, kB{3};
 
+// Flips `mask` in the byte `from_end` bytes before the end of the file (1 = the last byte).
+void flip_from_end(const std::string& path, std::size_t from_end, char mask) {
+    std::string bytes = read_bytes(path);
+    bytes[bytes.size() - from_end] ^= mask;
+    write_bytes(path, bytes);
+}
+
 std::string save_two(const CkptTempDir& dir) {
     const std::string path = dir.file("two.ckpt");
     ckpt_save(path, {{"a", DType::F32, {2}, kA.data(), 8}, {"b", DType::F32, {1}, kB.data(), 4}},
@@ -162,15 +169,12 @@ TEST_CASE("a flipped bit in the header fails the header CRC", "[ckpt]") {
 TEST_CASE("a flipped bit in the data fails that tensor's CRC", "[ckpt]") {
     CkptTempDir dir;
     const std::string path = save_two(dir);
-    std::string bytes = read_bytes(path);
-    bytes[bytes.size() - 1] ^= 0x10;  // inside "b"
-    write_bytes(path, bytes);
+    flip_from_end(path, 1, 0x10);  // inside "b"
     REQUIRE_THROWS_WITH(CkptReader(path), StartsWith(path + ": tensor \"b\" CRC32C mismatch (stored "));
     REQUIRE(ckpt_read_header(path).tensors.size() == 2);  // the header alone is sound
     REQUIRE(CkptReader(path, CkptDataCrc::kSkip).tensors().size() == 2);
 
-    bytes[bytes.size() - 5] ^= 0x01;  // inside "a" too: verify lists both
-    write_bytes(path, bytes);
+    flip_from_end(path, 5, 0x01);  // inside "a" too: verify lists both
     std::vector<std::string> problems = ckpt_verify(path);
     REQUIRE(problems.size() == 2);
     REQUIRE_THAT(problems[0], Contains("tensor \"a\" CRC32C mismatch"));
@@ -180,9 +184,7 @@ TEST_CASE("a flipped bit in the data fails that tensor's CRC", "[ckpt]") {
 TEST_CASE("with CRCs checked on read, a bad tensor fails its read and an unread one fails check_unread", "[ckpt]") {
     CkptTempDir dir;
     const std::string path = save_two(dir);
-    std::string bytes = read_bytes(path);
-    bytes[bytes.size() - 1] ^= 0x10;  // inside "b"
-    write_bytes(path, bytes);
+    flip_from_end(path, 1, 0x10);  // inside "b"
     std::vector<float> a(2), b(1);
 
     CkptReader reader(path, CkptDataCrc::kOnRead);  // opening reads no tensor bytes
@@ -211,9 +213,7 @@ TEST_CASE("a tensor spanning many read chunks loads intact and is CRC-checked wh
     CkptReader(path, CkptDataCrc::kOnRead).read_f32("w", Shape{n}, out.data());
     REQUIRE(out == w);
 
-    std::string bytes = read_bytes(path);
-    bytes[bytes.size() - 2] ^= 0x01;  // in the tail chunk
-    write_bytes(path, bytes);
+    flip_from_end(path, 2, 0x01);  // in the tail chunk
     REQUIRE_THROWS_WITH(CkptReader(path, CkptDataCrc::kOnRead).read_f32("w", Shape{n}, out.data()),
                         Contains("tensor \"w\" CRC32C mismatch"));
 }
