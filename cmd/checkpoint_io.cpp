@@ -17,13 +17,13 @@ std::string slot_tensor_name(const std::string& slot, const std::string& param) 
     return "optimizer." + slot + "." + param;
 }
 
-json parse_meta_json(const CkptReader& reader, const char* key) {
-    auto it = reader.metadata().find(key);
-    if (it == reader.metadata().end())
-        throw Error(reader.path() + ": metadata key \"" + key + "\" missing (not a trainctl training checkpoint)");
-    json j = parse_json_limited(it->second, reader.path() + ": metadata key \"" + key + "\"", kExitError,
+json parse_meta_json(const CkptMetadata& metadata, const std::string& path, const char* key) {
+    auto it = metadata.find(key);
+    if (it == metadata.end())
+        throw Error(path + ": metadata key \"" + key + "\" missing (not a trainctl training checkpoint)");
+    json j = parse_json_limited(it->second, path + ": metadata key \"" + key + "\"", kExitError,
                                 /*allow_exceptions=*/false);
-    if (j.is_discarded()) throw Error(reader.path() + ": metadata key \"" + key + "\" is not valid JSON");
+    if (j.is_discarded()) throw Error(path + ": metadata key \"" + key + "\" is not valid JSON");
     return j;
 }
 }  // namespace
@@ -97,21 +97,30 @@ CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net,
     return metadata;
 }
 
-StoredRun read_stored_run(const CkptReader& reader) {
-    StoredRun s;
-    s.config_json = parse_meta_json(reader, kMetaConfig);
-    s.model = parse_meta_json(reader, kMetaModel);
-    json st = parse_meta_json(reader, kMetaState);
-    s.state = train_state_from_json(st, reader.path());
+StoredState read_stored_state(const CkptMetadata& metadata, const std::string& path) {
+    StoredState s;
+    const json st = parse_meta_json(metadata, path, kMetaState);
+    s.state = train_state_from_json(st, path);
     if (st.contains("optimizer")) {
         const json& o = st["optimizer"];
         if (!o.is_object() || !o.contains("type") || !o["type"].is_string() || !o.contains("step_count") ||
             !o["step_count"].is_number_unsigned())
-            throw Error(reader.path() + ": training state key \"optimizer\" must hold a \"type\" string and a "
+            throw Error(path + ": training state key \"optimizer\" must hold a \"type\" string and a "
                         "non-negative integer \"step_count\"");
         s.optimizer_type = o["type"].get<std::string>();
         s.optimizer_steps = o["step_count"].get<std::uint64_t>();
     }
+    return s;
+}
+
+StoredRun read_stored_run(const CkptReader& reader) {
+    StoredRun s;
+    s.config_json = parse_meta_json(reader.metadata(), reader.path(), kMetaConfig);
+    s.model = parse_meta_json(reader.metadata(), reader.path(), kMetaModel);
+    StoredState stored = read_stored_state(reader.metadata(), reader.path());
+    s.state = stored.state;
+    s.optimizer_type = std::move(stored.optimizer_type);
+    s.optimizer_steps = stored.optimizer_steps;
     auto it = reader.metadata().find(kMetaRunPrefix);
     s.run_prefix = it != reader.metadata().end() ? it->second : "";
     return s;

@@ -42,6 +42,15 @@ struct OptimizerScalars {
 };
 void add_state_metadata(CkptMetadata& metadata, const TrainState& state, const OptimizerScalars* optimizer);
 
+// The training state a checkpoint's metadata records, with its optimizer entry (empty type when
+// absent), each key type-checked: errors name `path` and the key.
+struct StoredState {
+    TrainState state;
+    std::string optimizer_type;
+    std::uint64_t optimizer_steps = 0;
+};
+StoredState read_stored_state(const CkptMetadata& metadata, const std::string& path);
+
 // What a checkpoint's metadata says about its run.
 struct StoredRun {
     nlohmann::json config_json;

@@ -5,14 +5,12 @@
 
 #include <algorithm>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "core/error.hpp"
-#include "core/json_limit.hpp"
 
 namespace trainctl {
 
@@ -40,10 +38,8 @@ std::string resolve_checkpoint(const std::string& from, const std::string& defau
         const std::string path = dir + "/" + file;
         try {
             CkptHeader header = ckpt_read_header(path);
-            auto it = header.metadata.find(kMetaState);
-            if (it == header.metadata.end()) throw Error(path + ": not a training checkpoint (no train_state)");
-            auto state = parse_json_limited(it->second, path + ": metadata key \"" + kMetaState + "\"", kExitError);
-            candidates.push_back({path, state.at("global_step").get<std::uint64_t>()});
+            // The same checks resume makes, so a file it would refuse is skipped here instead.
+            candidates.push_back({path, read_stored_state(header.metadata, path).state.global_step});
         } catch (const std::exception& e) {
             std::cerr << "trainctl: warning: skipping " << e.what() << "\n";
         }

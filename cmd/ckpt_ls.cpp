@@ -13,7 +13,6 @@
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
 #include "core/error.hpp"
-#include "core/json_limit.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {
@@ -38,11 +37,7 @@ LsRow read_row(const std::string& dir, const std::string& file) {
     // A sound file whose state does not parse is listed with its reason rather than dropped.
     try {
         const CkptHeader header = ckpt_read_header(path);
-        auto it = header.metadata.find(kMetaState);
-        if (it != header.metadata.end()) {
-            const std::string where = path + ": metadata key \"" + kMetaState + "\"";
-            row.state = train_state_from_json(parse_json_limited(it->second, where, kExitError), path);
-        }
+        if (header.metadata.count(kMetaState)) row.state = read_stored_state(header.metadata, path).state;
     } catch (const std::exception& e) {
         row.problem = e.what();
     }

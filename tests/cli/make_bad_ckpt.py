@@ -155,6 +155,8 @@ def variant(blob, name):
             state["lr"] = 1e300
         elif name == "state-acc-string":
             state["metrics"] = {"epoch": 1, "acc": "x", "loss": 0.5}
+        elif name == "state-global-step-negative":  # would wrap to the highest step of all
+            state["global_step"] = -1
         elif name == "state-optimizer-steps-string":
             state["optimizer"]["step_count"] = "x"
         else:

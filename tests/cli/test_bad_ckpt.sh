@@ -19,7 +19,7 @@ cp "$LENET" sound.ckpt
   header-len-odd header-not-json invalid-utf8 header-bit-flip duplicate-name overlapping-offsets unknown-dtype \
   dtype-size-mismatch truncated-data trailing-bytes deep-header no-metadata data-bit-flip wrong-dtype shape-mismatch \
   deep-metadata bad-run-prefix no-run-prefix state-epoch-negative state-lr-huge state-acc-string \
-  state-optimizer-steps-string || fail "make_bad_ckpt.py"
+  state-optimizer-steps-string state-global-step-negative || fail "make_bad_ckpt.py"
 inspect() { expect_rejected 1 "$1.ckpt: $2" -- ckpt inspect "$1.ckpt"; }
 
 # --- the header: length prefix, JSON, CRC, entries, tiling (ckpt inspect reads it all)
@@ -100,6 +100,15 @@ for cmd in eval resume; do
 done
 "$TRAINCTL" ckpt ls . > ls.out 2>&1; grep -q 'state-acc-string.ckpt .*metrics key "acc" is "x"' ls.out && pass \
   || fail "ckpt ls does not name the bad state: $(grep state-acc ls.out)"
+grep -q 'state-optimizer-steps-string.ckpt .*key "optimizer" must hold' ls.out && pass \
+  || fail "ckpt ls does not check the optimizer entry: $(grep state-optimizer ls.out)"
+# resume --from DIR skips a file resume would refuse (a global step that would wrap to the
+# highest of all), with a warning naming it, and continues from the sound one.
+mkdir -p "$SCRATCH/pick" && cp sound.ckpt "$SCRATCH/pick/lenet5-1_3.ckpt" && cp state-global-step-negative.ckpt "$SCRATCH/pick/lenet5-9_3.ckpt"
+"$TRAINCTL" resume --from "$SCRATCH/pick" --data "$DATA" --epochs 2 -q > /dev/null 2> "$SCRATCH/pick.err" \
+  && grep -q 'warning: skipping .*lenet5-9_3.ckpt: training state key "global_step" is -1, expected a non-negative integer' \
+    "$SCRATCH/pick.err" && [ -f "$SCRATCH/pick/lenet5-2_3.ckpt" ] && pass \
+  || fail "resume --from DIR with a bad newest state: $(cat "$SCRATCH/pick.err"; ls "$SCRATCH/pick")"
 # Without a stored prefix, a file named PREFIX-EPOCH_STEP.ckpt continues under that prefix.
 mkdir -p "$SCRATCH/renamed" && cp no-run-prefix.ckpt "$SCRATCH/renamed/old-1_3.ckpt"
 "$TRAINCTL" resume --from "$SCRATCH/renamed/old-1_3.ckpt" --data "$DATA" --epochs 2 -q > /dev/null 2> "$SCRATCH/renamed.err" \
