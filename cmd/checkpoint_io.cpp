@@ -48,12 +48,13 @@ std::unique_ptr<Sequential> build_model(const json& model, const std::string& so
         !model.contains("spec"))
         throw Error(source + ": model description missing or not trainctl.graph/1");
     RunConfig config;
+    std::unique_ptr<Sequential> net;
     try {
         config = parse_config(model["spec"], {});
+        net = build_net(config.net, config.input);  // a net too large for memory is refused here
     } catch (const Error& e) {
         throw Error(source + ": model description: " + e.what());
     }
-    auto net = build_net(config.net, config.input);
     if (config_out) *config_out = config;
     return net;
 }

@@ -32,16 +32,6 @@ void TextTable::print(std::ostream& out) const {
     }
 }
 
-std::string format_size(std::uint64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB"};
-    double v = static_cast<double>(bytes);
-    std::size_t u = 0;
-    while (v >= 1024 && u + 1 < std::size(units)) v /= 1024, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    return buf;
-}
-
 std::string format_number(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.6g", v);

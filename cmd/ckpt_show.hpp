@@ -21,7 +21,6 @@ private:
     std::string align_;
 };
 
-std::string format_size(std::uint64_t bytes);  // "245.1 KiB"
 std::string format_number(double v);           // "%.6g" (nan and inf as printf spells them)
 
 // The tensor's elements converted to double, whatever its dtype (F16/BF16 included).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 namespace trainctl {
 
@@ -89,6 +90,8 @@ private:
 }  // namespace
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec, std::size_t total) {
+    const std::size_t slots = spec.type == "adam" ? 2 : spec.type == "momentum" ? 1 : 0;
+    require_memory(slots * total * sizeof(float), spec.type + "'s state for " + std::to_string(total) + " parameters");
     if (spec.type == "sgd") return std::make_unique<Sgd>(spec);
     if (spec.type == "momentum") return std::make_unique<Momentum>(spec, total);
     if (spec.type == "adam") return std::make_unique<Adam>(spec, total);

@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 namespace trainctl {
 
@@ -18,6 +19,8 @@ std::size_t ParamSet::declare(const std::string& name, const Shape& shape) {
 
 void ParamSet::allocate() {
     assert(!allocated_);
+    require_memory(2 * total_ * sizeof(float),
+                   "the net's " + std::to_string(total_) + " parameters and their gradients");
     values_.assign(total_, 0.0f);
     grads_.assign(total_, 0.0f);
     allocated_ = true;

@@ -146,6 +146,12 @@ def variant(blob, name):
         deep = '{"format":"trainctl.graph/1","spec":{"net":' + "[" * 100000 + "]" * 100000 + "}}"
         meta = [(k, deep if k == "model" else v) for k, v in dict(entries)["__metadata__"]]
         return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
+    if name == "model-huge":  # a model description asking for an MLP of 480 GiB
+        meta = dict(entries)["__metadata__"]
+        model = json.loads(dict(meta)["model"])
+        model["spec"].update(net="mlp", hidden=[65536] * 16)
+        meta = [(k, json.dumps(model) if k == "model" else v) for k, v in meta]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
     if name.startswith("state-"):  # one training-state field of the wrong type or range
         meta = dict(entries)["__metadata__"]
         state = json.loads(dict(meta)["train_state"])

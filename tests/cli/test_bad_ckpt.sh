@@ -19,7 +19,7 @@ cp "$LENET" sound.ckpt
   header-len-odd header-not-json invalid-utf8 header-bit-flip duplicate-name overlapping-offsets unknown-dtype \
   dtype-size-mismatch truncated-data trailing-bytes deep-header no-metadata data-bit-flip wrong-dtype shape-mismatch \
   deep-metadata bad-run-prefix no-run-prefix state-epoch-negative state-lr-huge state-acc-string \
-  state-optimizer-steps-string state-global-step-negative || fail "make_bad_ckpt.py"
+  state-optimizer-steps-string state-global-step-negative model-huge || fail "make_bad_ckpt.py"
 inspect() { expect_rejected 1 "$1.ckpt: $2" -- ckpt inspect "$1.ckpt"; }
 
 # --- the header: length prefix, JSON, CRC, entries, tiling (ckpt inspect reads it all)
@@ -114,6 +114,13 @@ mkdir -p "$SCRATCH/renamed" && cp no-run-prefix.ckpt "$SCRATCH/renamed/old-1_3.c
 "$TRAINCTL" resume --from "$SCRATCH/renamed/old-1_3.ckpt" --data "$DATA" --epochs 2 -q > /dev/null 2> "$SCRATCH/renamed.err" \
   && [ -f "$SCRATCH/renamed/old-2_3.ckpt" ] && [ ! -e "$SCRATCH/renamed/.lock" ] && pass \
   || fail "resume of a file without run_prefix: $(cat "$SCRATCH/renamed.err"; ls -a "$SCRATCH/renamed")"
+# A model description asking for far more memory than there is: refused before allocating.
+huge='model-huge.ckpt: model description: net "mlp" (hidden 65536,65536,65536,65536,'
+for cmd in "eval --data $DATA --ckpt" "infer --data $DATA --ckpt" "export --format onnx --out huge.onnx --ckpt"; do
+  LIMIT="10 300000" expect_rejected 1 "$huge" -- $cmd model-huge.ckpt
+  grep -q 'parameters and their gradients need 480.[0-9] GiB, more than the .* GiB of memory available$' "$SCRATCH/stderr" \
+    && pass || fail "$cmd: $(cat "$SCRATCH/stderr")"
+done
 init() { expect_rejected 1 "$1" -- train --init-from "$2" --data "$DATA" --out run "${@:3}"; }
 init 'mlp.ckpt: holds net "mlp", the run builds net "lenet5"' mlp.ckpt
 init 'mlp.ckpt: 5 tensor(s) do not fit the net: "fc1.weight" is F32[16,1024], net needs F32[32,1024];' mlp.ckpt --net mlp --hidden 32,32

@@ -23,6 +23,13 @@ printf '{"input": {"size": 4}}' > small.json
 expect_error 2 "input.size\" must be an integer in [8, 256], got 4" -- train --config small.json
 expect_error 2 "no MNIST data" -- train --data "$WORK/nothing-here" --epochs 1
 
+# A net that cannot fit in memory is refused before anything is allocated or written.
+small_mnist "$SCRATCH/data"
+LIMIT="10 300000" expect_rejected 1 'net "mlp" (hidden 65536,65536,65536,65536,65536,65536,65536,65536; input size 32): the net'"'"'s' \
+  -- train --data "$SCRATCH/data" --net mlp --hidden 65536,65536,65536,65536,65536,65536,65536,65536 --out run --epochs 1
+grep -q 'parameters and their gradients need 224.[0-9] GiB, more than the .* GiB of memory available$' "$SCRATCH/stderr" \
+  && pass || fail "huge net: $(cat "$SCRATCH/stderr")"
+
 # Flags win over the file, and --print-config shows the result.
 printf '{"lr": 0.1, "batch_size": 64}' > base.json
 out=$("$TRAINCTL" train --config base.json --lr 0.005 --print-config)

@@ -1,0 +1,20 @@
+// Refusing an allocation that cannot fit, before it starts: a net of 65536-wide layers would
+// otherwise end in std::bad_alloc, or worse in the kernel's OOM killer picking a process.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace trainctl {
+
+// Bytes a new allocation can take now: the kernel's MemAvailable, or less when a cgroup v2
+// limit (memory.max - memory.current) is tighter. 0 when neither can be read.
+std::uint64_t available_memory_bytes();
+
+// Throws Error "<what> need 32.5 GiB, more than the 22.9 GiB of memory available" when `bytes`
+// exceed available_memory_bytes(); does nothing when that is unknown.
+void require_memory(std::uint64_t bytes, const std::string& what);
+
+// "245.1 KiB", "32.5 GiB": bytes in binary units, one decimal.
+std::string format_size(std::uint64_t bytes);
+
+}  // namespace trainctl
