@@ -118,10 +118,7 @@ StoredRun read_stored_run(const CkptReader& reader) {
     StoredRun s;
     s.config_json = parse_meta_json(reader.metadata(), reader.path(), kMetaConfig);
     s.model = parse_meta_json(reader.metadata(), reader.path(), kMetaModel);
-    StoredState stored = read_stored_state(reader.metadata(), reader.path());
-    s.state = stored.state;
-    s.optimizer_type = std::move(stored.optimizer_type);
-    s.optimizer_steps = stored.optimizer_steps;
+    static_cast<StoredState&>(s) = read_stored_state(reader.metadata(), reader.path());
     auto it = reader.metadata().find(kMetaRunPrefix);
     s.run_prefix = it != reader.metadata().end() ? it->second : "";
     return s;

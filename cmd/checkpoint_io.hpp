@@ -51,14 +51,11 @@ struct StoredState {
 };
 StoredState read_stored_state(const CkptMetadata& metadata, const std::string& path);
 
-// What a checkpoint's metadata says about its run.
-struct StoredRun {
+// What a checkpoint's metadata says about its run: the state above, plus how to rebuild it.
+struct StoredRun : StoredState {
     nlohmann::json config_json;
     nlohmann::json model;
-    TrainState state;
     std::string run_prefix;
-    std::string optimizer_type;
-    std::uint64_t optimizer_steps = 0;
 };
 StoredRun read_stored_run(const CkptReader& reader);
 

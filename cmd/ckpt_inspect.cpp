@@ -7,9 +7,9 @@
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
-#include "core/memory.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
+#include "core/memory.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {

@@ -12,8 +12,8 @@
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
-#include "core/memory.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {

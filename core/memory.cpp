@@ -1,4 +1,4 @@
-// Available memory from /proc/meminfo and the cgroup v2 files.
+// Available memory from /proc/meminfo and the memory cgroup (v1 or v2) files.
 #include "core/memory.hpp"
 
 #include <algorithm>

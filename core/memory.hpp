@@ -6,8 +6,8 @@
 
 namespace trainctl {
 
-// Bytes a new allocation can take now: the kernel's MemAvailable, or less when a cgroup v2
-// limit (memory.max - memory.current) is tighter. 0 when neither can be read.
+// Bytes a new allocation can take now: the kernel's MemAvailable, or less when the memory
+// cgroup's limit minus its usage is tighter (v2 or v1). 0 when neither can be read.
 std::uint64_t available_memory_bytes();
 
 // Throws Error "<what> need 32.5 GiB, more than the 22.9 GiB of memory available" when `bytes`
