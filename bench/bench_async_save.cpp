@@ -53,6 +53,7 @@ struct Epoch {
     double step_s = 0;    // the steps alone (TrainState::elapsed_s excludes the hooks)
     double in_save_s = 0; // inside the save hook
     std::size_t saves = 0;
+    AsyncWriter::Stats writer;  // --async-save: the background thread's share
 };
 
 Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::string& dir) {
@@ -85,6 +86,7 @@ Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::st
     e.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     e.step_s = state.elapsed_s;
     e.in_save_s = hooks.in_save_s;
+    e.writer = checkpointer.writer_stats();
     e.saves = mode == Mode::kNone ? 1 : (state.global_step + every - 1) / every;  // finish() saves once
     return e;
 }
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
         set_num_threads(static_cast<std::size_t>(threads));
         const LabeledImages train = load_mnist_split(locate_mnist(data), "train");
         const std::string out = dir + "/trainctl-bench-async-" + std::to_string(::getpid());
-        std::vector<double> none, sync, async, step_ms, sync_ms, async_ms, async_blocked_ms, async_in_call_ms, async_slower_ms;
+        std::vector<double> none, sync, async, step_ms, sync_ms, async_ms, async_blocked_ms, async_in_call_ms, async_slower_ms,
+            writer_cpu_ms, writer_wall_ms;
         std::size_t saves = 0;
         for (int r = 0; r < runs; ++r) {
             const Epoch n = one_epoch(Mode::kNone, every, train, out);
@@ -124,6 +127,8 @@ int main(int argc, char** argv) {
             async_blocked_ms.push_back(1e3 * ((a.seconds - a.step_s) - (n.seconds - n.step_s)) / static_cast<double>(saves));
             async_in_call_ms.push_back(1e3 * a.in_save_s / static_cast<double>(saves));
             async_slower_ms.push_back(1e3 * (a.step_s - n.step_s) / static_cast<double>(saves));
+            writer_cpu_ms.push_back(1e3 * a.writer.cpu_s / static_cast<double>(a.writer.jobs));
+            writer_wall_ms.push_back(1e3 * a.writer.wall_s / static_cast<double>(a.writer.jobs));
         }
         std::filesystem::remove_all(out);
         const double step = median(step_ms), async_per_save = median(async_ms);
@@ -141,7 +146,9 @@ int main(int argc, char** argv) {
                                     {"async_steps_per_save", async_per_save / step},
                                     {"async_ms_blocked_per_save", median(async_blocked_ms)},
                                     {"async_ms_in_save_call", median(async_in_call_ms)},
-                                    {"async_ms_slower_steps_per_save", median(async_slower_ms)}}
+                                    {"async_ms_slower_steps_per_save", median(async_slower_ms)},
+                                    {"async_writer_cpu_ms_per_save", median(writer_cpu_ms)},
+                                    {"async_writer_wall_ms_per_save", median(writer_wall_ms)}}
                          .dump()
                   << std::endl;
     } catch (const Error& e) {

@@ -27,6 +27,15 @@ public:
     // Waits for the job in flight and rethrows its error, if any.
     void wait();
 
+    // What the jobs so far cost the writer thread: the CPU time a save takes from training
+    // (bench_async_save reports it per save), and the wall time until each file had landed.
+    struct Stats {
+        std::uint64_t jobs = 0;
+        double cpu_s = 0;
+        double wall_s = 0;
+    };
+    Stats stats();
+
 private:
     void loop();
 
@@ -35,6 +44,7 @@ private:
     bool pending_ = false;
     bool stop_ = false;
     std::exception_ptr error_;
+    Stats stats_;
     std::mutex mutex_;
     std::condition_variable cv_;
     std::thread thread_;

@@ -4,6 +4,7 @@
 #include "ckpt_format/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -79,6 +80,28 @@ std::string parent_dir(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// A write lease is granted only while no other open file refers to the inode: no reader holds
+// it through an fd or a mapping. Released at once; its grant was the answer.
+bool no_other_openers(int fd) {
+    if (::fcntl(fd, F_SETLEASE, F_WRLCK) != 0) return false;  // EAGAIN: in use; else no leases here
+    ::fcntl(fd, F_SETLEASE, F_UNLCK);
+    return true;
+}
+
+// `retired` renamed to `tmp` and opened for overwriting, or an invalid fd (then `retired` is
+// deleted). The rename comes first, so no new reader can open it by name once it is checked.
+UniqueFd reuse_retired(const std::string& retired, const std::string& tmp) {
+    if (::rename(retired.c_str(), tmp.c_str()) != 0) return UniqueFd(-1);
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st {};
+    if (fd.valid() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+        no_other_openers(fd.get()))
+        return fd;
+    fd = UniqueFd(-1);
+    ::unlink(tmp.c_str());
+    return fd;
+}
+
 // fsync of the directory makes the rename itself survive a power cut.
 void sync_parent_dir(const std::string& path) {
     const std::string dir = parent_dir(path);
@@ -89,12 +112,20 @@ void sync_parent_dir(const std::string& path) {
 
 }  // namespace
 
-void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces, DirSync dir_sync) {
+void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces, DirSync dir_sync,
+                       const std::string& retired) {
     const std::string tmp = path + ".tmp";
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    UniqueFd fd = retired.empty() ? UniqueFd(-1) : reuse_retired(retired, tmp);
+    const bool reused = fd.valid();
+    if (!reused) fd = UniqueFd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd.valid()) fail(path, "cannot create", tmp, errno);
     TmpRemover remover(tmp);
     if (int err = write_all(fd.get(), pieces)) fail(path, "cannot write", tmp, err);
+    if (reused) {  // cut what the old file had beyond the new one
+        off_t size = 0;
+        for (const ByteSpan& p : pieces) size += static_cast<off_t>(p.size);
+        if (::ftruncate(fd.get(), size) != 0) fail(path, "cannot truncate", tmp, errno);
+    }
     if (::fsync(fd.get()) != 0) fail(path, "cannot fsync", tmp, errno);
     if (fd.close() != 0) fail(path, "cannot close", tmp, errno);
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot rename", tmp, errno);

@@ -97,7 +97,9 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
         ckpt_save(path_of(file), tensors, metadata);
         return file;
     }
-    save_as_latest(file, tensors, metadata);
+    std::vector<std::string> retired;
+    if (kind == CkptKind::kStep) retired.swap(doomed_);
+    save_as_latest(file, tensors, metadata, retired);
     return file;
 }
 
@@ -112,23 +114,24 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
         t.data = snapshot;
         snapshot += t.bytes;
     }
-    std::vector<std::string> doomed;
-    doomed.swap(doomed_);
-    async_->submit([this, file, tensors = std::move(tensors), s, scalars, doomed = std::move(doomed)] {
+    std::vector<std::string> retired;
+    retired.swap(doomed_);
+    async_->submit([this, file, tensors = std::move(tensors), s, scalars, retired = std::move(retired)] {
         CkptMetadata metadata = run_metadata_;
         add_state_metadata(metadata, s, &scalars);
-        save_as_latest(file, tensors, metadata);
-        // Files the keep policy dropped go only once a newer one has landed.
-        for (const std::string& old : doomed) unlink(path_of(old).c_str());
+        save_as_latest(file, tensors, metadata, retired);
     });
 }
 
 // The file, then prefix-latest pointing at it; the pointer's directory fsync covers both renames.
 // The pointer is a symlink (`eval --ckpt DIR/PREFIX-latest` just works, and it has no data to
 // fsync), or a text file holding the name where the filesystem has no symlinks.
+// `retired`: files the keep policy dropped after the previous save. The new file reuses the
+// first one's blocks; the others go once the new file has landed.
 void Checkpointer::save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
-                                  const CkptMetadata& metadata) const {
-    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);
+                                  const CkptMetadata& metadata, const std::vector<std::string>& retired) const {
+    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred, retired.empty() ? "" : path_of(retired[0]));
+    for (std::size_t i = 1; i < retired.size(); ++i) unlink(path_of(retired[i]).c_str());
     const std::string pointer = path_of(latest_pointer_name(prefix_));
     if (atomic_symlink(file, pointer)) return;
     const std::string text = file + "\n";
@@ -150,8 +153,8 @@ void Checkpointer::after_step_save(const TrainState& s, const std::string& file)
                           step_files_.end());
         doomed_.push_back(old);
     }
-    // With async saves the newest file may still be in flight: prune once it has landed.
-    if (!async_) delete_doomed();
+    // Dropped files stay until the next save (which reuses one) or the end of the run: the
+    // newest may still be in flight, and a new file costs half as much in a retired one's blocks.
 }
 
 void Checkpointer::delete_doomed() {
@@ -199,7 +202,9 @@ std::string Checkpointer::save_breakpoint(const TrainState& s) {
             note(std::string("warning: the last background save failed: ") + e.what());
         }
     }
-    return path_of(save(s, CkptKind::kBreakpoint));
+    const std::string file = save(s, CkptKind::kBreakpoint);
+    delete_doomed();
+    return path_of(file);
 }
 
 }  // namespace trainctl

@@ -37,6 +37,8 @@ public:
     std::string save_breakpoint(const TrainState& s);
 
     std::string path_of(const std::string& file) const { return dir_ + "/" + file; }
+    // The background writer's costs so far (all zero without --async-save).
+    AsyncWriter::Stats writer_stats() const { return async_ ? async_->stats() : AsyncWriter::Stats{}; }
 
 private:
     std::string save(const TrainState& s, CkptKind kind);
@@ -44,7 +46,7 @@ private:
     void save_in_background(const std::string& file, std::vector<CkptTensorView> tensors, const TrainState& s,
                             const OptimizerScalars& scalars);
     void save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
-                        const CkptMetadata& metadata) const;
+                        const CkptMetadata& metadata, const std::vector<std::string>& retired) const;
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
     void delete_doomed();
@@ -60,7 +62,7 @@ private:
     std::uint64_t last_saved_step_ = 0;
     std::vector<StepCkpt> step_files_;  // this run's, oldest first
     std::vector<BestCkpt> best_files_;
-    std::vector<std::string> doomed_;   // pruned by the keep policy, not yet deleted
+    std::vector<std::string> doomed_;   // pruned by the keep policy; retired by the next save
     CkptMetadata run_metadata_;         // the metadata fixed for the whole run, built once
     std::unique_ptr<AsyncWriter> async_;
 };

@@ -11,13 +11,13 @@ SEED=${TRAINCTL_CRASH_SEED:-$(( $(date +%s) % 100000 ))}
 RANDOM=$SEED
 echo "kill sequence seed: $SEED (replay with TRAINCTL_CRASH_SEED=$SEED)"
 
-# 1,000 images in batches of 20: 50 steps per epoch, 8 epochs, a checkpoint after every step, so
-# a random kill often lands in a save (a step takes ~2 ms, a save with its fsyncs ~3-15 ms), and
-# 20 kills land before the 400 steps are done.
+# 1,000 images in batches of 20: 50 steps per epoch, 40 epochs, a checkpoint after every step, so
+# a random kill often lands in a save (a step takes ~0.5 ms, a save with its fsyncs ~1-15 ms), and
+# 20 kills land before the 2,000 steps (2-4 s on a quiet machine) are done.
 # keep-max 3 makes saves delete files too.
 ARGS=(--config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 1000 --batch-size 20
-      --epochs 8 --ckpt-steps 1 --keep-max 3 --eval false --log-every 0 --threads 2)
-FINAL=lenet-8_50.ckpt
+      --epochs 40 --ckpt-steps 1 --keep-max 3 --eval false --log-every 0 --threads 2)
+FINAL=lenet-40_50.ckpt
 
 "$TRAINCTL" train "${ARGS[@]}" -q --out REF > /dev/null 2> REF.err || { fail "reference run failed: $(cat REF.err)"; finish; exit; }
 
