@@ -38,6 +38,14 @@ std::string read_all(int fd, std::size_t size) {
     return out;
 }
 
+// Whether this filesystem grants leases (overlayfs and NFS may not; then nothing is reused).
+bool leases_work(const std::string& file) {
+    UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd.valid() || ::fcntl(fd.get(), F_SETLEASE, F_WRLCK) != 0) return false;
+    ::fcntl(fd.get(), F_SETLEASE, F_UNLCK);
+    return true;
+}
+
 }  // namespace
 
 TEST_CASE("a save reuses a retired file's inode and cuts its excess bytes", "[ckpt]") {
@@ -45,10 +53,15 @@ TEST_CASE("a save reuses a retired file's inode and cuts its excess bytes", "[ck
     const std::string old = dir.file("run-1_5.ckpt"), fresh = dir.file("run-1_10.ckpt");
     write_bytes(old, std::string(100000, 'o'));
     const ino_t old_inode = inode_of(old);
+    const bool reusable = leases_work(old);
     save(fresh, "new bytes", old);
     REQUIRE(!exists(old));
     REQUIRE(!exists(fresh + ".tmp"));
     REQUIRE(read_bytes(fresh) == "new bytes");
+    if (!reusable) {
+        WARN("no file leases on " << dir.file("") << ": the reuse itself is not tested here");
+        return;
+    }
     REQUIRE(inode_of(fresh) == old_inode);
 }
 
