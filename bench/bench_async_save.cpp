@@ -2,7 +2,11 @@
 // with no checkpoints, with a save every N steps, and the same with --async-save. Timed in
 // process around the training loop only (no start-up, no data loading), modes interleaved run by
 // run so machine noise hits all three alike; the overhead per save is taken run by run against
-// that run's no-save epoch, then the median. Prints one JSON object.
+// that run's no-save epoch, then the median. Epoch-to-epoch noise is large against 75 saves, so
+// with --every 10 or more a second, local estimate is also given: every step is timed, and the
+// steps just after a save are compared with the later steps of the same run, when no write is
+// in flight (the "local" figures; the no-save run gives the estimate's noise floor). Prints one
+// JSON object.
 // Usage: bench_async_save [--data DIR] [--threads 2] [--runs 5] [--every 5] [--dir /tmp]
 #include <unistd.h>
 
@@ -27,17 +31,24 @@ namespace {
 
 enum class Mode { kNone, kSync, kAsync };
 
+// The local estimate needs saves far enough apart that half the positions see no write in flight.
+constexpr long kLocalMinEvery = 10;
+
 class SaveHooks : public TrainHooks {
 public:
-    explicit SaveHooks(Checkpointer* checkpointer) : checkpointer_(checkpointer) {}
+    SaveHooks(Checkpointer* checkpointer, std::size_t steps) : checkpointer_(checkpointer) {
+        step_ends.reserve(steps);
+    }
     void on_step_end(const TrainState& s, float, std::size_t, std::size_t) override {
-        if (!checkpointer_) return;
         const auto t0 = Clock::now();
+        step_ends.push_back(t0);
+        if (!checkpointer_) return;
         checkpointer_->on_step_end(s);
         in_save_s += std::chrono::duration<double>(Clock::now() - t0).count();
     }
 
     double in_save_s = 0;  // the training thread's time inside the save hook, measured directly
+    std::vector<Clock::time_point> step_ends;  // [i]: the end of global step i + 1, before its save
 
 private:
     Checkpointer* checkpointer_;
@@ -48,12 +59,33 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+// What saving every `every` steps adds, from one run's own step times: the mean time from a
+// step's end to the next one's, by position after the last save (0: the interval holding the save
+// call), summed over positions, less the mean of the second half of the positions, where the
+// write has long landed (~1 ms). Without saves it measures how far from 0 the method strays.
+double local_overhead_s(const std::vector<Clock::time_point>& ends, long every) {
+    std::vector<double> sum(static_cast<std::size_t>(every), 0.0), count(sum.size(), 0.0);
+    for (std::size_t i = 1; i < ends.size(); ++i) {
+        const std::size_t position = i % static_cast<std::size_t>(every);  // i: global step of ends[i - 1]
+        sum[position] += std::chrono::duration<double>(ends[i] - ends[i - 1]).count();
+        count[position] += 1;
+    }
+    double total = 0, tail = 0, tail_count = 0;
+    for (std::size_t p = 0; p < sum.size(); ++p) {
+        const double mean = sum[p] / count[p];
+        total += mean;
+        if (p >= sum.size() / 2) tail += mean, tail_count += 1;
+    }
+    return total - static_cast<double>(sum.size()) * tail / tail_count;
+}
+
 struct Epoch {
     double seconds = 0;   // the training loop, saves included
     double step_s = 0;    // the steps alone (TrainState::elapsed_s excludes the hooks)
     double in_save_s = 0; // inside the save hook
     std::size_t saves = 0;
     AsyncWriter::Stats writer;  // --async-save: the background thread's share
+    double local_s = 0;   // local_overhead_s of this run
 };
 
 Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::string& dir) {
@@ -78,7 +110,7 @@ Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::st
     state.seed = c.seed;
     Checkpointer checkpointer(c, dir, "bench", Trainer::steps_per_epoch(c, train.count), *net, *opt, state,
                               /*quiet=*/true);
-    SaveHooks hooks(mode == Mode::kNone ? nullptr : &checkpointer);
+    SaveHooks hooks(mode == Mode::kNone ? nullptr : &checkpointer, Trainer::steps_per_epoch(c, train.count));
     const auto t0 = Clock::now();
     trainer.run(state, hooks);
     checkpointer.finish(state);  // the last write must land inside the timed region too
@@ -87,6 +119,7 @@ Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::st
     e.step_s = state.elapsed_s;
     e.in_save_s = hooks.in_save_s;
     e.writer = checkpointer.writer_stats();
+    if (every >= kLocalMinEvery) e.local_s = local_overhead_s(hooks.step_ends, every);
     e.saves = mode == Mode::kNone ? 1 : (state.global_step + every - 1) / every;  // finish() saves once
     return e;
 }
@@ -111,7 +144,7 @@ int main(int argc, char** argv) {
         const LabeledImages train = load_mnist_split(locate_mnist(data), "train");
         const std::string out = dir + "/trainctl-bench-async-" + std::to_string(::getpid());
         std::vector<double> none, sync, async, step_ms, sync_ms, async_ms, async_blocked_ms, async_in_call_ms, async_slower_ms,
-            writer_cpu_ms, writer_wall_ms;
+            writer_cpu_ms, writer_wall_ms, none_local_ms, sync_local_ms, async_local_ms;
         std::size_t saves = 0;
         for (int r = 0; r < runs; ++r) {
             const Epoch n = one_epoch(Mode::kNone, every, train, out);
@@ -129,9 +162,17 @@ int main(int argc, char** argv) {
             async_slower_ms.push_back(1e3 * (a.step_s - n.step_s) / static_cast<double>(saves));
             writer_cpu_ms.push_back(1e3 * a.writer.cpu_s / static_cast<double>(a.writer.jobs));
             writer_wall_ms.push_back(1e3 * a.writer.wall_s / static_cast<double>(a.writer.jobs));
+            none_local_ms.push_back(1e3 * n.local_s), sync_local_ms.push_back(1e3 * s.local_s);
+            async_local_ms.push_back(1e3 * a.local_s);
         }
         std::filesystem::remove_all(out);
         const double step = median(step_ms), async_per_save = median(async_ms);
+        nlohmann::json local = nullptr;
+        if (every >= kLocalMinEvery)
+            local = {{"none_ms_per_save", median(none_local_ms)},
+                     {"sync_ms_per_save", median(sync_local_ms)},
+                     {"async_ms_per_save", median(async_local_ms)},
+                     {"async_steps_per_save", median(async_local_ms) / step}};
         std::cout << nlohmann::json{{"bench", "ckpt_save_overhead"},
                                     {"runs", runs},
                                     {"threads", threads},
@@ -148,7 +189,8 @@ int main(int argc, char** argv) {
                                     {"async_ms_in_save_call", median(async_in_call_ms)},
                                     {"async_ms_slower_steps_per_save", median(async_slower_ms)},
                                     {"async_writer_cpu_ms_per_save", median(writer_cpu_ms)},
-                                    {"async_writer_wall_ms_per_save", median(writer_wall_ms)}}
+                                    {"async_writer_wall_ms_per_save", median(writer_wall_ms)},
+                                    {"local", local}}
                          .dump()
                   << std::endl;
     } catch (const Error& e) {

@@ -2,11 +2,16 @@
 #include "ckpt_format/async_writer.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 
 namespace trainctl {
 
-AsyncWriter::AsyncWriter() : thread_([this] { loop(); }) {}
+AsyncWriter::AsyncWriter() {
+    CPU_ZERO(&allowed_);
+    if (sched_getaffinity(0, sizeof allowed_, &allowed_) == 0) allowed_cpus_ = CPU_COUNT(&allowed_);
+    thread_ = std::thread([this] { loop(); });
+}
 
 AsyncWriter::~AsyncWriter() {
     {
@@ -35,12 +40,24 @@ std::uint8_t* AsyncWriter::buffer(std::uint64_t size) {
 }
 
 void AsyncWriter::submit(std::function<void()> job) {
+    wait();  // at most one in flight (a no-op after buffer(), which waited already)
     {
         std::lock_guard<std::mutex> lock(mutex_);
         job_ = std::move(job);
         pending_ = true;
+        keep_off_cpu(sched_getcpu());
     }
     cv_.notify_all();
+}
+
+// Woken on the submitter's CPU, the writer would preempt the training thread there at once;
+// elsewhere it delays at most a worker thread that is between chunks. Needs a second CPU.
+void AsyncWriter::keep_off_cpu(int cpu) {
+    if (cpu < 0 || cpu == avoided_cpu_ || allowed_cpus_ < 2) return;
+    cpu_set_t mask = allowed_;
+    if (!CPU_ISSET(cpu, &mask)) return;
+    CPU_CLR(cpu, &mask);
+    if (pthread_setaffinity_np(thread_.native_handle(), sizeof mask, &mask) == 0) avoided_cpu_ = cpu;
 }
 
 namespace {
@@ -58,6 +75,10 @@ AsyncWriter::Stats AsyncWriter::stats() {
 
 void AsyncWriter::loop() {
     pthread_setname_np(pthread_self(), "ckpt-writer");  // for top -H and perf; at most 15 chars
+    // A batch thread never preempts on wake-up: the writer takes its turn when a training thread
+    // blocks or its slice ends, rather than cutting into a step. Best effort; the default works.
+    const sched_param batch{};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         cv_.wait(lock, [this] { return pending_ || stop_; });

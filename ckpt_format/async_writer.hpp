@@ -2,6 +2,8 @@
 // the disk works. At the step the caller only copies the tensors into buffer() (a memcpy); the
 // submitted job then builds the header, CRCs and writes the file off the training thread.
 #pragma once
+#include <sched.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -22,7 +24,8 @@ public:
     // Waits for the job in flight, rethrowing its error; then the buffer is free to fill.
     // Grows the buffer to `size` bytes if needed (the first save allocates, later ones reuse).
     std::uint8_t* buffer(std::uint64_t size);
-    // Runs `job` on the background thread; it may read buffer() until it returns.
+    // Runs `job` on the background thread; it may read buffer() until it returns. Waits for the
+    // job in flight first and rethrows its error, if any (then `job` is not run).
     void submit(std::function<void()> job);
     // Waits for the job in flight and rethrows its error, if any.
     void wait();
@@ -38,6 +41,7 @@ public:
 
 private:
     void loop();
+    void keep_off_cpu(int cpu);
 
     std::vector<std::uint8_t> buffer_;
     std::function<void()> job_;
@@ -47,7 +51,10 @@ private:
     Stats stats_;
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::thread thread_;
+    cpu_set_t allowed_;        // the CPUs this process may run on, seen at construction
+    int allowed_cpus_ = 0;
+    int avoided_cpu_ = -1;     // the CPU the writer is kept off now (-1: none)
+    std::thread thread_;       // last: starts once the members above are set
 };
 
 }  // namespace trainctl

@@ -73,6 +73,9 @@ MnistFiles locate_mnist(const std::string& data_flag) {
     std::vector<std::pair<std::string, std::string>> candidates;  // (dir, how it was chosen)
     if (const char* env = std::getenv("TRAINCTL_DATA"); env && *env)
         candidates.emplace_back(env, "$TRAINCTL_DATA=");
+    // The variable the test suite and scripts/get-mnist.sh use for the same folder.
+    if (const char* env = std::getenv("TRAINCTL_MNIST"); env && *env)
+        candidates.emplace_back(env, "$TRAINCTL_MNIST=");
     candidates.emplace_back("data/mnist", "");
     candidates.emplace_back("MNIST_Data", "");
     std::string looked;
@@ -81,7 +84,8 @@ MnistFiles locate_mnist(const std::string& data_flag) {
         if (why.empty()) return files;
         looked += (looked.empty() ? "" : ", ") + how + dir + " (" + why + ")";
     }
-    throw Error("no MNIST data found; looked in " + looked + "; run scripts/get-mnist.sh or pass --data DIR");
+    throw Error("no MNIST data found; looked in " + looked +
+                "; run scripts/get-mnist.sh, pass --data DIR or set $TRAINCTL_MNIST");
 }
 
 LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split) {

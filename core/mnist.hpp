@@ -11,7 +11,7 @@ struct MnistFiles {
     std::string train_images, train_labels, test_images, test_labels;
 };
 
-// Lookup order: `data_flag` (if non-empty), $TRAINCTL_DATA, ./data/mnist, ./MNIST_Data.
+// Lookup order: `data_flag` (if non-empty), $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, ./MNIST_Data.
 // A folder matches when it holds the four files (raw or .gz, canonical names
 // train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
 // t10k-labels-idx1-ubyte) either flat or as DIR/train/ + DIR/test/ (the tutorials' layout).

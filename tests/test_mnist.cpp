@@ -116,18 +116,23 @@ TEST_CASE("mnist: an explicit --data that does not match names the missing file"
     }
 }
 
-TEST_CASE("mnist: lookup order is --data, $TRAINCTL_DATA, ./data/mnist, ./MNIST_Data", "[core][mnist]") {
+TEST_CASE("mnist: lookup order is --data, $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, ./MNIST_Data",
+          "[core][mnist]") {
     TempDir tmp;
-    const fs::path env_dir = tmp.path / "env", flag_dir = tmp.path / "flag";
+    const fs::path env_dir = tmp.path / "env", mnist_env_dir = tmp.path / "mnist-env", flag_dir = tmp.path / "flag";
     write_tiny_mnist(env_dir, env_dir, "");
+    write_tiny_mnist(mnist_env_dir, mnist_env_dir, "");
     write_tiny_mnist(flag_dir, flag_dir, ".gz");
     write_tiny_mnist(tmp.path / "data/mnist", tmp.path / "data/mnist", "");
     write_tiny_mnist(tmp.path / "MNIST_Data/train", tmp.path / "MNIST_Data/test", "");
     CwdGuard cwd(tmp.path);
     EnvGuard env("TRAINCTL_DATA", env_dir.c_str());
+    EnvGuard mnist_env("TRAINCTL_MNIST", mnist_env_dir.c_str());
     CHECK(locate_mnist(flag_dir.string()).dir == flag_dir.string());
     CHECK(locate_mnist("").dir == env_dir.string());
     fs::remove_all(env_dir);
+    CHECK(locate_mnist("").dir == mnist_env_dir.string());
+    fs::remove_all(mnist_env_dir);
     CHECK(locate_mnist("").dir == "data/mnist");
     fs::remove_all(tmp.path / "data");
     MnistFiles files = locate_mnist("");
@@ -140,10 +145,13 @@ TEST_CASE("mnist: nothing found lists every place looked at", "[core][mnist]") {
     fs::create_directories(tmp.path / "data/mnist");
     CwdGuard cwd(tmp.path);
     EnvGuard env("TRAINCTL_DATA", "/no/such/place");
+    EnvGuard mnist_env("TRAINCTL_MNIST", "/nor/here");
     REQUIRE_THROWS_WITH(locate_mnist(""),
                         "no MNIST data found; looked in $TRAINCTL_DATA=/no/such/place (no such folder), "
+                        "$TRAINCTL_MNIST=/nor/here (no such folder), "
                         "data/mnist (missing data/mnist/train-images-idx3-ubyte[.gz]), "
-                        "MNIST_Data (no such folder); run scripts/get-mnist.sh or pass --data DIR");
+                        "MNIST_Data (no such folder); "
+                        "run scripts/get-mnist.sh, pass --data DIR or set $TRAINCTL_MNIST");
 }
 
 TEST_CASE("mnist: an unknown split is refused", "[core][mnist]") {
