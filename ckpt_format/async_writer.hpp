@@ -54,7 +54,7 @@ private:
     cpu_set_t allowed_;        // the CPUs this process may run on, seen at construction
     int allowed_cpus_ = 0;
     int avoided_cpu_ = -1;     // the CPU the writer is kept off now (-1: none)
-    std::thread thread_;       // last: starts once the members above are set
+    std::thread thread_;       // started by the constructor once allowed_ is known
 };
 
 }  // namespace trainctl

@@ -1,5 +1,5 @@
 // AsyncWriter: jobs run one at a time off the caller's thread, errors come back through wait()
-// and buffer(), and the writer keeps off the submitting thread's CPU with batch priority.
+// and buffer(), and the writer keeps off the submitting thread's CPU.
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
@@ -133,7 +133,7 @@ TEST_CASE("async writer: the destructor lets the job in flight finish", "[ckpt][
     CHECK(done);
 }
 
-TEST_CASE("async writer: runs with batch priority, off the submitting thread's CPU", "[ckpt][async]") {
+TEST_CASE("async writer: runs off the submitting thread's CPU, with normal priority", "[ckpt][async]") {
     const cpu_set_t allowed = allowed_cpus();
     AsyncWriter writer;
     const int cpu = first_cpu(allowed);
@@ -145,7 +145,7 @@ TEST_CASE("async writer: runs with batch priority, off the submitting thread's C
         PinGuard pin(one);  // the submitter now runs on `cpu` only
         view = run_and_look(writer);
     }
-    CHECK(view.policy == SCHED_BATCH);
+    CHECK(view.policy == SCHED_OTHER);  // SCHED_BATCH starves it on a loaded machine
     if (CPU_COUNT(&allowed) < 2) {
         WARN("one CPU allowed: the writer shares it, as it must");
         CHECK(CPU_EQUAL(&view.affinity, &allowed));
