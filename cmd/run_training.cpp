@@ -228,10 +228,10 @@ int run_training(const RunPlan& plan) {
         throw Error("loss is " + shortest_float_text(state.last_loss) + " at global step " +
                     std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
     const int sig = stop_signal();
-    std::cerr << "\ntrainctl: stopped by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << " at global step "
+    std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step "
               << state.global_step << "; breakpoint saved: " << bp << " (continue with: trainctl resume --from " << bp
               << ")\n";
-    return sig == SIGTERM ? kExitSigterm : kExitSigint;
+    return kExitSignalBase + sig;  // 130 for SIGINT, 143 for SIGTERM, 129 SIGHUP, 141 SIGPIPE
 }
 
 }  // namespace trainctl

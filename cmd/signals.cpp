@@ -17,7 +17,8 @@ void on_signal(int sig) {
         (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
         _exit(kExitSigint);
     }
-    g_stop_signal = sig;
+    // SIGPIPE comes again with every later write to the closed pipe: the first cause stays.
+    if (g_stop_signal == 0 || sig == SIGINT) g_stop_signal = sig;
 }
 }  // namespace
 
@@ -25,10 +26,21 @@ void install_stop_handlers() {
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    // SIGHUP: the terminal or ssh session went away; SIGPIPE: stdout was a pipe whose reader
+    // quit (`trainctl train | head`). Either would kill the run without a breakpoint.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaction(sig, &sa, nullptr);
 }
 
 int stop_signal() { return g_stop_signal; }
+
+const char* stop_signal_name(int sig) {
+    switch (sig) {
+        case SIGINT: return "SIGINT";
+        case SIGTERM: return "SIGTERM";
+        case SIGHUP: return "SIGHUP";
+        case SIGPIPE: return "SIGPIPE";
+        default: return "a signal";
+    }
+}
 
 }  // namespace trainctl

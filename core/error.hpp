@@ -11,8 +11,8 @@ constexpr int kExitError = 1;        // runtime error or failed check (--min-acc
 constexpr int kExitUsage = 2;        // bad flag or config
 constexpr int kExitInternal = 70;    // a bug: an exception that is not an Error (EX_SOFTWARE)
 constexpr int kExitSaveFailed = 74;  // a checkpoint save failed (EX_IOERR: disk full, permissions)
+constexpr int kExitSignalBase = 128; // + the signal that stopped training after the breakpoint save
 constexpr int kExitSigint = 130;     // stopped by SIGINT after the breakpoint save
-constexpr int kExitSigterm = 143;    // stopped by SIGTERM after the breakpoint save
 
 // One line naming the file, flag, key or tensor, then expected vs found.
 class Error : public std::runtime_error {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Real MNIST: SIGINT and SIGTERM stop training with a verified breakpoint (exit 130 / 143) that
-# `resume --from latest` continues; a loss that turns non-finite saves a breakpoint and exits 1.
+# Real MNIST: SIGINT, SIGTERM and SIGHUP stop training with a verified breakpoint (exit 130 / 143
+# / 129) that `resume --from latest` continues, and so does a closed output pipe (SIGPIPE, 141);
+# a loss that turns non-finite saves a breakpoint and exits 1.
 source "$(dirname "$0")/lib.sh"
 need_mnist
 
@@ -41,6 +42,18 @@ stop() {
 }
 stop INT 130
 stop TERM 143
+stop HUP 129
+
+# `trainctl train | head -3`: head quits, the next line written raises SIGPIPE.
+"$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 6400 --epochs 1000 \
+  --log-every 1 --threads 2 --out PIPE 2> PIPE.err | head -3 > PIPE.head
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 141 ] && pass || fail "closed pipe: exit code $rc, expected 141 ($(tail -2 PIPE.err))"
+[ "$(wc -l < PIPE.head)" -eq 3 ] && pass || fail "closed pipe: head got: $(cat PIPE.head)"
+bp=$(ls PIPE/*_breakpoint.ckpt 2>/dev/null | head -1)
+[ -n "$bp" ] && "$TRAINCTL" ckpt verify "$bp" > /dev/null && pass || fail "closed pipe: no valid breakpoint: $(ls PIPE)"
+grep -q "stopped by SIGPIPE at global step [0-9]*; breakpoint saved: $bp" PIPE.err && pass \
+  || fail "closed pipe: message: $(tail -2 PIPE.err)"
 
 # A huge learning rate makes the loss non-finite within a few steps.
 "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 640 --lr 1e30 \
