@@ -2,6 +2,7 @@
 // subcommand that owns it.
 #include "cmd/cli_suggest.hpp"
 
+#include <utility>
 #include <vector>
 
 #include "core/suggest.hpp"
@@ -16,6 +17,39 @@ std::vector<CLI::App*> subcommands_of(CLI::App& app) {
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& names) {
     const std::string best = closest_name(word, names);
     return best.empty() ? "" : " (did you mean " + best + "?)";
+}
+
+// What users of the tutorials and of other trainers type, too far in spelling to be guessed:
+// MindSpore's CheckpointConfig arguments, Paddle's and Lightning's names, common habits.
+const std::vector<std::pair<std::string, std::string>> kFlagSynonyms = {
+    {"--save-checkpoint-steps", "--ckpt-steps"},
+    {"--save-checkpoint-seconds", "--ckpt-seconds"},
+    {"--keep-checkpoint-max", "--keep-max"},
+    {"--keep-checkpoint-per-n-minutes", "--keep-per-minutes"},
+    {"--save-top-k", "--keep-best"},
+    {"--dir", "--out"},
+    {"--directory", "--out"},
+    {"--output", "--out"},
+    {"--output-dir", "--out"},
+    {"--save-dir", "--out"},
+    {"--ckpt-dir", "--out"},
+    {"--default-root-dir", "--out"},
+    {"--learning-rate", "--lr"},
+    {"--batch", "--batch-size"},
+    {"--max-epochs", "--epochs"},
+    {"--num-epochs", "--epochs"},
+    {"--num-threads", "--threads"},
+    {"--resume-from", "--from"},
+    {"--checkpoint", "--ckpt"},
+    {"--data-dir", "--data"},
+    {"--dataset", "--data"},
+};
+
+// The flag `flag` stands for in `app`, when it is a known synonym of one of app's flags.
+std::string synonym_in(CLI::App& app, const std::string& flag) {
+    for (const auto& [synonym, name] : kFlagSynonyms)
+        if (synonym == flag && app.get_option_no_throw(name) != nullptr) return name;
+    return "";
 }
 
 }  // namespace
@@ -46,7 +80,9 @@ std::string explain_unknown_words(CLI::App& app, int argc, char** argv) {
         std::vector<std::string> flags;
         for (const CLI::Option* opt : current->get_options())
             for (const std::string& name : opt->get_lnames()) flags.push_back("--" + name);
-        return "unknown flag " + flag + " for " + path + did_you_mean(flag, flags);
+        const std::string synonym = synonym_in(*current, flag);
+        return "unknown flag " + flag + " for " + path +
+               (synonym.empty() ? did_you_mean(flag, flags) : " (did you mean " + synonym + "?)");
     }
     return "";
 }

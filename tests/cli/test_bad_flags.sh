@@ -9,6 +9,14 @@ usage "A subcommand is required (see --help)" --
 usage "unknown subcommand \"frobnicate\" for trainctl (see --help)" -- frobnicate
 usage "unknown subcommand \"trian\" for trainctl (did you mean train?)" -- trian
 usage "unknown flag --bogus for trainctl (see --help)" -- --bogus
+# Names from MindSpore, Paddle and Lightning point at ours, where the subcommand has it.
+usage "unknown flag --save-checkpoint-steps for trainctl train (did you mean --ckpt-steps?)" -- train --save-checkpoint-steps 10
+usage "unknown flag --keep-checkpoint-max for trainctl train (did you mean --keep-max?)" -- train --keep-checkpoint-max=3
+usage "unknown flag --dir for trainctl train (did you mean --out?)" -- train --dir runs
+usage "unknown flag --learning-rate for trainctl resume (did you mean --lr?)" -- resume --from x.ckpt --learning-rate 0.1
+usage "unknown flag --checkpoint for trainctl eval (did you mean --ckpt?)" -- eval --checkpoint x.ckpt
+usage "unknown flag --resume-from for trainctl resume (did you mean --from?)" -- resume --resume-from x.ckpt
+usage "unknown flag --resume-from for trainctl train (see --help)" -- train --resume-from x.ckpt
 
 # resume
 usage "--from is required" -- resume
