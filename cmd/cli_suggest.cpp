@@ -14,10 +14,7 @@ std::vector<CLI::App*> subcommands_of(CLI::App& app) {
     return app.get_subcommands([](CLI::App*) { return true; });
 }
 
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& names) {
-    const std::string best = closest_name(word, names);
-    return best.empty() ? "" : " (did you mean " + best + "?)";
-}
+std::string did_you_mean(const std::string& name) { return name.empty() ? "" : " (did you mean " + name + "?)"; }
 
 // What users of the tutorials and of other trainers type, too far in spelling to be guessed:
 // MindSpore's CheckpointConfig arguments, Paddle's and Lightning's names, common habits.
@@ -67,7 +64,8 @@ std::string explain_unknown_words(CLI::App& app, int argc, char** argv) {
             names.push_back(sub->get_name());
             if (sub->get_name() == argv[i]) next = sub;
         }
-        if (!next) return "unknown subcommand \"" + std::string(argv[i]) + "\" for " + path + did_you_mean(argv[i], names);
+        if (!next)
+            return "unknown subcommand \"" + std::string(argv[i]) + "\" for " + path + did_you_mean(closest_name(argv[i], names));
         current = next;
         path += " " + current->get_name();
     }
@@ -81,8 +79,7 @@ std::string explain_unknown_words(CLI::App& app, int argc, char** argv) {
         for (const CLI::Option* opt : current->get_options())
             for (const std::string& name : opt->get_lnames()) flags.push_back("--" + name);
         const std::string synonym = synonym_in(*current, flag);
-        return "unknown flag " + flag + " for " + path +
-               (synonym.empty() ? did_you_mean(flag, flags) : " (did you mean " + synonym + "?)");
+        return "unknown flag " + flag + " for " + path + did_you_mean(synonym.empty() ? closest_name(flag, flags) : synonym);
     }
     return "";
 }

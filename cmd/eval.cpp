@@ -118,7 +118,7 @@ void setup_eval(CLI::App& app) {
     auto opt = std::make_shared<EvalOptions>();
     CLI::App* sub = app.add_subcommand("eval", "Score a checkpoint: loss, accuracy, per-class metrics, confusion matrix");
     sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
-    sub->add_option("--data", opt->data_dir, "MNIST folder (default: $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, ./MNIST_Data)");
+    sub->add_option("--data", opt->data_dir, kDataFlagHelp);
     sub->add_option("--split", opt->split, "which split to score")->check(CLI::IsMember({"test", "train"}))
         ->capture_default_str();
     sub->add_option("--batch-size", opt->batch_size, "images per forward pass (default: the run's)")

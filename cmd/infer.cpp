@@ -121,7 +121,7 @@ void setup_infer(CLI::App& app) {
     auto opt = std::make_shared<InferOptions>();
     CLI::App* sub = app.add_subcommand("infer", "Classify MNIST test images or your own PNG/PGM files with a checkpoint");
     sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
-    sub->add_option("--data", opt->data_dir, "MNIST folder (default: $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, ./MNIST_Data)");
+    sub->add_option("--data", opt->data_dir, kDataFlagHelp);
     auto* input = sub->add_option("--input", opt->inputs, "your own images (PNG or PGM, any size) instead of MNIST");
     auto* index = sub->add_option("--index", opt->indices, "test images by position, e.g. 0,7,42")->delimiter(',');
     sub->add_option("--count", opt->count, "random test images to pick")->check(CLI::Range(1, 64))

@@ -18,6 +18,9 @@ struct MnistFiles {
 // An explicit --data that does not match is an error naming it and the missing file; when
 // nothing is found the error lists every place looked at and says: run scripts/get-mnist.sh.
 MnistFiles locate_mnist(const std::string& data_flag);
+// The lookup order in words, for the --help of commands that take --data.
+inline constexpr const char* kDataFlagHelp =
+    "MNIST folder (default: $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, ./MNIST_Data)";
 
 // Loads "train" or "test".
 LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split);
