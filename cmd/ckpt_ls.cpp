@@ -70,10 +70,13 @@ std::vector<std::string> row_cells(const LsRow& r) {
     cells[3] = std::to_string(s.global_step);
     char buf[32];
     if (s.has_metrics) {
+        // A mid-epoch checkpoint carries the last evaluation, of an earlier epoch: say which.
+        const bool own = s.step_in_epoch == 0 && s.metrics_epoch == s.epoch;
+        const std::string of_epoch = own ? "" : " (e" + std::to_string(s.metrics_epoch) + ")";
         std::snprintf(buf, sizeof buf, "%.4f", s.metrics_acc);
-        cells[5] = buf;
+        cells[5] = buf + of_epoch;
         std::snprintf(buf, sizeof buf, "%.4f", s.metrics_loss);
-        cells[6] = buf;
+        cells[6] = buf + of_epoch;
     }
     std::snprintf(buf, sizeof buf, "%.1f s", s.elapsed_s);
     cells[7] = buf;

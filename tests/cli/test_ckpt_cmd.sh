@@ -26,6 +26,10 @@ head -1 ls.txt | grep -q 'file.*epoch.*step.*global step.*size.*acc.*loss.*train
 [ "$(grep -c '\.ckpt .* ok$' ls.txt)" -eq 4 ] && pass || fail "expected 4 ok rows: $(cat ls.txt)"
 [ "$(awk 'NR > 1 { print $4 }' ls.txt | tr '\n' ' ')" = "5 10 15 20 " ] && pass || fail "not by global step: $(cat ls.txt)"
 grep -q "^lenet-adam-2_10.ckpt  *2  *10/10  *20 " ls.txt && pass || fail "epoch/step columns: $(cat ls.txt)"
+# Metrics: none before the first evaluation; a mid-epoch row names the epoch its metrics are of.
+grep -Eq "^lenet-adam-1_5.ckpt .* - +- +[0-9.]+ s +ok$" ls.txt && pass || fail "metrics before any evaluation: $(cat ls.txt)"
+grep -Eq "^lenet-adam-2_5.ckpt .* 0\.[0-9]{4} \(e1\) +[0-9]+\.[0-9]{4} \(e1\) " ls.txt && pass || fail "mid-epoch metrics: $(cat ls.txt)"
+grep -Eq "^lenet-adam-2_10.ckpt .* 0\.[0-9]{4} +[0-9]+\.[0-9]{4} +[0-9.]+ s +ok$" ls.txt && pass || fail "epoch-end metrics: $(cat ls.txt)"
 # Every row has the same width up to the valid column: the table is aligned.
 [ "$(awk '{ print index($0, " ok") }' ls.txt | sed 1d | sort -u | wc -l)" -eq 1 ] && pass || fail "rows not aligned: $(cat ls.txt)"
 "$TRAINCTL" ckpt ls A --json > ls.json
