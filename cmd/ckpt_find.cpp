@@ -27,8 +27,13 @@ bool ends_with(const std::string& s, const std::string& tail) {
 std::string resolve_checkpoint(const std::string& from, const std::string& default_dir) {
     if (from != "latest" && !is_dir(from)) {
         struct stat st {};
-        if (stat(from.c_str(), &st) != 0) throw usage_error("--from: " + from + ": no such checkpoint file or directory");
-        return from;
+        if (stat(from.c_str(), &st) == 0) return from;
+        // A bare name, as the tutorials write it (`--from lenet-2_1875.ckpt`), is also looked up in DIR.
+        const bool bare = from.find('/') == std::string::npos;
+        const std::string in_dir = default_dir + "/" + from;
+        if (bare && stat(in_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return in_dir;
+        throw usage_error("--from: " + from + ": no such checkpoint file or directory" +
+                          (bare ? " (nor " + in_dir + ")" : ""));
     }
     const std::string dir = from == "latest" ? default_dir : from;
     struct Candidate { std::string path; std::uint64_t global_step; };

@@ -4,8 +4,9 @@
 
 namespace trainctl {
 
-// FILE as is; DIR or "latest" (= default_dir): the complete checkpoint with the highest global
-// step, breakpoints included; .tmp and corrupt files are skipped with a warning on stderr.
+// FILE as is, or a bare file name not found here in default_dir; DIR or "latest" (=
+// default_dir): the complete checkpoint with the highest global step, breakpoints included;
+// .tmp and corrupt files are skipped with a warning on stderr.
 std::string resolve_checkpoint(const std::string& from, const std::string& default_dir);
 
 }  // namespace trainctl

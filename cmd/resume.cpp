@@ -52,8 +52,8 @@ static void run_resume(const ResumeOptions& opt) {
 void setup_resume(CLI::App& app) {
     auto opt = std::make_shared<ResumeOptions>();
     CLI::App* sub = app.add_subcommand("resume", "Continue a run from a checkpoint (parameters, optimizer, data order)");
-    sub->add_option("--from", opt->from, "checkpoint FILE, a DIR (its newest), or 'latest' (newest in --dir)")->required();
-    sub->add_option("--dir", opt->dir, "where 'latest' looks")->capture_default_str();
+    sub->add_option("--from", opt->from, "checkpoint FILE (here or in --dir), a DIR (its newest), or 'latest' (newest in --dir)")->required();
+    sub->add_option("--dir", opt->dir, "where 'latest' and a bare --from file name are looked up")->capture_default_str();
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");

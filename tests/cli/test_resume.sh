@@ -64,6 +64,15 @@ done
 [ -L T/lenet-latest ] && pass || fail "lenet-latest is not a symlink: $(ls -l T/lenet-latest)"
 "$TRAINCTL" eval --ckpt T/lenet-latest --data "$MNIST" > T-eval.out 2>&1 && pass \
   || fail "eval --ckpt T/lenet-latest failed: $(cat T-eval.out)"
+# A bare file name is also looked up in --dir (default ckpt), as the tutorial writes it.
+mkdir Bare && cp T/lenet-1_20.ckpt T/lenet-graph.meta Bare/
+"$TRAINCTL" resume --from lenet-1_20.ckpt --dir Bare --epochs 2 > /dev/null 2> Bare.err || fail "bare --from: $(cat Bare.err)"
+grep -q 'resuming Bare/lenet-1_20.ckpt' Bare.err && [ -f Bare/lenet-2_20.ckpt ] && pass \
+  || fail "bare --from did not resume Bare/lenet-1_20.ckpt: $(cat Bare.err; ls Bare)"
+expect_rejected 2 "--from: lenet-9_20.ckpt: no such checkpoint file or directory (nor Bare/lenet-9_20.ckpt)" \
+  -- resume --from lenet-9_20.ckpt --dir Bare
+expect_rejected 2 "--from: Bare/lenet-9_20.ckpt: no such checkpoint file or directory" -- resume --from Bare/lenet-9_20.ckpt
+
 # A second run into the same directory takes the prefix lenet_1 and leaves the first run's files.
 tut T --ckpt-steps 20 --epochs 1 > /dev/null 2>&1
 [ -f T/lenet_1-1_20.ckpt ] && [ -f T/lenet_1-graph.meta ] && pass || fail "second run: no lenet_1 files (have: $(ls T))"
