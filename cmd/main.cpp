@@ -19,11 +19,12 @@ int main(int argc, char** argv) {
     trainctl::setup_eval(app);
     trainctl::setup_infer(app);
     trainctl::setup_export(app);
+    app.set_version_flag("--version", "trainctl " TRAINCTL_VERSION, "Print the version (as checkpoints record it) and exit");
     app.require_subcommand(1);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // --help: the help text on stdout
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: the text on stdout
         // One line like every other error (CLI11's own print adds a second, "Run with --help").
         std::string msg = trainctl::explain_unknown_words(app, argc, argv);
         if (msg.empty()) msg = e.what();

@@ -43,6 +43,11 @@ assert last["ok"] and last["valid"] == "ok" and last["epoch"] == 2 and last["ste
 assert 0 <= last["metrics"]["acc"] <= 1 and last["elapsed_s"] > 0 and last["bytes"] > 100000, last
 PY
 
+# --version names the version that checkpoints record.
+version=$("$TRAINCTL" --version) && pass || fail "--version failed"
+recorded=$("$TRAINCTL" ckpt inspect "A/$final" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["trainctl_version"])')
+[ "$version" = "trainctl $recorded" ] && pass || fail "--version says '$version', the checkpoint records '$recorded'"
+
 # inspect: metadata lines and a row per tensor with statistics and CRC.
 "$TRAINCTL" ckpt inspect "A/$final" > inspect.txt 2> inspect.err && pass || fail "inspect failed: $(cat inspect.err)"
 for want in 'format *trainctl.ckpt/1' 'run prefix *lenet-adam' 'global step 20' 'optimizer="adam"' 'adam optimizer after 20 steps' \
