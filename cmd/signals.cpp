@@ -26,9 +26,15 @@ void install_stop_handlers() {
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
     // SIGHUP: the terminal or ssh session went away; SIGPIPE: stdout was a pipe whose reader
-    // quit (`trainctl train | head`). Either would kill the run without a breakpoint.
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaction(sig, &sa, nullptr);
+    // quit (`trainctl train | head`). Either would kill the run without a breakpoint. One the
+    // parent chose to ignore stays ignored: `nohup trainctl train` must outlive its terminal.
+    for (int sig : {SIGHUP, SIGPIPE}) {
+        struct sigaction old {};
+        if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(sig, &sa, nullptr);
+    }
 }
 
 int stop_signal() { return g_stop_signal; }

@@ -44,6 +44,17 @@ stop INT 130
 stop TERM 143
 stop HUP 129
 
+# Under nohup (SIGHUP ignored by the parent) a hangup does not stop the run; SIGTERM still does.
+(trap '' HUP; exec "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 6400 \
+   --epochs 1000 --threads 2 -q --out NOHUP) > NOHUP.log 2> NOHUP.err &
+pid=$!
+for ((i = 0; i < 300; i++)); do [ -e NOHUP/lenet-graph.meta ] && break; sleep 0.1; done
+sleep 1
+kill -s HUP "$pid"; sleep 1
+kill -0 "$pid" 2> /dev/null && pass || fail "nohup: SIGHUP stopped the run: $(tail -2 NOHUP.err)"
+kill -s TERM "$pid"; wait "$pid"; rc=$?
+[ "$rc" -eq 143 ] && grep -q "stopped by SIGTERM" NOHUP.err && pass || fail "nohup: SIGTERM: exit $rc ($(tail -2 NOHUP.err))"
+
 # `trainctl train | head -3`: head quits, the next line written raises SIGPIPE.
 "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 6400 --epochs 1000 \
   --log-every 1 --threads 2 --out PIPE 2> PIPE.err | head -3 > PIPE.head
