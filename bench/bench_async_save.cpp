@@ -109,7 +109,7 @@ Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::st
     TrainState state;
     state.seed = c.seed;
     Checkpointer checkpointer(c, dir, "bench", Trainer::steps_per_epoch(c, train.count), *net, *opt, state,
-                              /*quiet=*/true);
+                              NoteSink{});
     SaveHooks hooks(mode == Mode::kNone ? nullptr : &checkpointer, Trainer::steps_per_epoch(c, train.count));
     const auto t0 = Clock::now();
     trainer.run(state, hooks);

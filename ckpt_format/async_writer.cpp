@@ -33,6 +33,11 @@ void AsyncWriter::wait() {
     }
 }
 
+bool AsyncWriter::busy() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return pending_;
+}
+
 std::uint8_t* AsyncWriter::buffer(std::uint64_t size) {
     wait();
     if (buffer_.size() < size) buffer_.resize(size);

@@ -29,6 +29,8 @@ public:
     void submit(std::function<void()> job);
     // Waits for the job in flight and rethrows its error, if any.
     void wait();
+    // True while a job is queued or running (then wait() would block).
+    bool busy();
 
     // What the jobs so far cost the writer thread: the CPU time a save takes from training
     // (bench_async_save reports it per save), and the wall time until each file had landed.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <iostream>
 
 #include "ckpt_format/atomic_file.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
@@ -27,14 +26,14 @@ CkptName name_at(const std::string& prefix, const TrainState& s, CkptKind kind) 
 
 Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix,
                            std::uint64_t steps_per_epoch, Sequential& net, Optimizer& optimizer,
-                           const TrainState& start, bool quiet)
+                           const TrainState& start, NoteSink notes)
     : config_(config),
       dir_(std::move(dir)),
       prefix_(std::move(run_prefix)),
       steps_per_epoch_(steps_per_epoch),
       net_(net),
       optimizer_(optimizer),
-      quiet_(quiet),
+      notes_(std::move(notes)),
       schedule_(every_steps(config.ckpt, steps_per_epoch), config.ckpt.seconds, start.elapsed_s),
       last_saved_step_(start.global_step),
       run_metadata_(run_metadata(config, net, prefix_)) {
@@ -42,7 +41,13 @@ Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string
 }
 
 void Checkpointer::note(const std::string& line) const {
-    if (!quiet_) std::cerr << "trainctl: " << line << "\n";
+    if (notes_) notes_("trainctl: " + line);
+}
+
+void Checkpointer::announce_landed() {
+    if (in_flight_.empty()) return;
+    note("saved " + path_of(in_flight_));
+    in_flight_.clear();
 }
 
 void Checkpointer::remove_stale_temporaries() {
@@ -90,7 +95,10 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
         save_in_background(file, std::move(tensors), s, scalars);
         return file;
     }
-    if (async_) async_->wait();  // keep files in step order
+    if (async_) {
+        async_->wait();  // keep files in step order
+        announce_landed();
+    }
     CkptMetadata metadata = run_metadata_;
     add_state_metadata(metadata, s, &scalars);
     if (kind == CkptKind::kBest) {  // best files are not "latest"
@@ -108,6 +116,7 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
     std::uint64_t bytes = 0;
     for (const CkptTensorView& t : tensors) bytes += t.bytes;
     std::uint8_t* snapshot = async_->buffer(bytes);  // waits for (and checks) the previous write
+    announce_landed();
     // The training thread's whole cost: one copy of the step's state. The job reads only the copy.
     for (CkptTensorView& t : tensors) {
         if (t.bytes > 0) std::memcpy(snapshot, t.data, t.bytes);
@@ -121,6 +130,7 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
         add_state_metadata(metadata, s, &scalars);
         save_as_latest(file, tensors, metadata, retired);
     });
+    in_flight_ = file;
 }
 
 // The file, then prefix-latest pointing at it; the pointer's directory fsync covers both renames.
@@ -146,7 +156,7 @@ void Checkpointer::after_step_save(const TrainState& s, const std::string& file)
                                      [&](const StepCkpt& c) { return c.file == file; }),
                       step_files_.end());
     step_files_.push_back({file, s.global_step, s.elapsed_s});
-    note("saved " + path_of(file));
+    if (!async_) note("saved " + path_of(file));  // a background save says so once it has landed
     for (const std::string& old : ckpts_to_delete(step_files_, config_.ckpt.keep_max, config_.ckpt.keep_per_minutes)) {
         step_files_.erase(std::remove_if(step_files_.begin(), step_files_.end(),
                                          [&](const StepCkpt& c) { return c.file == old; }),
@@ -163,6 +173,11 @@ void Checkpointer::delete_doomed() {
 }
 
 void Checkpointer::on_step_end(const TrainState& s) {
+    // A finished background write is announced (or its error raised) at the next step.
+    if (!in_flight_.empty() && !async_->busy()) {
+        async_->wait();
+        announce_landed();
+    }
     if (!schedule_.due(s.global_step, s.elapsed_s)) return;
     // At an epoch's end with evaluation on, save after it so the file carries the metrics.
     if (s.step_in_epoch == 0 && config_.eval) {
@@ -191,6 +206,7 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
 void Checkpointer::finish(const TrainState& s) {
     if (last_saved_step_ != s.global_step) after_step_save(s, save(s, CkptKind::kStep));
     if (async_) async_->wait();
+    announce_landed();
     delete_doomed();
 }
 
@@ -198,7 +214,9 @@ std::string Checkpointer::save_breakpoint(const TrainState& s) {
     if (async_) {
         try {
             async_->wait();
+            announce_landed();
         } catch (const Error& e) {
+            in_flight_.clear();
             note(std::string("warning: the last background save failed: ") + e.what());
         }
     }

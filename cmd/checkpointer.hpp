@@ -1,6 +1,7 @@
 // Checkpointer: saves a run's checkpoints by its save policy, prunes by its keep policy, keeps the
 // best, maintains prefix-latest, and writes breakpoints. Files go to DIR/PREFIX-*.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,10 +17,13 @@
 
 namespace trainctl {
 
+// Where "trainctl: saved ..." and warnings go; empty: nowhere (--quiet).
+using NoteSink = std::function<void(const std::string& line)>;
+
 class Checkpointer {
 public:
     Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, std::uint64_t steps_per_epoch,
-                 Sequential& net, Optimizer& optimizer, const TrainState& start, bool quiet);
+                 Sequential& net, Optimizer& optimizer, const TrainState& start, NoteSink notes);
 
     // Registers this run's step checkpoints already in the directory (a resumed run).
     void adopt_existing();
@@ -49,6 +53,8 @@ private:
                         const CkptMetadata& metadata, const std::vector<std::string>& retired) const;
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
+    // --async-save: says "saved" for the file in flight once it has landed (after a wait).
+    void announce_landed();
     void delete_doomed();
 
     const RunConfig& config_;
@@ -56,7 +62,7 @@ private:
     std::uint64_t steps_per_epoch_;
     Sequential& net_;
     Optimizer& optimizer_;
-    bool quiet_;
+    NoteSink notes_;
     SaveSchedule schedule_;
     bool pending_epoch_save_ = false;
     std::uint64_t last_saved_step_ = 0;
@@ -65,6 +71,7 @@ private:
     std::vector<std::string> doomed_;   // pruned by the keep policy; retired by the next save
     CkptMetadata run_metadata_;         // the metadata fixed for the whole run, built once
     std::unique_ptr<AsyncWriter> async_;
+    std::string in_flight_;             // --async-save: the file being written, not yet announced
 };
 
 }  // namespace trainctl

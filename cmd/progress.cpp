@@ -39,7 +39,7 @@ void Progress::step_end(const TrainState& s, float loss, std::size_t correct, st
     const std::uint64_t epoch = epoch_done ? s.epoch : s.epoch + 1;
     const std::uint64_t step = epoch_done ? s.steps_per_epoch : s.step_in_epoch;
     if (opt_.live) {
-        if (epoch_done || std::chrono::duration<double>(Clock::now() - last_draw_).count() >= kRedrawSeconds)
+        if (epoch_done || redraw_ || std::chrono::duration<double>(Clock::now() - last_draw_).count() >= kRedrawSeconds)
             draw_bar(s, step, epoch_done);
         return;
     }
@@ -66,6 +66,23 @@ void Progress::draw_bar(const TrainState& s, std::uint64_t step, bool final_draw
                   seen_ ? static_cast<double>(correct_) / static_cast<double>(seen_) : 0.0, ms_per_step,
                   final_draw ? "took" : "ETA", format_duration(final_draw ? elapsed : eta).c_str());
     std::cout << line << "\x1b[K" << (final_draw ? "\n" : "") << std::flush;
+    bar_open_ = !final_draw;
+    redraw_ = false;
+}
+
+void Progress::message(const std::string& line) {
+    if (bar_open_) {
+        std::cout << "\r\x1b[K" << std::flush;
+        bar_open_ = false;
+        redraw_ = true;
+    }
+    std::cerr << line << "\n";
+}
+
+void Progress::close_line() {
+    if (!bar_open_) return;
+    std::cout << "\n" << std::flush;
+    bar_open_ = false;
 }
 
 void Progress::epoch_end(const TrainState& s) {

@@ -22,6 +22,11 @@ public:
     void step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch);
     // After evaluation; prints `Metrics: {"acc": 0.9702, "loss": 0.1053}`.
     void epoch_end(const TrainState& s);
+    // One line on stderr ("trainctl: saved ..."): a live bar is cleared first, so the line
+    // stands alone, and redrawn below it at the next step.
+    void message(const std::string& line);
+    // Ends a live bar's line, so what follows (an error, the stop message) starts on its own.
+    void close_line();
 
 private:
     void draw_bar(const TrainState& s, std::uint64_t step_1based, bool final_draw);
@@ -32,6 +37,8 @@ private:
     std::uint64_t first_step_ = 0;
     std::size_t seen_ = 0, correct_ = 0;
     float last_loss_ = 0;
+    bool bar_open_ = false;  // a live bar is on screen without its newline
+    bool redraw_ = false;    // a message cleared the bar: draw it at the next step
 };
 
 

@@ -32,8 +32,7 @@ namespace {
 
 class RunHooks : public TrainHooks {
 public:
-    RunHooks(const ProgressOptions& progress, Checkpointer& checkpointer)
-        : progress_(progress), checkpointer_(checkpointer) {}
+    RunHooks(Progress& progress, Checkpointer& checkpointer) : progress_(progress), checkpointer_(checkpointer) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
         progress_.step_end(s, loss, correct, batch);
@@ -46,7 +45,7 @@ public:
     bool stop_requested() override { return stop_signal() != 0; }
 
 private:
-    Progress progress_;
+    Progress& progress_;
     Checkpointer& checkpointer_;
 };
 
@@ -184,17 +183,20 @@ int run_training(const RunPlan& plan) {
                           " epoch(s); ask for more with --epochs N or --more-epochs K");
 
     Trainer trainer(config, *net, *optimizer, train, &test);
-    Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, plan.quiet);
+    ProgressOptions progress_options;
+    progress_options.live = isatty(STDOUT_FILENO) && !plan.quiet;
+    progress_options.quiet = plan.quiet;
+    progress_options.log_every = config.log_every;
+    progress_options.epochs = config.epochs;
+    Progress progress(progress_options);
+    NoteSink notes;
+    if (!plan.quiet) notes = [&progress](const std::string& line) { progress.message(line); };
+    Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, notes);
     checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
     created.keep();
     if (!plan.resume_from.empty()) checkpointer.adopt_existing();
 
-    ProgressOptions progress;
-    progress.live = isatty(STDOUT_FILENO) && !plan.quiet;
-    progress.quiet = plan.quiet;
-    progress.log_every = config.log_every;
-    progress.epochs = config.epochs;
     RunHooks hooks(progress, checkpointer);
     if (!plan.quiet)
         std::cerr << "trainctl: " << config.net.type << " on " << files.dir << ": " << used << " train / "
@@ -209,9 +211,13 @@ int run_training(const RunPlan& plan) {
     try {
         outcome = trainer.run(state, hooks);
     } catch (const Error& e) {
+        progress.close_line();  // the error line must not run on from the bar
         if (e.exit_code() == kExitSaveFailed) throw;  // the disk failed: a breakpoint would too
         const std::string bp = checkpointer.save_breakpoint(state);
         throw Error(std::string(e.what()) + " (breakpoint saved: " + bp + ")", e.exit_code());
+    } catch (...) {
+        progress.close_line();
+        throw;
     }
     if (outcome == TrainOutcome::kFinished) {
         checkpointer.finish(state);
@@ -223,11 +229,15 @@ int run_training(const RunPlan& plan) {
         }
         return kExitOk;
     }
-    const std::string bp = checkpointer.save_breakpoint(state);
-    if (outcome == TrainOutcome::kNonFinite)
+    if (outcome == TrainOutcome::kNonFinite) {
+        progress.close_line();
+        const std::string bp = checkpointer.save_breakpoint(state);
         throw Error("loss is " + shortest_float_text(state.last_loss) + " at global step " +
                     std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
+    }
+    const std::string bp = checkpointer.save_breakpoint(state);
     const int sig = stop_signal();
+    // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.
     std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step "
               << state.global_step << "; breakpoint saved: " << bp << " (continue with: trainctl resume --from " << bp
               << ")\n";
