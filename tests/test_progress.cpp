@@ -32,35 +32,46 @@ private:
     std::streambuf* old_err_;
 };
 
-void step(Progress& progress, TrainState& s, std::uint64_t n) {
-    s.step_in_epoch = n;
-    s.global_step = n;
-    progress.step_end(s, 0.5f, 1, 1);
-}
+// One epoch of 10 steps begun, on a terminal (`live`) or as LossMonitor lines every step.
+struct OneEpoch {
+    explicit OneEpoch(bool live) : progress(options(live)) {
+        s.steps_per_epoch = 10;
+        progress.epoch_begin(s);
+    }
+    static ProgressOptions options(bool live) {
+        ProgressOptions o;
+        o.live = live;
+        o.epochs = 1;
+        o.log_every = 1;
+        return o;
+    }
+    void step(std::uint64_t n) {
+        s.step_in_epoch = n;
+        s.global_step = n;
+        progress.step_end(s, 0.5f, 1, 1);
+    }
+    Progress progress;
+    TrainState s;
+};
 
 }  // namespace
 
 TEST_CASE("progress: a message clears the live bar, which the next step redraws", "[cmd][progress]") {
-    ProgressOptions options;
-    options.live = true;
-    options.epochs = 1;
-    Progress progress(options);
-    TrainState s;
-    s.steps_per_epoch = 10;
     CaptureStreams cap;
-    progress.epoch_begin(s);
-    step(progress, s, 1);  // within the redraw interval of the epoch's start: nothing drawn
+    OneEpoch run(true);
+    Progress& progress = run.progress;
+    run.step(1);  // within the redraw interval of the epoch's start: nothing drawn
     CHECK(cap.take_out().empty());
     progress.message("trainctl: saved a");  // no bar on screen: nothing to clear
     CHECK(cap.take_out().empty());
 
     std::this_thread::sleep_for(std::chrono::milliseconds(120));  // past the 0.1 s redraw interval
-    step(progress, s, 2);
+    run.step(2);
     CHECK(cap.take_out().rfind("\repoch 1/1  step 2/10 [", 0) == 0);
     progress.message("trainctl: saved b");
     CHECK(cap.take_out() == "\r\x1b[K");
     CHECK(cap.err.str() == "trainctl: saved a\ntrainctl: saved b\n");
-    step(progress, s, 3);  // at once, not a redraw interval later
+    run.step(3);  // at once, not a redraw interval later
     CHECK(cap.take_out().rfind("\repoch 1/1  step 3/10 [", 0) == 0);
 
     progress.close_line();
@@ -70,15 +81,10 @@ TEST_CASE("progress: a message clears the live bar, which the next step redraws"
 }
 
 TEST_CASE("progress: without a live bar a message is just its line", "[cmd][progress]") {
-    ProgressOptions options;
-    options.epochs = 1;
-    options.log_every = 1;
-    Progress progress(options);
-    TrainState s;
-    s.steps_per_epoch = 10;
     CaptureStreams cap;
-    progress.epoch_begin(s);
-    step(progress, s, 1);
+    OneEpoch run(false);
+    Progress& progress = run.progress;
+    run.step(1);
     progress.message("trainctl: saved a");
     progress.close_line();
     CHECK(cap.take_out() == "epoch: 1 step: 1, loss is 0.5\n");
