@@ -79,6 +79,10 @@ void Progress::message(const std::string& line) {
     std::cerr << line << "\n";
 }
 
+void Progress::refresh(const TrainState& s) {
+    if (bar_open_) draw_bar(s, s.step_in_epoch, false);
+}
+
 void Progress::close_line() {
     if (!bar_open_) return;
     std::cout << "\n" << std::flush;

@@ -27,6 +27,8 @@ public:
     void message(const std::string& line);
     // Ends a live bar's line, so what follows (an error, the stop message) starts on its own.
     void close_line();
+    // Brings a live bar up to the state's step: a stop between redraws would leave it behind.
+    void refresh(const TrainState& s);
 
 private:
     void draw_bar(const TrainState& s, std::uint64_t step_1based, bool final_draw);

@@ -235,6 +235,7 @@ int run_training(const RunPlan& plan) {
         throw Error("loss is " + shortest_float_text(state.last_loss) + " at global step " +
                     std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
     }
+    progress.refresh(state);
     const std::string bp = checkpointer.save_breakpoint(state);
     const int sig = stop_signal();
     // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.

@@ -73,6 +73,10 @@ TEST_CASE("progress: a message clears the live bar, which the next step redraws"
     CHECK(cap.err.str() == "trainctl: saved a\ntrainctl: saved b\n");
     run.step(3);  // at once, not a redraw interval later
     CHECK(cap.take_out().rfind("\repoch 1/1  step 3/10 [", 0) == 0);
+    run.step(4);  // within the redraw interval: the bar still says 3
+    cap.take_out();  // (unless this machine took 0.1 s between two calls)
+    progress.refresh(run.s);  // as at a stop
+    CHECK(cap.take_out().rfind("\repoch 1/1  step 4/10 [", 0) == 0);
 
     progress.close_line();
     CHECK(cap.take_out() == "\n");
