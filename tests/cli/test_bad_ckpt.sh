@@ -64,6 +64,11 @@ expect_rejected 1 'no-metadata.ckpt: not a trainctl checkpoint: header has no "_
 expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- eval --ckpt deep-metadata.ckpt --data "$DATA"
 expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- infer --ckpt deep-metadata.ckpt --data "$DATA"
 expect_rejected 1 "nope.ckpt: cannot open: No such file or directory" -- eval --ckpt nope.ckpt --data "$DATA"
+# A bare name that only train's default --out holds: the error points there.
+mkdir ckpt && cp sound.ckpt ckpt/only-there.ckpt
+expect_rejected 1 "only-there.ckpt: no such file here (did you mean ckpt/only-there.ckpt?)" -- eval --ckpt only-there.ckpt --data "$DATA"
+expect_rejected 1 "only-there.ckpt: no such file here (did you mean ckpt/only-there.ckpt?)" -- export --ckpt only-there.ckpt --format onnx
+rm -r ckpt
 mkdir ckdir
 expect_rejected 1 "ckdir: not a regular file" -- eval --ckpt ckdir --data "$DATA"
 
