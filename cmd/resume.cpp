@@ -14,7 +14,7 @@ namespace trainctl {
 
 struct ResumeOptions {
     std::string from;
-    std::string dir = "ckpt";
+    std::string dir = RunConfig{}.out;  // where train writes by default
     std::size_t more_epochs = 0;
     bool quiet = false;
     bool print_config = false;
