@@ -13,7 +13,7 @@ while [ $# -gt 0 ]; do
     *) echo "compare.sh: unknown option $1 (expected --threads N, --runs N, --no-rss)" >&2; exit 2 ;;
   esac
 done
-[ -x build/bench/bench_train ] || { echo "compare.sh: build/bench/bench_train missing: run scripts/setup.sh" >&2; exit 1; }
+[ -x build/bench/bench_train ] || { echo "compare.sh: build/bench/bench_train missing: run scripts/setup.sh --bench" >&2; exit 1; }
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "compare.sh: Debian python3-torch missing: run scripts/setup.sh --bench" >&2; exit 1; }
 data=${TRAINCTL_MNIST:-$(pwd)/data/mnist}
 out=$(mktemp -d)

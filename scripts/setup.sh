@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs trainctl's Debian packages (when missing), builds build/trainctl (Release) and fetches MNIST.
-# Idempotent: a second run only rebuilds what changed. Usage: scripts/setup.sh [--bench] [--fuzz] [--no-data]
+# Only the binary is built here (2-4 minutes on 2 quiet cores, longer on a busy machine); scripts/test.sh
+# builds the tests, --bench the benchmarks. Idempotent: a second run only rebuilds what changed.
+# Usage: scripts/setup.sh [--bench] [--fuzz] [--no-data]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,12 +10,13 @@ packages=(g++ make cmake pkg-config libcli11-dev libxtensor-dev libxtensor-blas-
           nlohmann-json3-dev catch2 zlib1g-dev python3 curl
           libonnx-dev libprotobuf-dev protobuf-compiler python3-opencv)
 with_data=1
+targets=(trainctl)
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(python3-torch python3-numpy) ;;   # the PyTorch peer of bench/compare.sh
+    --bench) packages+=(python3-torch python3-numpy); targets+=(all) ;;   # the PyTorch peer of bench/compare.sh
     --fuzz) packages+=(clang libclang-rt-dev) ;;          # scripts/fuzz.sh; libFuzzer is only a Recommends of clang
     --no-data) with_data=0 ;;
-    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg (expected --bench, --fuzz or --no-data)" >&2; exit 2 ;;
   esac
 done
@@ -31,9 +34,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 || { cat build.log >&2; exit 1; }
-cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -40 build.log >&2; exit 1; }
+build_start=$SECONDS
+echo "setup.sh: building ${targets[*]} in build/ (a clean build takes 2-4 minutes on 2 cores; log: build.log)" >&2
+# make's "[ 40%] Building CXX object .../conv2d.cpp.o" lines, shortened to a percentage and a file name.
+if ! cmake --build build -j"$(nproc)" --target "${targets[@]}" 2>&1 | tee -a build.log |
+     sed -un 's|^\[ *\([0-9]*%\)\] Building CXX object .*/\([^/]*\)\.o$|setup.sh: [\1] \2|p' >&2; then
+  tail -40 build.log >&2
+  exit 1
+fi
 rm -f build.log
-echo "setup.sh: built build/trainctl" >&2
+echo "setup.sh: built ${targets[*]} in $((SECONDS - build_start)) s" >&2
 
 if [ "$with_data" -eq 1 ]; then
   scripts/get-mnist.sh

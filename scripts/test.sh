@@ -32,6 +32,9 @@ phase_start=$SECONDS
 setup_args=(--no-data)
 [ "$fuzz" -eq 0 ] && [ "$sanitize" -eq 0 ] || setup_args+=(--fuzz)
 scripts/setup.sh "${setup_args[@]}"
+# setup.sh builds only the binary; the unit tests are built here.
+cmake --build build -j"$(nproc)" --target trainctl_tests > build-tests.log 2>&1 || { tail -40 build-tests.log >&2; exit 1; }
+rm -f build-tests.log
 if [ -z "${TRAINCTL_MNIST:-}" ]; then
   for d in "$root/../shared/data/mnist" "$root/data/mnist"; do
     if [ -d "$d" ]; then export TRAINCTL_MNIST=$(cd "$d" && pwd); break; fi
