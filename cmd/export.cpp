@@ -109,7 +109,7 @@ void run_export(const ExportOptions& opt) {
     const CommandInput ckpt{"the checkpoint", "--ckpt", opt.ckpt};
     refuse_output_over_input("--out", out, {ckpt});
     if (!opt.reference_logits.empty())  // written after --out: it would replace the export
-        refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, {"the export", "--out", out}});
+        refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, {"the export", "--out", out, /*written=*/true}});
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
     // Computed first, so bad test data fails the export before any file is written.

@@ -10,7 +10,7 @@ namespace trainctl {
 namespace {
 bool same_inode(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
-// Two names of files that do not exist yet (two outputs): the same directory and last component.
+// Two names of one directory entry: the same directory (by inode) and last component.
 bool same_place(const std::string& a, const std::string& b) {
     const auto split = [](const std::string& p) {
         const std::size_t slash = p.rfind('/');
@@ -24,12 +24,14 @@ bool same_place(const std::string& a, const std::string& b) {
            same_inode(a_st, b_st);
 }
 
-// Spelled alike, one inode under two names (or `out` a link to `in`), or one place for two
-// files not yet written.
-bool same_file(const std::string& out, const std::string& in) {
-    if (out == in) return true;
+// An input read through `in` is the same file as `out` when one inode stands under both names
+// (or `out` is a link to it); another output only when both name one directory entry, since
+// each write replaces its name and never follows it.
+bool same_file(const std::string& out, const CommandInput& in) {
+    if (out == in.path) return true;
+    if (in.written) return same_place(out, in.path);
     struct stat in_st {}, out_st {};
-    if (::stat(in.c_str(), &in_st) != 0) return ::lstat(out.c_str(), &out_st) != 0 && same_place(out, in);
+    if (::stat(in.path.c_str(), &in_st) != 0) return false;
     return (::stat(out.c_str(), &out_st) == 0 && same_inode(in_st, out_st)) ||
            (::lstat(out.c_str(), &out_st) == 0 && same_inode(in_st, out_st));
 }
@@ -37,7 +39,7 @@ bool same_file(const std::string& out, const std::string& in) {
 
 void refuse_output_over_input(const std::string& flag, const std::string& path, const std::vector<CommandInput>& inputs) {
     for (const CommandInput& in : inputs)
-        if (same_file(path, in.path))
+        if (same_file(path, in))
             throw usage_error(flag + " " + path + " is " + in.role + " itself; choose another path (same file as " +
                               in.flag + " " + in.path + ")");
 }

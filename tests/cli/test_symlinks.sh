@@ -57,35 +57,38 @@ no_tmp r2
 outside_intact "train's temporaries"
 
 # --- The same for a resumed run, to a victim and dangling; a lock link refuses the resume too.
+# Without a graph description in r3 the run writes one, through its planted temporary.
 mkdir r3
-cp r2/lenet-1_6.ckpt r2/lenet-graph.meta r3/
+cp r2/lenet-1_6.ckpt r3/
 plant VICTIM r3/lenet.lock
 expect_rejected 1 "r3/lenet.lock: is a symbolic link, not a lock file trainctl writes; remove it" -- resume --from r3/lenet-1_6.ckpt --more-epochs 1 -q
 rm r3/lenet.lock
-plant VICTIM r3/lenet-2_3.ckpt.tmp r3/lenet-latest.tmp
-plant DANGLING r3/lenet-2_6.ckpt.tmp r3/lenet-graph.meta.tmp
+plant VICTIM r3/lenet-2_3.ckpt.tmp r3/lenet-latest.tmp r3/lenet-graph.meta.tmp
+plant DANGLING r3/lenet-2_6.ckpt.tmp
 "$TRAINCTL" resume --from r3/lenet-1_6.ckpt --more-epochs 1 -q > /dev/null 2> r3.err && pass || fail "resume with planted temporaries: $(cat r3.err)"
-regular r3/lenet-2_6.ckpt  # (lenet-2_3 went to keep-max 1, which the run keeps)
+regular r3/lenet-2_6.ckpt r3/lenet-graph.meta  # (lenet-2_3 went to keep-max 1, which the run keeps)
+[ "$(latest_name r3/lenet-latest)" = lenet-2_6.ckpt ] && pass || fail "r3/lenet-latest names '$(latest_name r3/lenet-latest)'"
 no_tmp r3
 outside_intact "resume's temporaries"
 
-# --- infer --save and export: their .tmp and the output itself planted, to a victim and dangling.
+# --- infer --save and every export output: NAME.tmp to the victim with NAME dangling, and the
+# other way round. The rename replaces a link at NAME; its target is never written.
 CK=r2/lenet-1_6.ckpt
-plant VICTIM grid.png.tmp
-plant DANGLING grid2.png.tmp
-plant VICTIM grid3.png
-for png in grid.png grid2.png grid3.png; do
+plant VICTIM a.png.tmp b.png m.onnx.tmp n.onnx s.safetensors.tmp t.safetensors ref.bin.tmp ref2.bin \
+  r2/lenet-1_6.onnx.tmp r2/lenet-1_6.safetensors
+plant DANGLING a.png b.png.tmp m.onnx n.onnx.tmp s.safetensors t.safetensors.tmp ref.bin ref2.bin.tmp \
+  r2/lenet-1_6.onnx r2/lenet-1_6.safetensors.tmp
+for png in a.png b.png; do
   "$TRAINCTL" infer --ckpt "$CK" --data data --count 2 --save "$png" > /dev/null 2> infer.err && pass || fail "infer --save $png: $(cat infer.err)"
-  regular "$png"
 done
-plant VICTIM m.onnx.tmp r2/lenet-1_6.onnx.tmp s.safetensors ref.bin.tmp
-plant DANGLING s.safetensors.tmp m2.onnx
 run_export() { "$TRAINCTL" export "$@" > /dev/null 2> export.err && pass || fail "export $*: $(cat export.err)"; }
 run_export --ckpt "$CK" --format onnx --out m.onnx --reference-logits ref.bin --data data --reference-count 5
-run_export --ckpt "$CK" --format onnx  # the default --out, r2/lenet-1_6.onnx
-run_export --ckpt "$CK" --format onnx --out m2.onnx
+run_export --ckpt "$CK" --format onnx --out n.onnx --reference-logits ref2.bin --data data --reference-count 5
 run_export --ckpt "$CK" --format safetensors --out s.safetensors
-regular m.onnx ref.bin r2/lenet-1_6.onnx m2.onnx s.safetensors
+run_export --ckpt "$CK" --format safetensors --out t.safetensors
+run_export --ckpt "$CK" --format onnx  # the default --out, r2/lenet-1_6.onnx
+run_export --ckpt "$CK" --format safetensors
+regular a.png b.png m.onnx n.onnx s.safetensors t.safetensors ref.bin ref2.bin r2/lenet-1_6.onnx r2/lenet-1_6.safetensors
 no_tmp .
 no_tmp r2
 outside_intact "infer and export"
@@ -115,8 +118,8 @@ expect_rejected 2 "--out x.ckpt is the checkpoint itself; choose another path (s
   export --ckpt link.ckpt --format onnx --out x.ckpt
 # The other files a command reads, and its other output.
 fresh_inputs
-expect_rejected 2 "--save ./grid.png is an input image itself; choose another path (same file as --input grid.png)" -- \
-  infer --ckpt x.ckpt --input grid.png --save ./grid.png
+expect_rejected 2 "--save ./a.png is an input image itself; choose another path (same file as --input a.png)" -- \
+  infer --ckpt x.ckpt --input a.png --save ./a.png
 test_images=$(ls data/t10k-images-idx3-ubyte*)
 fresh_inputs
 expect_rejected 2 "--save sub/../$test_images is an MNIST file itself; choose another path" -- \
