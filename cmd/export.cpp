@@ -108,8 +108,10 @@ void run_export(const ExportOptions& opt) {
     const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
     const CommandInput ckpt{"the checkpoint", "--ckpt", opt.ckpt};
     refuse_output_over_input("--out", out, {ckpt});
-    if (!opt.reference_logits.empty())  // written after --out: it would replace the export
-        refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, {"the export", "--out", out, /*written=*/true}});
+    if (!opt.reference_logits.empty()) {  // written after --out: it would replace the export
+        const CommandInput exported{"the export", "--out", out, /*written=*/true};
+        refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, exported});
+    }
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
     // Computed first, so bad test data fails the export before any file is written.

@@ -100,7 +100,8 @@ void run_infer(const InferOptions& opt) {
         samples = load_file_samples(opt.inputs, spec, opt.invert);
     } else {
         const MnistFiles files = locate_mnist_for(opt.data_dir, m);
-        refuse_save_over(opt, {{"an MNIST file", "--data", files.test_images}, {"an MNIST file", "--data", files.test_labels}});
+        refuse_save_over(opt, {{"an MNIST file", "--data", files.test_images},
+                               {"an MNIST file", "--data", files.test_labels}});
         const LabeledImages test = load_mnist_split(files, "test");
         samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
     }
