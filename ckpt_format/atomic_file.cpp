@@ -1,6 +1,7 @@
 // atomic_write_file: write to PATH.tmp, fsync, rename, fsync the directory (so the rename
 // itself survives a power cut); atomic_symlink likewise for a link. Every failure unlinks
-// PATH.tmp before throwing.
+// PATH.tmp before throwing. All of it goes through one fd of the parent directory: a name
+// planted there (a symlink at PATH.tmp or PATH) is replaced or removed, never followed.
 #include "ckpt_format/atomic_file.hpp"
 
 #include <fcntl.h>
@@ -25,14 +26,15 @@ namespace {
 // Unlinks the temporary file unless the rename consumed it.
 class TmpRemover {
 public:
-    explicit TmpRemover(const std::string& tmp) : tmp_(tmp) {}
-    ~TmpRemover() { if (armed_) ::unlink(tmp_.c_str()); }
+    TmpRemover(int dir_fd, const std::string& name) : dir_fd_(dir_fd), name_(name) {}
+    ~TmpRemover() { if (armed_) ::unlinkat(dir_fd_, name_.c_str(), 0); }
     TmpRemover(const TmpRemover&) = delete;
     TmpRemover& operator=(const TmpRemover&) = delete;
     void disarm() { armed_ = false; }
 
 private:
-    std::string tmp_;
+    int dir_fd_;
+    std::string name_;
     bool armed_ = true;
 };
 
@@ -74,10 +76,26 @@ int write_all(int fd, const std::vector<ByteSpan>& pieces) {
     return 0;
 }
 
-std::string parent_dir(const std::string& path) {
-    std::size_t slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
+// The directory holding `path`, opened once: every later step names files relative to it, so
+// they all act on one directory even if a component of the path is swapped meanwhile.
+struct ParentDir {
+    std::string path;  // for messages
+    UniqueFd fd;
+    std::string name;  // the last component of `path`
+};
+
+ParentDir open_parent(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    return {dir, UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)),
+            slash == std::string::npos ? path : path.substr(slash + 1)};
+}
+
+// A leftover NAME.tmp (a killed run's, or a planted symlink) is unlinked, never opened: whatever
+// it is or points to stays untouched. Returns 0 or an errno (EISDIR: a directory is left alone).
+int remove_stale(int dir_fd, const std::string& name) {
+    if (::unlinkat(dir_fd, name.c_str(), 0) == 0 || errno == ENOENT) return 0;
+    return errno;
 }
 
 // A write lease is granted only while no other open file refers to the inode: no reader holds
@@ -90,24 +108,25 @@ bool no_other_openers(int fd) {
 
 // `retired` renamed to `tmp` and opened for overwriting, or an invalid fd (then `retired` is
 // deleted). The rename comes first, so no new reader can open it by name once it is checked.
-UniqueFd reuse_retired(const std::string& retired, const std::string& tmp) {
-    if (::rename(retired.c_str(), tmp.c_str()) != 0) return UniqueFd(-1);
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+UniqueFd reuse_retired(const std::string& retired, int dir_fd, const std::string& tmp) {
+    if (::renameat(AT_FDCWD, retired.c_str(), dir_fd, tmp.c_str()) != 0) return UniqueFd(-1);
+    UniqueFd fd(::openat(dir_fd, tmp.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     struct stat st {};
     if (fd.valid() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
         no_other_openers(fd.get()))
         return fd;
     fd = UniqueFd(-1);
-    ::unlink(tmp.c_str());
+    ::unlinkat(dir_fd, tmp.c_str(), 0);
     return fd;
 }
 
-// fsync of the directory makes the rename itself survive a power cut.
-void sync_parent_dir(const std::string& path) {
-    const std::string dir = parent_dir(path);
-    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd.valid()) fail(path, "cannot open directory", dir, errno);
-    if (::fsync(dir_fd.get()) != 0) fail(path, "cannot fsync directory", dir, errno);
+// A new temporary: O_EXCL fails on any name that exists, a symlink included, so the bytes can
+// only land in a file this call created.
+UniqueFd create_tmp(int dir_fd, const std::string& tmp, int& err) {
+    if ((err = remove_stale(dir_fd, tmp)) != 0) return UniqueFd(-1);
+    UniqueFd fd(::openat(dir_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    err = fd.valid() ? 0 : errno;
+    return fd;
 }
 
 }  // namespace
@@ -115,12 +134,16 @@ void sync_parent_dir(const std::string& path) {
 void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces, DirSync dir_sync,
                        const std::string& retired) {
     const std::string tmp = path + ".tmp";
-    UniqueFd fd = retired.empty() ? UniqueFd(-1) : reuse_retired(retired, tmp);
+    ParentDir dir = open_parent(path);
+    if (!dir.fd.valid()) fail(path, "cannot create", tmp, errno);
+    const std::string tmp_name = dir.name + ".tmp";
+    UniqueFd fd = retired.empty() ? UniqueFd(-1) : reuse_retired(retired, dir.fd.get(), tmp_name);
     const bool reused = fd.valid();
-    if (!reused) fd = UniqueFd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd.valid()) fail(path, "cannot create", tmp, errno);
-    TmpRemover remover(tmp);
-    if (int err = write_all(fd.get(), pieces)) fail(path, "cannot write", tmp, err);
+    int err = 0;
+    if (!reused) fd = create_tmp(dir.fd.get(), tmp_name, err);
+    if (!fd.valid()) fail(path, "cannot create", tmp, err);
+    TmpRemover remover(dir.fd.get(), tmp_name);
+    if ((err = write_all(fd.get(), pieces)) != 0) fail(path, "cannot write", tmp, err);
     if (reused) {  // cut what the old file had beyond the new one
         off_t size = 0;
         for (const ByteSpan& p : pieces) size += static_cast<off_t>(p.size);
@@ -128,22 +151,29 @@ void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pie
     }
     if (::fsync(fd.get()) != 0) fail(path, "cannot fsync", tmp, errno);
     if (fd.close() != 0) fail(path, "cannot close", tmp, errno);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot rename", tmp, errno);
+    // rename replaces whatever `path` is (a symlink included) and never writes through it.
+    if (::renameat(dir.fd.get(), tmp_name.c_str(), dir.fd.get(), dir.name.c_str()) != 0)
+        fail(path, "cannot rename", tmp, errno);
     remover.disarm();
-    if (dir_sync == DirSync::kNow) sync_parent_dir(path);
+    // fsync of the directory makes the rename itself survive a power cut.
+    if (dir_sync == DirSync::kNow && ::fsync(dir.fd.get()) != 0) fail(path, "cannot fsync directory", dir.path, errno);
 }
 
 bool atomic_symlink(const std::string& target, const std::string& path) {
     const std::string tmp = path + ".tmp";
-    ::unlink(tmp.c_str());  // a leftover from a killed run
-    if (::symlink(target.c_str(), tmp.c_str()) != 0) {
+    ParentDir dir = open_parent(path);
+    if (!dir.fd.valid()) fail(path, "cannot create", tmp, errno);
+    const std::string tmp_name = dir.name + ".tmp";
+    if (int err = remove_stale(dir.fd.get(), tmp_name)) fail(path, "cannot create", tmp, err);
+    if (::symlinkat(target.c_str(), dir.fd.get(), tmp_name.c_str()) != 0) {
         if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) return false;
         fail(path, "cannot create", tmp, errno);
     }
-    TmpRemover remover(tmp);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot rename", tmp, errno);
+    TmpRemover remover(dir.fd.get(), tmp_name);
+    if (::renameat(dir.fd.get(), tmp_name.c_str(), dir.fd.get(), dir.name.c_str()) != 0)
+        fail(path, "cannot rename", tmp, errno);
     remover.disarm();
-    sync_parent_dir(path);
+    if (::fsync(dir.fd.get()) != 0) fail(path, "cannot fsync directory", dir.path, errno);
     return true;
 }
 

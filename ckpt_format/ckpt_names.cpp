@@ -95,6 +95,19 @@ std::vector<std::string> list_dir(const std::string& dir) {
     return names;
 }
 
+std::vector<std::string> list_dir_names(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return names;
+    while (dirent* e = readdir(d)) {
+        const std::string name = e->d_name;
+        if (name != "." && name != "..") names.push_back(name);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 std::string choose_run_prefix(const std::string& dir, const std::string& prefix) {
     const std::vector<std::string> files = list_dir(dir);
     auto taken = [&](const std::string& p) {

@@ -36,5 +36,7 @@ std::string choose_run_prefix(const std::string& dir, const std::string& prefix)
 
 // Regular files in dir (names only, sorted); empty when dir does not exist.
 std::vector<std::string> list_dir(const std::string& dir);
+// Every name in dir but . and .., of any type (a dangling symlink too), sorted.
+std::vector<std::string> list_dir_names(const std::string& dir);
 
 }  // namespace trainctl

@@ -1,6 +1,7 @@
 // Save policy, keep policy, keep-best and the latest pointer.
 #include "cmd/checkpointer.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,8 +51,9 @@ void Checkpointer::announce_landed() {
     in_flight_.clear();
 }
 
+// Every kind of leftover goes, a symlink (dangling or not) included; unlink never follows one.
 void Checkpointer::remove_stale_temporaries() {
-    for (const std::string& file : list_dir(dir_)) {
+    for (const std::string& file : list_dir_names(dir_)) {
         if (!is_run_temporary(file, prefix_)) continue;
         if (unlink(path_of(file).c_str()) == 0) note("removed stale temporary " + path_of(file));
     }
@@ -59,7 +61,9 @@ void Checkpointer::remove_stale_temporaries() {
 
 void Checkpointer::write_graph_meta() {
     const std::string path = path_of(graph_meta_name(prefix_));
-    if (access(path.c_str(), F_OK) == 0) return;
+    // An existing description is kept; a symlink standing there is replaced, never written through.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return;
     const std::string text = describe_model(config_, net_).dump(2) + "\n";
     atomic_write_file(path, {{text.data(), text.size()}});
 }

@@ -12,6 +12,7 @@
 #include "cmd/commands.hpp"
 #include "cmd/model_from_ckpt.hpp"
 #include "cmd/onnx_export.hpp"
+#include "cmd/same_file.hpp"
 #include "core/batch.hpp"
 #include "core/error.hpp"
 #include "core/mnist.hpp"
@@ -78,8 +79,14 @@ void write_safetensors(const LoadedModel& m, const std::string& out) {
 }
 
 // The net's logits for test images 0..count-1, through the same transform as training.
-std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt) {
-    const LabeledImages test = load_mnist_split(locate_mnist(opt.data_dir), "test");
+// Neither output may be one of the MNIST files read here.
+std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt, const std::string& out) {
+    const MnistFiles files = locate_mnist(opt.data_dir);
+    const std::vector<CommandInput> data = {{"an MNIST file", "--data", files.test_images},
+                                            {"an MNIST file", "--data", files.test_labels}};
+    refuse_output_over_input("--out", out, data);
+    refuse_output_over_input("--reference-logits", opt.reference_logits, data);
+    const LabeledImages test = load_mnist_split(files, "test");
     const std::size_t n = opt.reference_count;
     if (n > test.count)
         throw usage_error("--reference-count " + std::to_string(n) + " exceeds the " + std::to_string(test.count) +
@@ -99,12 +106,17 @@ void run_export(const ExportOptions& opt) {
     if (opt.format != "onnx" && opt.onnx_flags_given)
         throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
     const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
-    if (out == opt.ckpt) throw usage_error("--out " + out + " is the checkpoint itself; choose another path");
+    const CommandInput ckpt{"the checkpoint", "--ckpt", opt.ckpt};
+    refuse_output_over_input("--out", out, {ckpt});
+    if (!opt.reference_logits.empty()) {  // written after --out: it would replace the export
+        const CommandInput exported{"the export", "--out", out, /*written=*/true};
+        refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, exported});
+    }
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
     // Computed first, so bad test data fails the export before any file is written.
     std::vector<float> logits;
-    if (!opt.reference_logits.empty()) logits = reference_logits(m, opt);
+    if (!opt.reference_logits.empty()) logits = reference_logits(m, opt, out);
     if (opt.format == "onnx") write_onnx(m, opt, out);
     else write_safetensors(m, out);
     if (!opt.reference_logits.empty()) {

@@ -13,6 +13,7 @@
 #include "cmd/model_from_ckpt.hpp"
 #include "cmd/png_grid.hpp"
 #include "cmd/png_write.hpp"
+#include "cmd/same_file.hpp"
 #include "cmd/term_grid.hpp"
 #include "core/evaluate.hpp"
 #include "core/mnist.hpp"
@@ -83,14 +84,25 @@ std::string top_line(const InferSample& s, const std::array<double, kNumClasses>
     return line;
 }
 
+// --save may not name a file the command reads (checked before each is read).
+void refuse_save_over(const InferOptions& opt, const std::vector<CommandInput>& inputs) {
+    if (!opt.save.empty()) refuse_output_over_input("--save", opt.save, inputs);
+}
+
 void run_infer(const InferOptions& opt) {
+    std::vector<CommandInput> inputs = {{"the checkpoint", "--ckpt", opt.ckpt}};
+    for (const std::string& image : opt.inputs) inputs.push_back({"an input image", "--input", image});
+    refuse_save_over(opt, inputs);
     LoadedModel m = load_model_from_ckpt(opt.ckpt);
     const InputSpec& spec = m.config.input;
     std::vector<InferSample> samples;
     if (!opt.inputs.empty()) {
         samples = load_file_samples(opt.inputs, spec, opt.invert);
     } else {
-        const LabeledImages test = load_mnist_split(locate_mnist_for(opt.data_dir, m), "test");
+        const MnistFiles files = locate_mnist_for(opt.data_dir, m);
+        refuse_save_over(opt, {{"an MNIST file", "--data", files.test_images},
+                               {"an MNIST file", "--data", files.test_labels}});
+        const LabeledImages test = load_mnist_split(files, "test");
         samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
     }
 

@@ -10,10 +10,11 @@ namespace trainctl {
 class RunLock {
 public:
     // Takes DIR/PREFIX.lock for `command` ("train", "resume"). Throws Error, exit 1, naming the
-    // lock file and the holder's PID when a live process holds it; exit 74 when the file cannot
-    // be created. A dead holder (even a SIGKILLed one) holds nothing: the kernel drops its flock.
+    // lock file and the holder's PID when a live process holds it, or when it is not a plain file
+    // (a symlink, FIFO, directory or hard link: never written through); exit 74 when the file
+    // cannot be created. A dead holder (even a SIGKILLed one) holds nothing: the kernel drops its flock.
     RunLock(const std::string& dir, const std::string& prefix, const std::string& command);
-    // Removes the file, then releases the lock.
+    // Removes the file (if the name still refers to it), then releases the lock.
     ~RunLock();
     RunLock(RunLock&&) = default;
     RunLock(const RunLock&) = delete;
@@ -24,6 +25,7 @@ public:
 
 private:
     std::string prefix_, path_;
+    UniqueFd dir_fd_;  // DIR: the release unlinks the name in the directory that was locked
     UniqueFd fd_;
 };
 

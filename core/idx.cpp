@@ -2,6 +2,8 @@
 // unchanged, so one code path serves raw and .gz, and only the size checks differ.
 #include "core/idx.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -154,12 +156,18 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 // Writes header + payload to path.tmp, then renames, so a failed write leaves no half file.
+// A leftover path.tmp of any kind is unlinked, never opened, and the new one created with
+// O_EXCL | O_NOFOLLOW: nothing is written through a symlink planted there.
 void write_idx(const std::string& path, const std::vector<std::uint8_t>& header,
                const std::vector<std::uint8_t>& payload) {
     std::string tmp = path + ".tmp";
     bool ok = false;
-    if (ends_with(path, ".gz")) {
-        if (gzFile gz = gzopen(tmp.c_str(), "wb")) {
+    ::unlink(tmp.c_str());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0 && ends_with(path, ".gz")) {
+        gzFile gz = gzdopen(fd, "wb");
+        if (!gz) ::close(fd);
+        if (gz) {
             ok = gzwrite(gz, header.data(), static_cast<unsigned>(header.size())) ==
                  static_cast<int>(header.size());
             for (std::size_t at = 0; ok && at < payload.size(); at += kReadMax) {
@@ -168,10 +176,14 @@ void write_idx(const std::string& path, const std::vector<std::uint8_t>& header,
             }
             ok = (gzclose(gz) == Z_OK) && ok;
         }
-    } else if (std::FILE* f = std::fopen(tmp.c_str(), "wb")) {
-        ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-             std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
-        ok = (std::fclose(f) == 0) && ok;
+    } else if (fd >= 0) {
+        std::FILE* f = ::fdopen(fd, "wb");
+        if (!f) ::close(fd);
+        if (f) {
+            ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+                 std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
+            ok = (std::fclose(f) == 0) && ok;
+        }
     }
     std::string why = std::strerror(errno);
     std::error_code ec;

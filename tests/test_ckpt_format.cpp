@@ -1,10 +1,12 @@
 // Checkpoint container: CRC32C values, round trips, the exact byte layout, atomic saves,
 // the buffer path, a >100 MB file, and a plain-safetensors parse from Python.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -209,12 +211,20 @@ TEST_CASE("a failed save leaves the previous checkpoint intact", "[ckpt]") {
         REQUIRE(code == kExitSaveFailed);
         REQUIRE(msg == path + ": save failed: cannot create " + path + ".tmp: Is a directory");
     }
-    SECTION("the disk fills up mid-write") {
-        REQUIRE(symlink("/dev/full", (path + ".tmp").c_str()) == 0);
+    SECTION("the write fails midway (a file size limit, as a full disk would)") {
+        // A PATH.tmp link to /dev/full no longer stands in for a full disk: it is never followed.
+        rlimit before_limit {};
+        REQUIRE(getrlimit(RLIMIT_FSIZE, &before_limit) == 0);
+        rlimit small = before_limit;
+        small.rlim_cur = 1000;
+        const auto before_handler = std::signal(SIGXFSZ, SIG_IGN);
+        REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
         auto [code, msg] = failure_of(save_other);
+        setrlimit(RLIMIT_FSIZE, &before_limit);
+        std::signal(SIGXFSZ, before_handler);
         REQUIRE(code == kExitSaveFailed);
-        REQUIRE(msg == path + ": save failed: cannot write " + path + ".tmp: No space left on device");
-        REQUIRE(!exists(path + ".tmp"));  // the temporary (here a link) is removed
+        REQUIRE(msg == path + ": save failed: cannot write " + path + ".tmp: File too large");
+        REQUIRE(!exists(path + ".tmp"));
     }
     SECTION("the rename fails") {
         const std::string blocked = dir.file("blocked.ckpt");

@@ -245,3 +245,22 @@ TEST_CASE("idx: writers check their input and leave no file on failure", "[core]
     REQUIRE_THROWS_WITH(write_idx_labels(nowhere, kLabels), Contains(nowhere + ": cannot write"));
     CHECK(fs::is_empty(tmp.path));
 }
+
+TEST_CASE("idx: a planted PATH.tmp symlink is removed, not written through", "[core][idx]") {
+    TempDir tmp;
+    const std::string victim = tmp.file("victim"), escaped = tmp.file("escaped");
+    write_bytes(victim, {1, 2, 3});
+    for (const std::string ext : {"", ".gz"}) {
+        const std::string lab = tmp.file("lab" + ext), img = tmp.file("img" + ext);
+        fs::create_symlink(victim, lab + ".tmp");
+        fs::create_symlink(escaped, img + ".tmp");  // dangling
+        write_idx_labels(lab, kLabels);
+        write_idx_images(img, sample_images(), 3, 4, 5);
+        CHECK(labels_of(lab) == kLabels);
+        CHECK(images_of(img) == sample_images());
+        CHECK(!fs::exists(fs::symlink_status(lab + ".tmp")));
+        CHECK(!fs::exists(fs::symlink_status(img + ".tmp")));
+    }
+    CHECK(fs::file_size(victim) == 3);
+    CHECK(!fs::exists(escaped));
+}
