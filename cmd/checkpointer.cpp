@@ -98,7 +98,7 @@ void Checkpointer::drop(const std::string& file) {
 void Checkpointer::note_left(const std::string& file) const {
     struct stat st {};
     if (::lstat(path_of(file).c_str(), &st) == 0)  // gone (deleted by hand) is what was asked
-        note("warning: left " + path_of(file) + " in place: it is no longer the file this run wrote");
+        note("warning: left " + path_of(file) + " in place: it is no longer the file this run wrote or adopted");
 }
 
 std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
