@@ -76,8 +76,9 @@ struct SmallRun {
     std::unique_ptr<Checkpointer> checkpointer;
 
     SmallRun(const std::string& dir, const std::string& prefix, std::size_t keep_max, std::uint64_t start = 0,
-             std::size_t keep_best = 0) {
+             std::size_t keep_best = 0, bool async_save = false) {
         config.ckpt.steps = 1;
+        config.ckpt.async_save = async_save;
         config.ckpt.keep_max = keep_max;
         config.ckpt.keep_best = keep_best;
         config.eval = false;
@@ -107,12 +108,13 @@ bool exists(const std::string& path) { return std::filesystem::symlink_status(pa
 }  // namespace
 
 TEST_CASE("checkpointer: keep-max leaves a file swapped in under a name it wrote", "[cmd][ckpt]") {
-    for (bool symlink : {false, true}) {
-        INFO("a symlink swapped in: " << symlink);
+    for (int variant = 0; variant < 4; ++variant) {
+        const bool symlink = variant & 1, async_save = variant & 2;
+        INFO("a symlink swapped in: " << symlink << ", async save: " << async_save);
         TempDir tmp("owned");
         const std::string dir = tmp.path.string();
         write_bytes(tmp.file("victim"), "victim");
-        SmallRun run(dir, "t", /*keep_max=*/1);
+        SmallRun run(dir, "t", /*keep_max=*/1, 0, 0, async_save);
         run.checkpointer->on_step_end(SmallRun::at(1));
         run.checkpointer->on_step_end(SmallRun::at(2));  // t-1_1 is dropped: it goes at the next save
         // Made beside the original, then renamed over it: another inode.
