@@ -5,26 +5,85 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
+
+#include "core/config.hpp"
 
 namespace trainctl {
 
 namespace {
 constexpr const char* kExt = ".ckpt";
 constexpr const char* kBreakpointSuffix = "_breakpoint";
-constexpr const char* kBestInfix = "-best";
+constexpr const char* kBest = "best";
 
 bool ends_with(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 bool starts_with(const std::string& s, const std::string& head) { return s.compare(0, head.size(), head) == 0; }
 
-// Parses a run of decimal digits; false on empty or overflow-prone input.
+// A number as ckpt_file_name writes it: 1..kMaxNameNumber, no sign, no leading zero.
 bool parse_number(const std::string& s, std::uint64_t& out) {
-    if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
+    if (s.empty() || s.size() > 18 || s[0] == '0' || s.find_first_not_of("0123456789") != std::string::npos)
         return false;
     out = std::stoull(s);
     return true;
+}
+
+// "E_S" with both numbers as above.
+bool parse_numbers(const std::string& s, CkptName& n) {
+    const std::size_t underscore = s.find('_');
+    return underscore != std::string::npos && parse_number(s.substr(0, underscore), n.epoch) &&
+           parse_number(s.substr(underscore + 1), n.step);
+}
+
+// What follows "PREFIX-": "E_S.ckpt", "E_S_breakpoint.ckpt" or "best-E_S.ckpt" (prefix unset).
+std::optional<CkptName> parse_tail(std::string tail) {
+    if (!ends_with(tail, kExt)) return std::nullopt;
+    tail.resize(tail.size() - std::string(kExt).size());
+    CkptName n;
+    const std::string best = std::string(kBest) + "-";
+    if (starts_with(tail, best)) {
+        n.kind = CkptKind::kBest;
+        tail.erase(0, best.size());
+    } else if (ends_with(tail, kBreakpointSuffix)) {
+        n.kind = CkptKind::kBreakpoint;
+        tail.resize(tail.size() - std::string(kBreakpointSuffix).size());
+    }
+    if (!parse_numbers(tail, n)) return std::nullopt;
+    return n;
+}
+
+// Every entry of dir but . and .., of any type: a dangling latest pointer still names its run.
+std::vector<std::string> list_names(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return names;
+    while (dirent* e = readdir(d)) {
+        const std::string name = e->d_name;
+        if (name != "." && name != "..") names.push_back(name);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Whether `file` is named as one of run `prefix`'s files.
+bool names_run(const std::string& file, const std::string& prefix) {
+    if (file == graph_meta_name(prefix) || file == latest_pointer_name(prefix) || is_run_temporary(file, prefix))
+        return true;
+    const std::optional<CkptName> name = parse_ckpt_file_name(file);
+    return name && name->prefix == prefix;
+}
+
+std::string choose_prefix(const std::string& dir, const std::string& prefix, bool branch) {
+    const std::vector<std::string> files = list_names(dir);
+    auto taken = [&](const std::string& p) {
+        if (branch && std::binary_search(files.begin(), files.end(), lock_file_name(p))) return true;
+        return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return names_run(f, p); });
+    };
+    const bool reserved = branch && is_reserved_prefix(prefix);
+    if (!reserved && !taken(prefix)) return prefix;
+    for (std::uint64_t n = 1;; ++n)
+        if (!taken(prefix + "_" + std::to_string(n))) return prefix + "_" + std::to_string(n);
 }
 }  // namespace
 
@@ -32,7 +91,7 @@ std::string ckpt_file_name(const CkptName& n) {
     std::string numbers = std::to_string(n.epoch) + "_" + std::to_string(n.step);
     switch (n.kind) {
         case CkptKind::kBreakpoint: return n.prefix + "-" + numbers + kBreakpointSuffix + kExt;
-        case CkptKind::kBest: return n.prefix + kBestInfix + "-" + numbers + kExt;
+        case CkptKind::kBest: return n.prefix + "-" + kBest + "-" + numbers + kExt;
         case CkptKind::kStep: break;
     }
     return n.prefix + "-" + numbers + kExt;
@@ -42,43 +101,47 @@ std::string graph_meta_name(const std::string& prefix) { return prefix + "-graph
 std::string latest_pointer_name(const std::string& prefix) { return prefix + "-latest"; }
 std::string lock_file_name(const std::string& prefix) { return prefix + ".lock"; }
 
+bool is_reserved_prefix(const std::string& prefix) { return ends_with(prefix, std::string("-") + kBest); }
+
+std::string best_files_run_of(const std::string& prefix) {
+    const std::size_t infix = std::string("-").size() + std::string(kBest).size();
+    return is_reserved_prefix(prefix) ? prefix.substr(0, prefix.size() - infix) : "";
+}
+
+std::optional<CkptName> parse_ckpt_file_name(const std::string& file) {
+    // The numbers hold no '-': everything before the last one is the prefix (plus "-best").
+    const std::size_t dash = file.rfind('-');
+    if (dash == std::string::npos) return std::nullopt;
+    std::optional<CkptName> n = parse_tail(file.substr(dash + 1));
+    if (!n) return std::nullopt;
+    n->prefix = file.substr(0, dash);
+    if (n->kind == CkptKind::kStep && is_reserved_prefix(n->prefix)) {
+        n->kind = CkptKind::kBest;
+        n->prefix = best_files_run_of(n->prefix);
+    }
+    if (!is_valid_prefix(n->prefix) || is_reserved_prefix(n->prefix)) return std::nullopt;
+    return n;
+}
+
+std::optional<CkptName> parse_ckpt_file_name_of(const std::string& file, const std::string& prefix) {
+    if (prefix.empty() || !starts_with(file, prefix + "-")) return std::nullopt;
+    std::optional<CkptName> n = parse_tail(file.substr(prefix.size() + 1));
+    if (n) n->prefix = prefix;
+    return n;
+}
+
 bool is_run_temporary(const std::string& file, const std::string& prefix) {
     const std::string tmp = ".tmp";
     if (!ends_with(file, tmp)) return false;
     const std::string target = file.substr(0, file.size() - tmp.size());
     if (target == graph_meta_name(prefix) || target == latest_pointer_name(prefix)) return true;
-    const auto name = parse_ckpt_file_name(target);
-    return name && name->prefix == prefix;
+    return parse_ckpt_file_name_of(target, prefix).has_value();
 }
 
 bool is_run_of_prefix(const std::string& run_prefix, const std::string& prefix) {
     if (run_prefix == prefix) return true;
     std::uint64_t n = 0;
     return starts_with(run_prefix, prefix + "_") && parse_number(run_prefix.substr(prefix.size() + 1), n);
-}
-
-std::optional<CkptName> parse_ckpt_file_name(const std::string& file) {
-    if (!ends_with(file, kExt)) return std::nullopt;
-    std::string stem = file.substr(0, file.size() - std::string(kExt).size());
-    CkptName n;
-    if (ends_with(stem, kBreakpointSuffix)) {
-        n.kind = CkptKind::kBreakpoint;
-        stem.resize(stem.size() - std::string(kBreakpointSuffix).size());
-    }
-    // The numbers follow the last '-': prefix may itself contain '-'.
-    const std::size_t dash = stem.rfind('-');
-    const std::size_t underscore = stem.rfind('_');
-    if (dash == std::string::npos || underscore == std::string::npos || underscore < dash) return std::nullopt;
-    if (!parse_number(stem.substr(dash + 1, underscore - dash - 1), n.epoch) ||
-        !parse_number(stem.substr(underscore + 1), n.step))
-        return std::nullopt;
-    n.prefix = stem.substr(0, dash);
-    if (n.kind == CkptKind::kStep && ends_with(n.prefix, kBestInfix)) {
-        n.kind = CkptKind::kBest;
-        n.prefix.resize(n.prefix.size() - std::string(kBestInfix).size());
-    }
-    if (n.prefix.empty()) return std::nullopt;
-    return n;
 }
 
 std::vector<std::string> list_dir(const std::string& dir) {
@@ -109,13 +172,11 @@ std::vector<std::string> list_dir_names(const std::string& dir) {
 }
 
 std::string choose_run_prefix(const std::string& dir, const std::string& prefix) {
-    const std::vector<std::string> files = list_dir(dir);
-    auto taken = [&](const std::string& p) {
-        return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return starts_with(f, p + "-"); });
-    };
-    if (!taken(prefix)) return prefix;
-    for (std::uint64_t n = 1;; ++n)
-        if (!taken(prefix + "_" + std::to_string(n))) return prefix + "_" + std::to_string(n);
+    return choose_prefix(dir, prefix, false);
+}
+
+std::string choose_branch_prefix(const std::string& dir, const std::string& prefix) {
+    return choose_prefix(dir, prefix, true);
 }
 
 }  // namespace trainctl

@@ -11,6 +11,7 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "ckpt_format/ckpt_writer.hpp"
 #include "cmd/checkpoint_io.hpp"
+#include "cmd/run_checkpoints.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -31,12 +32,12 @@ Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string
     : config_(config),
       dir_(std::move(dir)),
       prefix_(std::move(run_prefix)),
-      steps_per_epoch_(steps_per_epoch),
       net_(net),
       optimizer_(optimizer),
       notes_(std::move(notes)),
       schedule_(every_steps(config.ckpt, steps_per_epoch), config.ckpt.seconds, start.elapsed_s),
       last_saved_step_(start.global_step),
+      owned_(dir_),
       run_metadata_(run_metadata(config, net, prefix_)) {
     if (config.ckpt.async_save) async_ = std::make_unique<AsyncWriter>();
 }
@@ -47,6 +48,8 @@ void Checkpointer::note(const std::string& line) const {
 
 void Checkpointer::announce_landed() {
     if (in_flight_.empty()) return;
+    if (landed_id_) owned_.remember(in_flight_, *landed_id_);
+    landed_id_.reset();
     note("saved " + path_of(in_flight_));
     in_flight_.clear();
 }
@@ -69,30 +72,46 @@ void Checkpointer::write_graph_meta() {
 }
 
 void Checkpointer::adopt_existing() {
-    for (const std::string& file : list_dir(dir_)) {
-        auto name = parse_ckpt_file_name(file);
-        if (!name || name->prefix != prefix_ || name->kind == CkptKind::kBreakpoint) continue;
-        const std::uint64_t global = (name->epoch - 1) * steps_per_epoch_ + name->step;
-        if (name->kind == CkptKind::kStep) {
-            step_files_.push_back({file, global, 0});
-        } else {
-            // Best files carry their metric in the metadata.
-            try {
-                CkptReader reader(path_of(file), CkptDataCrc::kSkip);
-                StoredRun run = read_stored_run(reader);
-                if (run.state.has_metrics)
-                    best_files_.push_back({file, config_.ckpt.monitor == "acc" ? run.state.metrics_acc : run.state.metrics_loss, global});
-            } catch (const Error& e) {
-                note(std::string("warning: ignoring ") + e.what());
-            }
-        }
+    std::vector<std::string> unreadable;
+    for (const RunCheckpoint& c : list_run_checkpoints(dir_, prefix_, &unreadable)) {
+        owned_.remember(c.file, c.id);
+        const TrainState& st = c.state;
+        if (c.name.kind == CkptKind::kStep) step_files_.push_back({c.file, st.global_step, 0});
+        // Best files carry their metric in the metadata.
+        if (c.name.kind == CkptKind::kBest && st.has_metrics)
+            best_files_.push_back({c.file, config_.ckpt.monitor == "acc" ? st.metrics_acc : st.metrics_loss, st.global_step});
     }
-    std::sort(step_files_.begin(), step_files_.end(),
-              [](const StepCkpt& a, const StepCkpt& b) { return a.global_step < b.global_step; });
+    for (const std::string& why : unreadable) note("warning: ignoring " + why);
+}
+
+std::vector<Checkpointer::Retired> Checkpointer::take_doomed() {
+    std::vector<Retired> retired;
+    for (const std::string& file : doomed_) {
+        if (const std::optional<FileId> id = owned_.release(file)) retired.push_back({file, *id});
+        else note_left(file);
+    }
+    doomed_.clear();
+    return retired;
+}
+
+void Checkpointer::drop(const std::string& file) {
+    if (!owned_.remove(file)) note_left(file);
+}
+
+void Checkpointer::note_left(const std::string& file) const {
+    struct stat st {};
+    if (::lstat(path_of(file).c_str(), &st) == 0)  // gone (deleted by hand) is what was asked
+        note("warning: left " + path_of(file) + " in place: it is no longer the file this run wrote or adopted");
 }
 
 std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
     const std::string file = ckpt_file_name(name_at(prefix_, s, kind));
+    if (!owned_.may_write(file)) {
+        const std::string why = path_of(file) + " exists and is not this run's file (another run's, a symlink or unreadable)";
+        if (kind != CkptKind::kBest) throw Error(why + "; not replacing it: move it away and resume", kExitSaveFailed);
+        note("warning: " + why + ": best checkpoint not saved, the file is left as it is");
+        return "";
+    }
     std::vector<CkptTensorView> tensors = checkpoint_tensors(net_.params(), &optimizer_);
     const OptimizerScalars scalars{optimizer_.spec().type, optimizer_.step_count()};
     if (async_ && kind == CkptKind::kStep) {
@@ -107,11 +126,12 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
     add_state_metadata(metadata, s, &scalars);
     if (kind == CkptKind::kBest) {  // best files are not "latest"
         ckpt_save(path_of(file), tensors, metadata);
+        owned_.remember(file);
         return file;
     }
-    std::vector<std::string> retired;
-    if (kind == CkptKind::kStep) retired.swap(doomed_);
-    save_as_latest(file, tensors, metadata, retired);
+    std::vector<Retired> retired;
+    if (kind == CkptKind::kStep) retired = take_doomed();
+    if (const std::optional<FileId> id = save_as_latest(file, tensors, metadata, retired)) owned_.remember(file, *id);
     return file;
 }
 
@@ -127,12 +147,11 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
         t.data = snapshot;
         snapshot += t.bytes;
     }
-    std::vector<std::string> retired;
-    retired.swap(doomed_);
+    std::vector<Retired> retired = take_doomed();
     async_->submit([this, file, tensors = std::move(tensors), s, scalars, retired = std::move(retired)] {
         CkptMetadata metadata = run_metadata_;
         add_state_metadata(metadata, s, &scalars);
-        save_as_latest(file, tensors, metadata, retired);
+        landed_id_ = save_as_latest(file, tensors, metadata, retired);
     });
     in_flight_ = file;
 }
@@ -141,15 +160,19 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
 // The pointer is a symlink (`eval --ckpt DIR/PREFIX-latest` just works, and it has no data to
 // fsync), or a text file holding the name where the filesystem has no symlinks.
 // `retired`: files the keep policy dropped after the previous save. The new file reuses the
-// first one's blocks; the others go once the new file has landed.
-void Checkpointer::save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
-                                  const CkptMetadata& metadata, const std::vector<std::string>& retired) const {
-    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred, retired.empty() ? "" : path_of(retired[0]));
-    for (std::size_t i = 1; i < retired.size(); ++i) unlink(path_of(retired[i]).c_str());
+// first one's blocks; the others go once the new file has landed. Each is checked to be the
+// very file this run wrote or adopted right before: runs on the writer thread, without owned_.
+std::optional<FileId> Checkpointer::save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
+                                                   const CkptMetadata& metadata, const std::vector<Retired>& retired) const {
+    const bool reuse = !retired.empty() && is_same_file(path_of(retired[0].file), retired[0].id);
+    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred, reuse ? path_of(retired[0].file) : "");
+    const std::optional<FileId> id = regular_file_id(path_of(file));
+    for (std::size_t i = reuse ? 1 : 0; i < retired.size(); ++i) unlink_if_same(path_of(retired[i].file), retired[i].id);
     const std::string pointer = path_of(latest_pointer_name(prefix_));
-    if (atomic_symlink(file, pointer)) return;
+    if (atomic_symlink(file, pointer)) return id;
     const std::string text = file + "\n";
     atomic_write_file(pointer, {{text.data(), text.size()}});
+    return id;
 }
 
 void Checkpointer::after_step_save(const TrainState& s, const std::string& file) {
@@ -172,7 +195,7 @@ void Checkpointer::after_step_save(const TrainState& s, const std::string& file)
 }
 
 void Checkpointer::delete_doomed() {
-    for (const std::string& old : doomed_) unlink(path_of(old).c_str());
+    for (const std::string& old : doomed_) drop(old);
     doomed_.clear();
 }
 
@@ -201,9 +224,9 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
     const double metric = higher_is_better ? s.metrics_acc : s.metrics_loss;
     if (!enters_best(best_files_, metric, higher_is_better, config_.ckpt.keep_best)) return;
     const std::string file = save(s, CkptKind::kBest);
+    if (file.empty()) return;
     best_files_.push_back({file, metric, s.global_step});
-    for (const std::string& dropped : trim_best(best_files_, higher_is_better, config_.ckpt.keep_best))
-        unlink(path_of(dropped).c_str());
+    for (const std::string& dropped : trim_best(best_files_, higher_is_better, config_.ckpt.keep_best)) drop(dropped);
     note("saved " + path_of(file) + " (best " + config_.ckpt.monitor + " so far)");
 }
 

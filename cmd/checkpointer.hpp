@@ -10,6 +10,7 @@
 #include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_policy.hpp"
 #include "cmd/checkpoint_io.hpp"
+#include "cmd/owned_files.hpp"
 #include "core/config.hpp"
 #include "core/optimizer.hpp"
 #include "core/sequential.hpp"
@@ -25,7 +26,8 @@ public:
     Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, std::uint64_t steps_per_epoch,
                  Sequential& net, Optimizer& optimizer, const TrainState& start, NoteSink notes);
 
-    // Registers this run's step checkpoints already in the directory (a resumed run).
+    // Registers this run's checkpoints already in the directory (a resumed run): only files whose
+    // metadata names this run, so another run's files are never counted, replaced or deleted.
     void adopt_existing();
     // Removes this prefix's *.tmp left by a killed run. Call with the run's lock held: another
     // live process could be writing them otherwise.
@@ -45,12 +47,24 @@ public:
     AsyncWriter::Stats writer_stats() const { return async_ ? async_->stats() : AsyncWriter::Stats{}; }
 
 private:
+    // A doomed file still this run's, checked again just before it goes.
+    struct Retired {
+        std::string file;
+        FileId id;
+    };
+    // The file saved; "" for a best checkpoint whose name holds a file that is not this run's
+    // (a step or breakpoint save throws then: a file it cannot prove its own is never replaced).
     std::string save(const TrainState& s, CkptKind kind);
     // --async-save: copies the tensors at the step; header, CRCs and the write run in the background.
     void save_in_background(const std::string& file, std::vector<CkptTensorView> tensors, const TrainState& s,
                             const OptimizerScalars& scalars);
-    void save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
-                        const CkptMetadata& metadata, const std::vector<std::string>& retired) const;
+    // Returns the saved file's identity (nullopt if it vanished at once).
+    std::optional<FileId> save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
+                                         const CkptMetadata& metadata, const std::vector<Retired>& retired) const;
+    std::vector<Retired> take_doomed();
+    // Deletes a file of this run; one that is no longer the file it wrote or adopted stays.
+    void drop(const std::string& file);
+    void note_left(const std::string& file) const;
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
     // --async-save: says "saved" for the file in flight once it has landed (after a wait).
@@ -59,7 +73,6 @@ private:
 
     const RunConfig& config_;
     std::string dir_, prefix_;
-    std::uint64_t steps_per_epoch_;
     Sequential& net_;
     Optimizer& optimizer_;
     NoteSink notes_;
@@ -69,9 +82,11 @@ private:
     std::vector<StepCkpt> step_files_;  // this run's, oldest first
     std::vector<BestCkpt> best_files_;
     std::vector<std::string> doomed_;   // pruned by the keep policy; retired by the next save
+    OwnedFiles owned_;                  // what this run wrote or adopted: all it may replace or delete
     CkptMetadata run_metadata_;         // the metadata fixed for the whole run, built once
     std::unique_ptr<AsyncWriter> async_;
     std::string in_flight_;             // --async-save: the file being written, not yet announced
+    std::optional<FileId> landed_id_;   // set by the background job, read after waiting for it
 };
 
 }  // namespace trainctl

@@ -137,4 +137,20 @@ RunLock lock_new_run(const std::string& dir, const std::string& prefix) {
     return RunLock(dir, choose_run_prefix(dir, prefix), "train");
 }
 
+namespace {
+// Held while a prefix is picked and its lock taken, by lock_branch_run.
+UniqueFd lock_dir(const std::string& dir) {
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) throw Error(dir + ": cannot open checkpoint directory: " + std::strerror(errno), kExitSaveFailed);
+    while (::flock(dir_fd.get(), LOCK_EX) != 0)
+        if (errno != EINTR) throw Error(dir + ": cannot lock directory: " + std::strerror(errno));
+    return dir_fd;
+}
+}  // namespace
+
+RunLock lock_branch_run(const std::string& dir, const std::string& prefix) {
+    const UniqueFd dir_lock = lock_dir(dir);
+    return RunLock(dir, choose_branch_prefix(dir, prefix), "resume");
+}
+
 }  // namespace trainctl

@@ -17,6 +17,7 @@
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/checkpointer.hpp"
 #include "cmd/progress.hpp"
+#include "cmd/resume_branch.hpp"
 #include "cmd/run_lock.hpp"
 #include "cmd/signals.hpp"
 #include "core/error.hpp"
@@ -139,12 +140,21 @@ std::string resume_prefix(const std::string& path, const std::string& stored) {
 }
 
 // The run's directory and prefix, locked: a read-only directory or a live run there fails here,
-// before any data is read.
+// before any data is read. A resume that would write over later checkpoints of its run
+// branches into a new run (cmd/resume_branch.hpp), saying so in one line.
 RunLock lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
     make_dirs(dir, created);
     if (plan.resume_from.empty()) return lock_new_run(dir, plan.config.prefix);
     CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
-    return RunLock(dir, resume_prefix(plan.resume_from, read_stored_run(reader).run_prefix), "resume");
+    const StoredRun stored = read_stored_run(reader);
+    RunLock lock(dir, resume_prefix(plan.resume_from, stored.run_prefix), "resume");
+    // The run's lock is held: none of its files changes while they are looked at.
+    const ResumeBranch branch = resume_branch(dir, lock.prefix(), stored.state.global_step);
+    if (!branch.needed()) return lock;
+    RunLock branch_lock = lock_branch_run(dir, branch_base(lock.prefix(), plan.config.prefix));
+    const std::string from_file = plan.resume_from.substr(plan.resume_from.rfind('/') + 1);
+    std::cerr << "trainctl: " << branch_message(branch, lock.prefix(), from_file, branch_lock.prefix()) << "\n";
+    return branch_lock;
 }
 
 }  // namespace

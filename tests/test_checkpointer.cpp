@@ -1,8 +1,10 @@
 // Checkpointer notes: "saved FILE" is said only once FILE is complete on disk, with and without
-// --async-save (a background save is announced at the step after it lands, or when waited for).
+// --async-save (a background save is announced at the step after it lands, or when waited for);
+// and a run replaces or deletes only the files it wrote or adopted (checked by device and inode).
 #include <catch2/catch.hpp>
 
 #include "ckpt_format/ckpt_reader.hpp"
+#include "ckpt_test_util.hpp"
 #include "cmd/checkpointer.hpp"
 #include "nets/nets.hpp"
 #include "temp_dir.hpp"
@@ -60,4 +62,111 @@ TEST_CASE("checkpointer: a save is announced once its file is complete, in step 
         CHECK(notes == expected_notes(12, notes));
         CHECK(early.empty());
     }
+}
+
+// --- A run replaces or deletes only files it can prove are its own.
+namespace {
+
+// A run "t" (or `prefix`) saving every step of 10-step epochs, as a resumed run would from `start`.
+struct SmallRun {
+    RunConfig config;
+    std::unique_ptr<Sequential> net;
+    std::unique_ptr<Optimizer> opt;
+    std::vector<std::string> notes;
+    std::unique_ptr<Checkpointer> checkpointer;
+
+    SmallRun(const std::string& dir, const std::string& prefix, std::size_t keep_max, std::uint64_t start = 0,
+             std::size_t keep_best = 0, bool async_save = false) {
+        config.ckpt.steps = 1;
+        config.ckpt.async_save = async_save;
+        config.ckpt.keep_max = keep_max;
+        config.ckpt.keep_best = keep_best;
+        config.eval = false;
+        net = build_net(config.net, config.input);
+        net->init_params(config.seed, InitSpec{});
+        opt = make_optimizer(config.optimizer, net->params().total());
+        checkpointer = std::make_unique<Checkpointer>(config, dir, prefix, 10, *net, *opt, at(start),
+                                                      [this](const std::string& line) { notes.push_back(line); });
+        if (start > 0) checkpointer->adopt_existing();
+    }
+    static TrainState at(std::uint64_t g) {
+        TrainState s;
+        s.steps_per_epoch = 10;
+        s.global_step = g;
+        s.epoch = g / 10;
+        s.step_in_epoch = g % 10;
+        return s;
+    }
+    void steps(std::uint64_t from, std::uint64_t to) {
+        for (std::uint64_t g = from; g <= to; ++g) checkpointer->on_step_end(at(g));
+        checkpointer->finish(at(to));
+    }
+};
+
+bool exists(const std::string& path) { return std::filesystem::symlink_status(path).type() != std::filesystem::file_type::not_found; }
+
+}  // namespace
+
+TEST_CASE("checkpointer: keep-max leaves a file swapped in under a name it wrote", "[cmd][ckpt]") {
+    for (int variant = 0; variant < 4; ++variant) {
+        const bool symlink = variant & 1, async_save = variant & 2;
+        INFO("a symlink swapped in: " << symlink << ", async save: " << async_save);
+        TempDir tmp("owned");
+        const std::string dir = tmp.path.string();
+        write_bytes(tmp.file("victim"), "victim");
+        SmallRun run(dir, "t", /*keep_max=*/1, 0, 0, async_save);
+        run.checkpointer->on_step_end(SmallRun::at(1));
+        run.checkpointer->on_step_end(SmallRun::at(2));  // t-1_1 is dropped: it goes at the next save
+        // Made beside the original, then renamed over it: another inode.
+        if (symlink) std::filesystem::create_symlink("victim", tmp.file("new"));
+        else write_bytes(tmp.file("new"), "someone else's");
+        std::filesystem::rename(tmp.file("new"), tmp.file("t-1_1.ckpt"));
+        run.steps(3, 4);
+        REQUIRE(exists(tmp.file("t-1_1.ckpt")));
+        CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == (symlink ? "victim" : "someone else's"));
+        CHECK(read_bytes(tmp.file("victim")) == "victim");
+        CHECK_FALSE(exists(tmp.file("t-1_2.ckpt")));  // its own files still go
+        CHECK_FALSE(exists(tmp.file("t-1_3.ckpt")));
+        CHECK(exists(tmp.file("t-1_4.ckpt")));
+    }
+}
+
+TEST_CASE("checkpointer: a resumed run adopts only the files whose metadata names it", "[cmd][ckpt]") {
+    TempDir tmp("adopt");
+    const std::string dir = tmp.path.string();
+    SmallRun(dir, "other", 0).steps(1, 1);
+    SmallRun(dir, "t", 0).steps(1, 2);
+    // Another run's checkpoint under run t's name (as run lenet-best's step files bear run
+    // lenet's best names): the name says t's, the metadata says "other".
+    std::filesystem::rename(tmp.file("other-1_1.ckpt"), tmp.file("t-1_1.ckpt"));
+    const std::string foreign = read_bytes(tmp.file("t-1_1.ckpt"));
+    SmallRun resumed(dir, "t", /*keep_max=*/1, /*start=*/2);
+    resumed.steps(3, 4);
+    CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == foreign);
+    CHECK_FALSE(exists(tmp.file("t-1_2.ckpt")));  // adopted: its metadata names run t
+    CHECK(exists(tmp.file("t-1_4.ckpt")));
+}
+
+TEST_CASE("checkpointer: a save never replaces a file it cannot prove its own", "[cmd][ckpt]") {
+    TempDir tmp("collide");
+    const std::string dir = tmp.path.string();
+    write_bytes(tmp.file("t-1_2.ckpt"), "not a checkpoint of t");
+    SmallRun run(dir, "t", 0);
+    run.checkpointer->on_step_end(SmallRun::at(1));
+    CHECK_THROWS_WITH(run.checkpointer->on_step_end(SmallRun::at(2)),
+                      Catch::Contains("t-1_2.ckpt exists and is not this run's file") &&
+                          Catch::Contains("not replacing it"));
+    CHECK(read_bytes(tmp.file("t-1_2.ckpt")) == "not a checkpoint of t");
+
+    // A best checkpoint is skipped instead, with a warning: the run goes on.
+    write_bytes(tmp.file("b-best-1_10.ckpt"), "run b-best's step file");
+    SmallRun best(dir, "b", 0, 0, /*keep_best=*/1);
+    TrainState s = SmallRun::at(10);
+    s.has_metrics = true;
+    s.metrics_epoch = s.epoch;
+    s.metrics_acc = 0.5;
+    best.checkpointer->on_epoch_end(s);
+    CHECK(read_bytes(tmp.file("b-best-1_10.ckpt")) == "run b-best's step file");
+    REQUIRE_FALSE(best.notes.empty());
+    CHECK_THAT(best.notes.back(), Catch::Contains("warning:") && Catch::Contains("best checkpoint not saved"));
 }

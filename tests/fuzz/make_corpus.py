@@ -164,12 +164,23 @@ def config_corpus() -> None:
     write("config", "deep_nesting.json", b'{"lr": ' + b"[" * 300 + b"]" * 300 + b"}")
 
 
+# --- checkpoint file names (ckpt_format/ckpt_names.cpp) -----------------------------------------
+
+def names_corpus() -> None:
+    for name in ["lenet-2_1875.ckpt", "lenet-2_1875_breakpoint.ckpt", "lenet-best-2_1875.ckpt",
+                 "lenet-adam-best-1_40.ckpt", "my_net_1-3_7.ckpt", "a-1_2-3_4.ckpt", "x.best-1_1.ckpt",
+                 "lenet-best-1_2_breakpoint.ckpt", "lenet-01_2.ckpt", "lenet-999999999999999999_1.ckpt",
+                 "lenet-graph.meta", "-best-1_2.ckpt"]:
+        write("names", name, name.encode())
+
+
 def main() -> int:
     shutil.rmtree(CORPUS, ignore_errors=True)
     os.makedirs(os.path.join(CORPUS, "config"))
     ckpt_corpus()
     idx_corpus()
     config_corpus()
+    names_corpus()
     return 0
 
 
