@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On a terminal of 80, 60 and 40 columns the live training line never wraps, so each epoch takes
-# one screen row however often it is redrawn.
+# one screen row however often it is redrawn; `infer --show` fills a wide terminal's width.
 source "$(dirname "$0")/lib.sh"
 
 small_mnist data
@@ -27,5 +27,16 @@ for cols in 80 60 40; do
   [ "$cols" -eq 40 ] && fields=$'step [0-9]*/60 loss [0-9.]*\x1b\\[K'
   grep -q "$fields" "$SCRATCH/tty$cols.out" && pass || fail "$what: no '$fields' on the bar: $(head -c 300 "$SCRATCH/tty$cols.out" | cat -v)"
 done
+
+# infer --show: as many 28-column tiles per row as the terminal holds (the 3-column gaps included).
+ckpt=$(ls ck80/screen-"$EPOCHS"_*.ckpt | head -1)
+show_on_tty() {  # COLS
+  "$PY" "$TRAINCTL_SRC/tests/cli/pty_screen.py" "$1" 40 "$SCRATCH/show$1.out" -- \
+    env NO_COLOR=1 "$TRAINCTL" infer --ckpt "$ckpt" --data data --show --index 0,1,2,3,4,5 > /dev/null
+  head -1 "$SCRATCH/show$1.out" | grep -o 'prediction' | wc -l
+}
+[ "$(show_on_tty 160)" -eq 5 ] && pass || fail "160 columns: $(show_on_tty 160) tiles in the first row, expected 5"
+[ "$(show_on_tty 80)" -eq 2 ] && pass || fail "80 columns: $(show_on_tty 80) tiles in the first row, expected 2"
+[ "$(show_on_tty 30)" -eq 1 ] && pass || fail "30 columns: $(show_on_tty 30) tiles in the first row, expected 1"
 
 finish
