@@ -57,9 +57,8 @@ std::string render_terminal_grid(const std::vector<DigitTile>& tiles, bool colou
         width = std::max({width, t.image.width, t.title.size()});
         lines = std::max(lines, (t.image.height + 1) / 2);
     }
-    const std::size_t gap = std::string(kGap).size();
-    const std::size_t cols = columns == 0 ? grid_columns(tiles.size())
-                                          : std::clamp((columns + gap) / (width + gap), std::size_t{1}, std::max<std::size_t>(tiles.size(), 1));
+    const std::size_t gap = std::string(kGap).size(), fit = (columns + gap) / (width + gap);
+    const std::size_t cols = columns == 0 ? grid_columns(tiles.size()) : std::max<std::size_t>(1, std::min(fit, tiles.size()));
     std::string out;
     for (std::size_t first = 0; first < tiles.size(); first += cols) {
         const std::size_t last = std::min(first + cols, tiles.size());
