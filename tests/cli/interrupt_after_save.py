@@ -20,9 +20,11 @@ import time
 F_SETPIPE_SZ = 1031
 
 
-def wait_for(what, check, seconds=120):
+def wait_for(proc, what, check, seconds=120):
     end = time.time() + seconds
     while not check():
+        if proc.poll() is not None:
+            sys.exit(f"interrupt_after_save.py: the run exited {proc.returncode} before {what}")
         if time.time() > end:
             sys.exit(f"interrupt_after_save.py: timed out waiting for {what}")
         time.sleep(0.05)
@@ -35,7 +37,8 @@ def main():
     fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=w)
     err = b""
-    while b"steps per epoch" not in err:  # the run line: handlers are installed next
+    # The whole run line (written in pieces): the handlers are installed right after it.
+    while b"steps per epoch" not in err or not err.endswith(b"\n"):
         chunk = os.read(r, 4096)
         if not chunk:
             sys.exit(f"interrupt_after_save.py: the run ended early: {err!r}")
@@ -48,12 +51,12 @@ def main():
     except BlockingIOError:
         pass  # full: the run's next write to stderr waits until this script reads
     os.close(filler)
-    time.sleep(0.5)
+    time.sleep(2)  # as test_breakpoint.sh waits: the handlers are in, the loop is running
     proc.send_signal(signal.SIGINT)
     def landed():  # the breakpoint, and the latest pointer (renamed after it) naming it
         pointers = glob.glob(os.path.join(ckpt_dir, "*-latest"))
         return pointers and os.path.realpath(pointers[0]).endswith("_breakpoint.ckpt")
-    wait_for("the breakpoint", landed)
+    wait_for(proc, "the breakpoint", landed)
     time.sleep(1)  # the run is now blocked writing the stop line
     proc.send_signal(signal.SIGINT)
     time.sleep(0.5)
