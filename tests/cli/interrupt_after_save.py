@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Presses Ctrl-C twice on a training run, the second time after its breakpoint has landed.
 
-    interrupt_after_save.py CKPT_DIR ERR_FILE -- COMMAND...
+    interrupt_after_save.py CKPT_DIR OUT_FILE ERR_FILE -- COMMAND...
 
 The run's stderr is a pipe of one page that this script fills once the run has started, so
 the run's next stderr line (the stop line, written after the breakpoint and its latest pointer
 landed) blocks: the second SIGINT then comes, deterministically, between the save and the exit.
-The run needs --ckpt-steps 0 so that nothing else writes to stderr before the stop.
+The run needs --ckpt-steps 0 so that nothing else writes to stderr before the stop, and
+--log-every 1: its first loss line in OUT_FILE shows the loop (and so the handlers) started.
 Saves the run's stderr to ERR_FILE and prints its exit code.
 """
 import fcntl
@@ -31,14 +32,14 @@ def wait_for(proc, what, check, seconds=120):
 
 
 def main():
-    ckpt_dir, err_file = sys.argv[1], sys.argv[2]
+    ckpt_dir, out_file, err_file = sys.argv[1], sys.argv[2], sys.argv[3]
     command = sys.argv[sys.argv.index("--") + 1:]
     r, w = os.pipe()
     fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=w)
+    with open(out_file, "wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=w)
     err = b""
-    # The whole run line (written in pieces): the handlers are installed right after it.
-    while b"steps per epoch" not in err or not err.endswith(b"\n"):
+    while b"steps per epoch" not in err or not err.endswith(b"\n"):  # the run line, written in pieces
         chunk = os.read(r, 4096)
         if not chunk:
             sys.exit(f"interrupt_after_save.py: the run ended early: {err!r}")
@@ -51,7 +52,10 @@ def main():
     except BlockingIOError:
         pass  # full: the run's next write to stderr waits until this script reads
     os.close(filler)
-    time.sleep(2)  # as test_breakpoint.sh waits: the handlers are in, the loop is running
+    def started():
+        with open(out_file, "rb") as f:
+            return b"epoch: " in f.read()
+    wait_for(proc, "the first step", started)
     proc.send_signal(signal.SIGINT)
     def landed():  # the breakpoint, and the latest pointer (renamed after it) naming it
         pointers = glob.glob(os.path.join(ckpt_dir, "*-latest"))
