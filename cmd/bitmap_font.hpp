@@ -1,5 +1,5 @@
-// A 5x7 pixel font for the PNG grid's titles: digits, the letters of "prediction" and
-// "truth", ':', ',' and space; enough for every title infer writes.
+// A 5x7 pixel font with 2 descender rows for the PNG grid's titles: digits, the letters of
+// "prediction" and "truth", ':', ',' and space; enough for every title infer writes.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +9,7 @@
 namespace trainctl {
 
 constexpr std::size_t kGlyphWidth = 5;
-constexpr std::size_t kGlyphHeight = 7;
+constexpr std::size_t kGlyphHeight = 9;   // 7 rows down to the baseline, 2 for p's descender
 constexpr std::size_t kGlyphAdvance = 6;  // one blank column between letters
 
 struct Rgb {

@@ -1,12 +1,53 @@
 // Config keys as CLI11 options.
 #include "cmd/config_flags.hpp"
 
+#include <algorithm>
+
 namespace trainctl {
 
-void add_config_flags(CLI::App& sub, ConfigFlags& flags) {
+namespace {
+
+// The help's name for what a key takes, from its choices or the JSON type of its default.
+std::string type_name(const ConfigKey& key, const nlohmann::json& value) {
+    if (key.key == "ckpt_steps") return "INT|epoch";  // a count, or the word "epoch"
+    if (!key.choices.empty()) {
+        std::string names;
+        for (const auto& c : key.choices) names += (names.empty() ? "" : ",") + c;
+        return "ENUM:{" + names + "}";
+    }
+    if (value.is_boolean()) return "BOOL";
+    if (value.is_number_integer()) return "INT";
+    if (value.is_number()) return "FLOAT";
+    if (value.is_array()) return "LIST";
+    return "TEXT";
+}
+
+// A default as it would be typed: 512,512 for a list, text without quotes; "" for none.
+std::string typed(const nlohmann::json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (!value.is_array()) return value.dump();
+    std::string out;
+    for (const auto& v : value) out += (out.empty() ? "" : ",") + v.dump();
+    return out;
+}
+
+}  // namespace
+
+void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults) {
+    const RunConfig default_config;
+    const nlohmann::json built_in = to_json(default_config);
+    const bool stored = defaults == FlagDefaults::kFromCheckpoint;
+    const std::string group = stored ? "Config keys (default: the value stored in the checkpoint)"
+                                     : "Config keys (override --config; TYPE=default)";
     for (const auto& key : config_keys()) {
-        CLI::Option* opt = sub.add_option(key.flag, flags.text[key.key], key.help)->group("Config keys (override --config)");
+        CLI::Option* opt = sub.add_option(key.flag, flags.text[key.key], key.help)->group(group);
         if (key.boolean) opt->expected(0, 1);
+        // Help text only: CLI11's own messages keep saying TEXT (`--lr: 1 required TEXT missing`).
+        std::string pointer = "/" + key.key;
+        std::replace(pointer.begin(), pointer.end(), '.', '/');
+        const nlohmann::json& value = built_in.at(nlohmann::json::json_pointer(pointer));
+        const std::string shown = typed(value);
+        opt->option_text(type_name(key, value) + (stored || shown.empty() ? "" : "=" + shown));
         flags.options[key.key] = opt;
     }
 }

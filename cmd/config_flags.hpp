@@ -15,8 +15,13 @@ struct ConfigFlags {
     std::map<std::string, CLI::Option*> options;
 };
 
-// Adds --net, --lr, ... (one per config key) to the subcommand.
-void add_config_flags(CLI::App& sub, ConfigFlags& flags);
+// What a config key is when its flag is not given: the built-in default (train), or the value
+// stored in the checkpoint (resume).
+enum class FlagDefaults { kBuiltIn, kFromCheckpoint };
+
+// Adds --net, --lr, ... (one per config key) to the subcommand; help shows each one's type and
+// default: `--epochs INT=2`, `--optimizer ENUM:{sgd,momentum,adam}=momentum`.
+void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults = FlagDefaults::kBuiltIn);
 // Overlays the given flags on `base` (a config file's JSON or a checkpoint's stored config).
 void apply_config_flags(const ConfigFlags& flags, nlohmann::json& base, ConfigOrigins& origins);
 // True when the flag for `key` was given.

@@ -1,5 +1,7 @@
 // `trainctl infer`: classify picked MNIST test images or your own image files with a
 // checkpoint; print the top classes, draw the images in the terminal, save them as a PNG grid.
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,6 +17,7 @@
 #include "cmd/png_write.hpp"
 #include "cmd/same_file.hpp"
 #include "cmd/term_grid.hpp"
+#include "cmd/term_width.hpp"
 #include "core/evaluate.hpp"
 #include "core/mnist.hpp"
 
@@ -117,7 +120,7 @@ void run_infer(const InferOptions& opt) {
     if (opt.json) {
         for (std::size_t i = 0; i < n; ++i) std::cout << sample_json(samples[i], ranked(probs[i])[0], probs[i]).dump() << "\n";
     } else {
-        if (opt.show) std::cout << render_terminal_grid(tiles, stdout_wants_colour());
+        if (opt.show) std::cout << render_terminal_grid(tiles, stdout_wants_colour(), terminal_columns(STDOUT_FILENO));
         for (std::size_t i = 0; i < n; ++i) std::cout << top_line(samples[i], probs[i]) << "\n";
     }
     if (!opt.save.empty()) {

@@ -1,24 +1,20 @@
 // Progress bar, LossMonitor lines and metrics lines.
 #include "cmd/progress.hpp"
 
-#include "core/float_text.hpp"
+#include <unistd.h>
 
-#include <cmath>
 #include <iostream>
+
+#include "cmd/progress_line.hpp"
+#include "cmd/term_width.hpp"
+#include "core/float_text.hpp"
 
 namespace trainctl {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr int kBarWidth = 30;
 constexpr double kRedrawSeconds = 0.1;
-
-std::string format_duration(double seconds) {
-    long s = std::lround(seconds);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    return buf;
-}
+constexpr std::size_t kDefaultColumns = 80;  // a terminal that does not tell its size
 }  // namespace
 
 void Progress::epoch_begin(const TrainState& s) {
@@ -26,13 +22,14 @@ void Progress::epoch_begin(const TrainState& s) {
     steps_this_session_ = 0;
     first_step_ = s.step_in_epoch;
     seen_ = correct_ = 0;
+    loss_sum_ = 0;
 }
 
 void Progress::step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) {
     ++steps_this_session_;
     seen_ += batch;
     correct_ += correct;
-    last_loss_ = loss;
+    loss_sum_ += static_cast<double>(loss) * static_cast<double>(batch);
     if (opt_.quiet) return;
     // After an epoch's last step the state has rolled over; name it as epoch N, step max.
     const bool epoch_done = s.step_in_epoch == 0;
@@ -52,20 +49,21 @@ void Progress::step_end(const TrainState& s, float loss, std::size_t correct, st
 void Progress::draw_bar(const TrainState& s, std::uint64_t step, bool final_draw) {
     last_draw_ = Clock::now();
     const double elapsed = std::chrono::duration<double>(last_draw_ - epoch_start_).count();
-    const double ms_per_step = steps_this_session_ ? 1000.0 * elapsed / static_cast<double>(steps_this_session_) : 0;
-    const double eta = ms_per_step * static_cast<double>(s.steps_per_epoch - step) / 1000.0;
-    const int filled = static_cast<int>(kBarWidth * step / s.steps_per_epoch);
-    std::string bar(static_cast<std::size_t>(kBarWidth), '.');
-    for (int i = 0; i < filled; ++i) bar[static_cast<std::size_t>(i)] = '=';
-    if (filled < kBarWidth) bar[static_cast<std::size_t>(filled)] = '>';
-    const std::uint64_t epoch = final_draw ? s.epoch : s.epoch + 1;
-    char line[256];
-    std::snprintf(line, sizeof line, "\repoch %llu/%zu  step %llu/%llu [%s] loss %.4f acc %.4f %.2f ms/step %s %s",
-                  static_cast<unsigned long long>(epoch), opt_.epochs, static_cast<unsigned long long>(step),
-                  static_cast<unsigned long long>(s.steps_per_epoch), bar.c_str(), static_cast<double>(last_loss_),
-                  seen_ ? static_cast<double>(correct_) / static_cast<double>(seen_) : 0.0, ms_per_step,
-                  final_draw ? "took" : "ETA", format_duration(final_draw ? elapsed : eta).c_str());
-    std::cout << line << "\x1b[K" << (final_draw ? "\n" : "") << std::flush;
+    ProgressLineFields f;
+    f.epoch = final_draw ? s.epoch : s.epoch + 1;
+    f.epochs = opt_.epochs;
+    f.step = step;
+    f.steps = s.steps_per_epoch;
+    f.loss = seen_ ? loss_sum_ / static_cast<double>(seen_) : 0.0;
+    f.acc = seen_ ? static_cast<double>(correct_) / static_cast<double>(seen_) : 0.0;
+    f.ms_per_step = steps_this_session_ ? 1000.0 * elapsed / static_cast<double>(steps_this_session_) : 0;
+    f.seconds = final_draw ? elapsed : f.ms_per_step * static_cast<double>(s.steps_per_epoch - step) / 1000.0;
+    f.done = final_draw;
+    // Asked at every redraw (at most 10 a second), so a resized window is followed at once.
+    std::size_t columns = opt_.columns ? opt_.columns : terminal_columns(STDOUT_FILENO);
+    if (columns == 0) columns = kDefaultColumns;
+    // The last column stays empty: a character there leaves some terminals about to wrap.
+    std::cout << "\r" << progress_line(f, columns - 1) << "\x1b[K" << (final_draw ? "\n" : "") << std::flush;
     bar_open_ = !final_draw;
     redraw_ = false;
 }

@@ -13,6 +13,7 @@ struct ProgressOptions {
     bool quiet = false;         // only the final metrics
     std::size_t log_every = 0;  // LossMonitor line every N steps; 0 = once per epoch
     std::size_t epochs = 0;
+    std::size_t columns = 0;    // live bar's terminal width; 0 = ask stdout's terminal at each redraw
 };
 
 class Progress {
@@ -38,7 +39,8 @@ private:
     std::uint64_t steps_this_session_ = 0;  // steps run since epoch_begin (resume may start mid-epoch)
     std::uint64_t first_step_ = 0;
     std::size_t seen_ = 0, correct_ = 0;
-    float last_loss_ = 0;
+    double loss_sum_ = 0;  // of loss * batch: the bar shows the epoch's running mean
+
     bool bar_open_ = false;  // a live bar is on screen without its newline
     bool redraw_ = false;    // a message cleared the bar: draw it at the next step
 };

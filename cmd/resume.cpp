@@ -18,6 +18,7 @@ struct ResumeOptions {
     std::size_t more_epochs = 0;
     bool quiet = false;
     bool print_config = false;
+    std::string program;  // argv[0], for hints
     ConfigFlags flags;
 };
 
@@ -44,6 +45,7 @@ static void run_resume(const ResumeOptions& opt) {
     }
     plan.quiet = opt.quiet;
     plan.resume_from = path;
+    plan.program = opt.program;
     if (!opt.quiet) std::cerr << "trainctl: resuming " << path << "\n";
     int rc = run_training(plan);
     if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
@@ -57,8 +59,11 @@ void setup_resume(CLI::App& app) {
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
-    add_config_flags(*sub, opt->flags);
-    sub->callback([opt] { run_resume(*opt); });
+    add_config_flags(*sub, opt->flags, FlagDefaults::kFromCheckpoint);
+    sub->callback([opt, &app] {
+        opt->program = app.get_name();  // CLI11 names the app after argv[0] as it parses
+        run_resume(*opt);
+    });
 }
 
 }  // namespace trainctl

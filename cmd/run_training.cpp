@@ -19,6 +19,7 @@
 #include "cmd/progress.hpp"
 #include "cmd/resume_branch.hpp"
 #include "cmd/run_lock.hpp"
+#include "cmd/shell_word.hpp"
 #include "cmd/signals.hpp"
 #include "core/error.hpp"
 #include "core/float_text.hpp"
@@ -246,12 +247,15 @@ int run_training(const RunPlan& plan) {
                     std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
     }
     progress.refresh(state);
+    breakpoint_saving();
     const std::string bp = checkpointer.save_breakpoint(state);
+    const std::string saved = "breakpoint saved: " + bp + " (continue with: " + shell_word(plan.program) +
+                              " resume --from " + shell_word(bp) + ")";
+    breakpoint_saved(saved);
     const int sig = stop_signal();
     // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.
-    std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step "
-              << state.global_step << "; breakpoint saved: " << bp << " (continue with: trainctl resume --from " << bp
-              << ")\n";
+    std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step " << state.global_step << "; "
+              << saved << "\n";
     return kExitSignalBase + sig;  // 130 for SIGINT, 143 for SIGTERM, 129 SIGHUP, 141 SIGPIPE
 }
 

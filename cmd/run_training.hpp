@@ -15,6 +15,8 @@ struct RunPlan {
     std::string init_from;
     bool skip_mismatch = false;
     bool reset_optimizer = false;
+    // How the user ran trainctl (argv[0], e.g. build/trainctl): hints print commands with it.
+    std::string program = "trainctl";
 };
 
 // Trains per plan; returns the process exit code (0, or 130/143 after a signal's breakpoint).

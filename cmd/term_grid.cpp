@@ -51,13 +51,14 @@ std::string pixel_cell(const DigitTile& t, std::size_t line, std::size_t width, 
 
 }  // namespace
 
-std::string render_terminal_grid(const std::vector<DigitTile>& tiles, bool colour) {
+std::string render_terminal_grid(const std::vector<DigitTile>& tiles, bool colour, std::size_t columns) {
     std::size_t width = 0, lines = 0;
     for (const auto& t : tiles) {
         width = std::max({width, t.image.width, t.title.size()});
         lines = std::max(lines, (t.image.height + 1) / 2);
     }
-    const std::size_t cols = grid_columns(tiles.size());
+    const std::size_t gap = std::string(kGap).size(), fit = (columns + gap) / (width + gap);
+    const std::size_t cols = columns == 0 ? grid_columns(tiles.size()) : std::max<std::size_t>(1, std::min(fit, tiles.size()));
     std::string out;
     for (std::size_t first = 0; first < tiles.size(); first += cols) {
         const std::size_t last = std::min(first + cols, tiles.size());

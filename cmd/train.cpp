@@ -17,6 +17,7 @@ struct TrainOptions {
     std::string init_from;
     bool skip_mismatch = false;
     bool reset_optimizer = false;
+    std::string program;  // argv[0], for hints
     ConfigFlags flags;
 };
 
@@ -54,6 +55,7 @@ static void run_train(const TrainOptions& opt) {
     plan.init_from = opt.init_from;
     plan.skip_mismatch = opt.skip_mismatch;
     plan.reset_optimizer = opt.reset_optimizer;
+    plan.program = opt.program;
     int rc = run_training(plan);
     if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
 }
@@ -69,7 +71,10 @@ void setup_train(CLI::App& app) {
     sub->add_flag("--skip-mismatch", opt->skip_mismatch, "with --init-from: keep initial values for tensors that do not fit");
     sub->add_flag("--reset-optimizer", opt->reset_optimizer, "with --init-from: do not load the optimizer state");
     add_config_flags(*sub, opt->flags);
-    sub->callback([opt] { run_train(*opt); });
+    sub->callback([opt, &app] {
+        opt->program = app.get_name();  // CLI11 names the app after argv[0] as it parses
+        run_train(*opt);
+    });
 }
 
 }  // namespace trainctl

@@ -11,6 +11,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/float_text.hpp"
@@ -23,17 +24,17 @@ using nlohmann::json;
 
 const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys = {
-        {"net", "--net", "network: lenet5 | mlp"},
+        {"net", "--net", "network", false, {"lenet5", "mlp"}},
         {"fc_relu", "--fc-relu", "lenet5: ReLU between the fc layers (true|false)", true},
         {"conv_padding", "--conv-padding", "lenet5: padding of conv1 (Paddle's variant: 2 on 28x28)"},
         {"conv_bias", "--conv-bias", "lenet5: conv layers have a bias (true|false)", true},
         {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512 (64: one layer)"},
-        {"init", "--init", "weight init: pytorch | normal"},
+        {"init", "--init", "weight init", false, {"pytorch", "normal"}},
         {"init_sigma", "--init-sigma", "sigma of the normal init"},
         {"input.size", "--input-size", "input side in pixels (28 = no resize, 32 = LeNet5)"},
         {"input.mean", "--input-mean", "normalisation mean (of pixel/255)"},
         {"input.std", "--input-std", "normalisation std (of pixel/255)"},
-        {"optimizer", "--optimizer", "sgd | momentum | adam"},
+        {"optimizer", "--optimizer", "optimizer", false, {"sgd", "momentum", "adam"}},
         {"lr", "--lr", "learning rate"},
         {"momentum", "--momentum", "momentum factor"},
         {"nesterov", "--nesterov", "Nesterov momentum (true|false)", true},
@@ -41,7 +42,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"beta1", "--beta1", "adam beta1"},
         {"beta2", "--beta2", "adam beta2"},
         {"eps", "--eps", "adam epsilon"},
-        {"lr_schedule", "--lr-schedule", "constant | step | cosine"},
+        {"lr_schedule", "--lr-schedule", "learning rate schedule", false, {"constant", "step", "cosine"}},
         {"lr_step_epochs", "--lr-step-epochs", "step schedule: epochs between drops"},
         {"lr_gamma", "--lr-gamma", "step schedule: factor per drop"},
         {"lr_min", "--lr-min", "cosine schedule: final learning rate"},
@@ -61,13 +62,19 @@ const std::vector<ConfigKey>& config_keys() {
         {"keep_max", "--keep-max", "keep the newest N checkpoints (0 = all)"},
         {"keep_per_minutes", "--keep-per-minutes", "keep one checkpoint per M minutes"},
         {"keep_best", "--keep-best", "also keep the K best checkpoints by --monitor"},
-        {"monitor", "--monitor", "metric for --keep-best: acc | loss"},
+        {"monitor", "--monitor", "metric for --keep-best", false, {"acc", "loss"}},
         {"async_save", "--async-save", "write checkpoints from a background thread (true|false)", true},
     };
     return keys;
 }
 
 namespace {
+
+const ConfigKey& config_key(const std::string& key) {
+    for (const auto& k : config_keys())
+        if (k.key == key) return k;
+    throw std::logic_error("no config key " + key);  // our bug: parse_config names only listed keys
+}
 
 // Dotted path "input.size" -> JSON pointer "/input/size".
 json::json_pointer pointer_of(const std::string& key) {
@@ -124,8 +131,9 @@ public:
         if (!v.is_boolean()) fail(key, "true or false");
         out = v.get<bool>();
     }
-    void choice(const std::string& key, std::string& out, const std::vector<std::string>& allowed) {
+    void choice(const std::string& key, std::string& out) {
         if (!has(key)) return;
+        const std::vector<std::string>& allowed = config_key(key).choices;
         const json& v = j_.at(pointer_of(key));
         std::string expected = "one of";
         for (const auto& a : allowed) expected += " \"" + a + "\"";
@@ -250,7 +258,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     auto non_negative = [](double v) { return v >= 0; };
     auto unit = [](double v) { return v >= 0 && v < 1; };
 
-    r.choice("net", c.net.type, {"lenet5", "mlp"});
+    r.choice("net", c.net.type);
     r.boolean("fc_relu", c.net.fc_relu);
     r.integer("conv_padding", c.net.conv_padding, 0, 8);
     r.boolean("conv_bias", c.net.conv_bias);
@@ -265,13 +273,13 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
             c.net.hidden.push_back(v.get<std::size_t>());
         }
     }
-    r.choice("init", c.init, {"pytorch", "normal"});
+    r.choice("init", c.init);
     r.number("init_sigma", c.init_sigma, positive, "a number > 0");
     r.integer("input.size", c.input.size, 8, 256);
     r.number("input.mean", c.input.mean, [](double v) { return v >= -10 && v <= 10; }, "a number in [-10, 10]");
     r.number("input.std", c.input.std, positive, "a number > 0");
 
-    r.choice("optimizer", c.optimizer.type, {"sgd", "momentum", "adam"});
+    r.choice("optimizer", c.optimizer.type);
     r.number("lr", c.lr, positive, "a number > 0");
     r.number("momentum", c.optimizer.momentum, unit, "a number in [0, 1)");
     r.boolean("nesterov", c.optimizer.nesterov);
@@ -279,7 +287,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.number("beta1", c.optimizer.beta1, unit, "a number in [0, 1)");
     r.number("beta2", c.optimizer.beta2, unit, "a number in [0, 1)");
     r.number("eps", c.optimizer.eps, positive, "a number > 0");
-    r.choice("lr_schedule", c.schedule.type, {"constant", "step", "cosine"});
+    r.choice("lr_schedule", c.schedule.type);
     r.integer("lr_step_epochs", c.schedule.step_epochs, 1, 1000000);
     r.number("lr_gamma", c.schedule.gamma, positive, "a number > 0");
     r.number("lr_min", c.schedule.min_lr, non_negative, "a number >= 0");
@@ -307,7 +315,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.integer("keep_max", c.ckpt.keep_max, 0, 1000000);
     r.number("keep_per_minutes", c.ckpt.keep_per_minutes, non_negative, "a number of minutes >= 0");
     r.integer("keep_best", c.ckpt.keep_best, 0, 1000000);
-    r.choice("monitor", c.ckpt.monitor, {"acc", "loss"});
+    r.choice("monitor", c.ckpt.monitor);
     r.boolean("async_save", c.ckpt.async_save);
     resolve_policy_conflicts(r, c, warnings);
     return c;

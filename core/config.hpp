@@ -57,7 +57,8 @@ struct ConfigKey {
     std::string key;
     std::string flag;
     std::string help;
-    bool boolean = false;  // a bare flag means true: --async-save
+    bool boolean = false;               // a bare flag means true: --async-save
+    std::vector<std::string> choices{};  // the only values a text key takes (--optimizer)
 };
 const std::vector<ConfigKey>& config_keys();
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real MNIST: SIGINT, SIGTERM and SIGHUP stop training with a verified breakpoint (exit 130 / 143
 # / 129) that `resume --from latest` continues, and so does a closed output pipe (SIGPIPE, 141);
-# a loss that turns non-finite saves a breakpoint and exits 1.
+# a loss that turns non-finite saves a breakpoint and exits 1. The stop line's hint is the command
+# as it was run; a second Ctrl-C says truly whether a breakpoint was saved.
 source "$(dirname "$0")/lib.sh"
 need_mnist
 
@@ -26,6 +27,8 @@ stop() {
   if [ -z "$bp" ]; then fail "$sig: no breakpoint in $dir/: $(ls "$dir")"; return; fi
   pass
   grep -q "stopped by SIG$sig at global step .*breakpoint saved: $bp" "$dir.err" && pass || fail "$sig: message: $(tail -2 "$dir.err")"
+  # The hint is the command as it was run ($TRAINCTL, the build's path), not a bare `trainctl`.
+  grep -qF "(continue with: $TRAINCTL resume --from $bp)" "$dir.err" && pass || fail "$sig: hint: $(tail -1 "$dir.err")"
   "$TRAINCTL" ckpt verify "$bp" > /dev/null && pass || fail "$sig: breakpoint does not verify"
   local bp_step
   bp_step=$("$TRAINCTL" ckpt inspect "$bp" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["train_state"]["global_step"])')
@@ -43,6 +46,31 @@ stop() {
 stop INT 130
 stop TERM 143
 stop HUP 129
+
+# Ctrl-C twice at once: whatever the second one interrupts, the last words are true.
+long_run QUICK > QUICK.log 2> QUICK.err &
+pid=$!
+# The first loss line comes from the loop: the handlers are in by then.
+for ((i = 0; i < 600; i++)); do grep -q '^epoch: ' QUICK.log 2>/dev/null && break; sleep 0.1; done
+kill -s INT "$pid"; kill -s INT "$pid"
+wait "$pid"; rc=$?
+[ "$rc" -eq 130 ] && pass || fail "double Ctrl-C: exit code $rc, expected 130 ($(tail -2 QUICK.err))"
+if ls QUICK/*_breakpoint.ckpt > /dev/null 2>&1; then
+  grep -q "without a breakpoint" QUICK.err && fail "double Ctrl-C: a breakpoint was saved, stderr says none: $(tail -3 QUICK.err)" || pass
+else
+  grep -q "second interrupt: exiting without a breakpoint" QUICK.err && pass || fail "double Ctrl-C: no breakpoint, stderr: $(tail -3 QUICK.err)"
+fi
+
+# The second Ctrl-C once the breakpoint has landed, while the stop line is held up (stderr blocks):
+# the run exits at once, naming the breakpoint and how to continue, never "without a breakpoint".
+rc=$("$PY" "$TRAINCTL_SRC/tests/cli/interrupt_after_save.py" TWICE TWICE.log TWICE.err -- "$TRAINCTL" train \
+       --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 6400 --epochs 1000 --threads 2 \
+       --log-every 1 --ckpt-steps 0 --out TWICE)
+bp=$(ls TWICE/*_breakpoint.ckpt 2>/dev/null | head -1)
+[ "$rc" = 130 ] && [ -n "$bp" ] && "$TRAINCTL" ckpt verify "$bp" > /dev/null && pass \
+  || fail "Ctrl-C after the save: exit $rc, breakpoint '$bp' ($(cat TWICE.err))"
+grep -qF "second interrupt: exiting at once; breakpoint saved: $bp (continue with: $TRAINCTL resume --from $bp)" TWICE.err \
+  && ! grep -q "without a breakpoint" TWICE.err && pass || fail "Ctrl-C after the save: stderr: $(cat TWICE.err)"
 
 # Under nohup (SIGHUP ignored by the parent) a hangup does not stop the run; SIGTERM still does.
 (trap '' HUP; exec "$TRAINCTL" train --config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 6400 \
