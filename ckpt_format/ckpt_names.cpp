@@ -66,10 +66,11 @@ std::vector<std::string> list_names(const std::string& dir) {
     return names;
 }
 
-// Whether `file` is named as one of run `prefix`'s files.
+// Whether `file` is named as one of run `prefix`'s files. Temporaries are not: they are leftovers
+// of a killed run, which the run that takes the prefix removes under its lock (a live run is seen
+// by its lock instead), and a planted one must not push a run off its prefix.
 bool names_run(const std::string& file, const std::string& prefix) {
-    if (file == graph_meta_name(prefix) || file == latest_pointer_name(prefix) || is_run_temporary(file, prefix))
-        return true;
+    if (file == graph_meta_name(prefix) || file == latest_pointer_name(prefix)) return true;
     const std::optional<CkptName> name = parse_ckpt_file_name(file);
     return name && name->prefix == prefix;
 }

@@ -90,12 +90,17 @@ TEST_CASE("choose_run_prefix: X is free beside runs X-1, X_1-like names, X-best'
 }
 
 TEST_CASE("choose_run_prefix: any of a run's files takes its prefix, a dangling latest pointer too", "[ckpt]") {
-    for (const char* own : {"X-1_20.ckpt", "X-1_20_breakpoint.ckpt", "X-best-1_20.ckpt", "X-graph.meta",
-                            "X-latest.tmp", "X-3_5.ckpt.tmp"}) {
+    for (const char* own : {"X-1_20.ckpt", "X-1_20_breakpoint.ckpt", "X-best-1_20.ckpt", "X-graph.meta"}) {
         CkptTempDir dir;
         touch(dir, own);
         INFO(own);
         CHECK(choose_run_prefix(dir.path.string(), "X") == "X_1");
+    }
+    for (const char* leftover : {"X-latest.tmp", "X-3_5.ckpt.tmp", "X-graph.meta.tmp"}) {
+        CkptTempDir dir;  // a killed run's temporaries alone: the new run removes them under its lock
+        touch(dir, leftover);
+        INFO(leftover);
+        CHECK(choose_run_prefix(dir.path.string(), "X") == "X");
     }
     CkptTempDir dir;
     REQUIRE(::symlink("X-9_9.ckpt", dir.file("X-latest").c_str()) == 0);
