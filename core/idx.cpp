@@ -112,7 +112,8 @@ private:
         // Z_BUF_ERROR here means the gzip stream ended before its trailer.
         if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
             std::string why = err == Z_BUF_ERROR ? "truncated" : msg;
-            if (why.rfind(path_ + ": ", 0) == 0) why.erase(0, path_.size() + 2);  // zlib prefixes the path
+            // zlib prefixes the name it opened: "<fd:4>: " (gzdopen).
+            if (why.rfind("<fd:", 0) == 0 && why.find(">: ") != std::string::npos) why.erase(0, why.find(">: ") + 3);
             throw Error(path_ + ": corrupt gzip stream: " + why);
         }
         return static_cast<std::size_t>(got);
