@@ -1,17 +1,17 @@
 // Validates a checkpoint header before anything trusts it: JSON, duplicates, format tag,
 // header CRC, dtypes, shapes, and offsets that tile the data section exactly.
-#include <cstdio>
-#include <nlohmann/json.hpp>
-#include <set>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ckpt_format/ckpt_header.hpp"
+#include "ckpt_format/ckpt_json.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
 namespace {
 
-using OrderedJson = nlohmann::ordered_json;
+using Json = nlohmann::json;
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
     throw Error(path + ": " + what);
@@ -19,60 +19,14 @@ using OrderedJson = nlohmann::ordered_json;
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
-// nlohmann messages echo the bytes read; keep our one-line message printable ASCII.
-std::string printable(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            char hex[5];
-            std::snprintf(hex, sizeof hex, "\\x%02x", c);
-            out += hex;
-        }
-    }
-    return out;
-}
-
-constexpr int kMaxDepth = 64;
-
-// nlohmann keeps the last of two equal keys without a word, so a callback watches keys.
-OrderedJson parse_unique(const std::string& path, const std::string& what, const std::string& text) {
-    std::vector<std::set<std::string>> open_objects;
-    std::string duplicate;
-    auto watch = [&](int depth, OrderedJson::parse_event_t event, OrderedJson& parsed) {
-        using Event = OrderedJson::parse_event_t;
-        // Ours nest 3 deep; printing a deeper value in a message would recurse off the stack.
-        if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxDepth)
-            fail(path, what + " is nested deeper than " + std::to_string(kMaxDepth) + " levels");
-        if (event == Event::object_start) open_objects.emplace_back();
-        if (event == Event::object_end) open_objects.pop_back();
-        if (event == Event::key && !open_objects.back().insert(parsed.get<std::string>()).second &&
-            duplicate.empty())
-            duplicate = parsed.get<std::string>();
-        return true;
-    };
-    OrderedJson json;
-    try {
-        json = OrderedJson::parse(text, watch);
-    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
-        std::string msg = e.what();
-        msg = msg.substr(0, msg.find("; last read"));  // for a bad string: all of it so far
-        fail(path, what + " is not valid JSON: " + printable(msg.substr(msg.find("] ") + 2)));
-    }
-    if (!duplicate.empty()) fail(path, what + " has key " + in_quotes(duplicate) + " twice");
-    if (!json.is_object()) fail(path, what + " must be a JSON object, found " + json.type_name());
-    return json;
-}
-
-std::uint32_t parse_hex(const std::string& path, const std::string& what, const OrderedJson& value) {
+std::uint32_t parse_hex(const std::string& path, const std::string& what, const Json& value) {
     const std::string s = value.is_string() ? value.get<std::string>() : value.dump();
     if (s.size() != 8 || s.find_first_not_of("0123456789abcdef") != std::string::npos)
-        fail(path, what + " must be 8 lowercase hex digits, found " + in_quotes(printable(s)));
+        fail(path, what + " must be 8 lowercase hex digits, found " + in_quotes(ckpt_printable(s)));
     return static_cast<std::uint32_t>(std::stoul(s, nullptr, 16));
 }
 
-void parse_metadata(const std::string& path, const std::string& json, const OrderedJson& meta,
+void parse_metadata(const std::string& path, const std::string& json, const Json& meta,
                     CkptHeader& header) {
     if (!meta.is_object())
         fail(path, "\"__metadata__\" must be an object, found " + std::string(meta.type_name()));
@@ -86,7 +40,7 @@ void parse_metadata(const std::string& path, const std::string& json, const Orde
         fail(path, "not a trainctl checkpoint: metadata \"format\" is missing, expected " +
                        in_quotes(kCkptFormat));
     if (format->second != kCkptFormat)
-        fail(path, "unsupported format " + in_quotes(printable(format->second)) + ", expected " +
+        fail(path, "unsupported format " + in_quotes(ckpt_printable(format->second)) + ", expected " +
                        in_quotes(kCkptFormat));
     if (!meta.contains(kCkptKeyHeaderCrc)) fail(path, "metadata \"header_crc32c\" is missing");
     header.header_crc = parse_hex(path, "metadata \"header_crc32c\"", meta[kCkptKeyHeaderCrc]);
@@ -98,14 +52,14 @@ void parse_metadata(const std::string& path, const std::string& json, const Orde
                        ckpt_crc_hex(computed) + ")");
 }
 
-std::uint64_t parse_u64(const std::string& path, const std::string& what, const OrderedJson& value) {
+std::uint64_t parse_u64(const std::string& path, const std::string& what, const Json& value) {
     if (!value.is_number_unsigned())
-        fail(path, what + " must be a non-negative integer, found " + printable(value.dump()));
+        fail(path, what + " must be a non-negative integer, found " + ckpt_printable(value.dump()));
     return value.get<std::uint64_t>();
 }
 
 // One tensor entry: {"dtype": .., "shape": [..], "data_offsets": [begin, end]}, nothing else.
-CkptTensorInfo parse_tensor(const std::string& path, const std::string& name, const OrderedJson& entry) {
+CkptTensorInfo parse_tensor(const std::string& path, const std::string& name, const Json& entry) {
     const std::string where = "tensor " + in_quotes(name);
     if (!entry.is_object()) fail(path, where + " must be an object, found " + entry.type_name());
     for (const auto& [key, value] : entry.items())
@@ -113,22 +67,22 @@ CkptTensorInfo parse_tensor(const std::string& path, const std::string& name, co
             fail(path, where + " has unknown key " + in_quotes(key));
     if (!entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets"))
         fail(path, where + " needs \"dtype\", \"shape\" and \"data_offsets\"");
-    const OrderedJson& dtype = entry["dtype"];
+    const Json& dtype = entry["dtype"];
     auto parsed = dtype.is_string() ? dtype_parse(dtype.get<std::string>()) : std::nullopt;
-    if (!parsed) fail(path, where + " has unknown dtype " + printable(dtype.dump()));
+    if (!parsed) fail(path, where + " has unknown dtype " + ckpt_printable(dtype.dump()));
 
     CkptTensorInfo info{name, *parsed, {}, 0, 0, 0};
-    const OrderedJson& shape = entry["shape"];
+    const Json& shape = entry["shape"];
     if (!shape.is_array()) fail(path, where + " shape must be an array, found " + shape.type_name());
     std::uint64_t bytes = dtype_size(info.dtype);
     bool overflow = false;
-    for (const OrderedJson& d : shape) {
+    for (const Json& d : shape) {
         info.shape.push_back(parse_u64(path, where + " shape", d));
         overflow |= __builtin_mul_overflow(bytes, info.shape.back(), &bytes);
     }
-    const OrderedJson& offsets = entry["data_offsets"];
+    const Json& offsets = entry["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2)
-        fail(path, where + " data_offsets must be [begin, end], found " + printable(offsets.dump()));
+        fail(path, where + " data_offsets must be [begin, end], found " + ckpt_printable(offsets.dump()));
     info.begin = parse_u64(path, where + " data_offsets", offsets[0]);
     info.end = parse_u64(path, where + " data_offsets", offsets[1]);
     if (info.begin > info.end)
@@ -146,15 +100,17 @@ void check_tiling(const std::string& path, const std::vector<CkptTensorInfo>& te
                   std::uint64_t data_size) {
     std::uint64_t expected = 0;
     for (const CkptTensorInfo& t : tensors) {
-        const std::string where = "tensor " + in_quotes(t.name) + " data_offsets [" +
-                                  std::to_string(t.begin) + "," + std::to_string(t.end) + "]";
+        auto where = [&] {
+            return "tensor " + in_quotes(t.name) + " data_offsets [" + std::to_string(t.begin) + "," +
+                   std::to_string(t.end) + "]";
+        };
         if (t.begin < expected)
-            fail(path, where + " overlap the previous tensor (expected begin " + std::to_string(expected) + ")");
+            fail(path, where() + " overlap the previous tensor (expected begin " + std::to_string(expected) + ")");
         if (t.begin > expected)
-            fail(path, where + " leave a hole of " + std::to_string(t.begin - expected) +
+            fail(path, where() + " leave a hole of " + std::to_string(t.begin - expected) +
                            " bytes (expected begin " + std::to_string(expected) + ")");
         if (t.end > data_size)
-            fail(path, where + " run past the end of the file (data section is " +
+            fail(path, where() + " run past the end of the file (data section is " +
                            std::to_string(data_size) + " bytes)");
         expected = t.end;
     }
@@ -163,12 +119,23 @@ void check_tiling(const std::string& path, const std::vector<CkptTensorInfo>& te
                        std::to_string(expected) + " (trailing bytes)");
 }
 
-void parse_crcs(const std::string& path, const OrderedJson& meta, std::vector<CkptTensorInfo>& tensors) {
+void parse_crcs(const std::string& path, const Json& meta, std::vector<CkptTensorInfo>& tensors) {
     if (!meta.contains(kCkptKeyCrc)) fail(path, "metadata \"crc32c\" is missing");
-    OrderedJson crcs = parse_unique(path, "metadata \"crc32c\"", meta[kCkptKeyCrc].get<std::string>());
-    for (CkptTensorInfo& t : tensors) {
-        if (!crcs.contains(t.name)) fail(path, "metadata \"crc32c\" has no entry for tensor " + in_quotes(t.name));
-        t.crc = parse_hex(path, "crc32c of tensor " + in_quotes(t.name), crcs[t.name]);
+    const std::vector<CkptJsonMember> crcs =
+        ckpt_json_members(path, "metadata \"crc32c\"", meta[kCkptKeyCrc].get<std::string>());
+    // The writer lists CRCs in tensor order; any other order is looked up by name.
+    std::unordered_map<std::string_view, const Json*> by_name;
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        const CkptTensorInfo& t = tensors[i];
+        const Json* crc = i < crcs.size() && crcs[i].first == t.name ? &crcs[i].second : nullptr;
+        if (!crc) {
+            if (by_name.empty())
+                for (const auto& [name, value] : crcs) by_name.emplace(name, &value);
+            const auto it = by_name.find(t.name);
+            if (it == by_name.end()) fail(path, "metadata \"crc32c\" has no entry for tensor " + in_quotes(t.name));
+            crc = it->second;
+        }
+        tensors[i].crc = parse_hex(path, "crc32c of tensor " + in_quotes(t.name), *crc);
     }
     if (crcs.size() != tensors.size())
         fail(path, "metadata \"crc32c\" has " + std::to_string(crcs.size()) + " entries for " +
@@ -181,14 +148,17 @@ CkptHeader ckpt_parse_header(const std::string& path, const std::string& json, s
     CkptHeader header;
     header.data_start = 8 + json.size();
     header.file_size = file_size;
-    OrderedJson root = parse_unique(path, "header", json);
-    if (!root.contains("__metadata__")) fail(path, "not a trainctl checkpoint: header has no \"__metadata__\"");
-    const OrderedJson& meta = root["__metadata__"];
-    parse_metadata(path, json, meta, header);
-    for (const auto& [name, entry] : root.items())
+    const std::vector<CkptJsonMember> root = ckpt_json_members(path, "header", json);  // in file order
+    const Json* meta = nullptr;
+    for (const auto& [name, value] : root)
+        if (name == "__metadata__") meta = &value;
+    if (!meta) fail(path, "not a trainctl checkpoint: header has no \"__metadata__\"");
+    parse_metadata(path, json, *meta, header);
+    header.tensors.reserve(root.size());
+    for (const auto& [name, entry] : root)
         if (name != "__metadata__") header.tensors.push_back(parse_tensor(path, name, entry));
     check_tiling(path, header.tensors, file_size - header.data_start);
-    parse_crcs(path, meta, header.tensors);
+    parse_crcs(path, *meta, header.tensors);
     return header;
 }
 

@@ -2,17 +2,18 @@
 // chunks, CRC-checked. Lengths are checked against the file size before anything is allocated.
 #include "ckpt_format/ckpt_reader.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
+#include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_header.hpp"
 #include "ckpt_format/crc32c.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 namespace trainctl {
 namespace {
@@ -39,13 +40,10 @@ void pread_all(const std::string& path, int fd, void* out, std::size_t size, std
 }
 
 UniqueFd open_regular(const std::string& path, std::uint64_t& file_size) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) fail(path, std::string("cannot open: ") + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
-    file_size = static_cast<std::uint64_t>(st.st_size);
-    return fd;
+    InputFile file = open_input_file(path, "a checkpoint", kExitError);
+    if (!file.fd.valid()) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    file_size = file.size;
+    return std::move(file.fd);
 }
 
 CkptHeader read_header_fd(const std::string& path, int fd, std::uint64_t file_size) {
@@ -74,9 +72,17 @@ CkptHeader ckpt_read_header(const std::string& path) {
     return read_header_fd(path, fd.get(), file_size);
 }
 
-std::vector<std::string> ckpt_verify(const std::string& path) {
+std::vector<std::string> ckpt_verify(const CkptReader& reader, CkptValues values) {
+    std::vector<std::string> problems = reader.check_data();
+    if (!problems.empty() || values == CkptValues::kAny) return problems;
+    for (const CkptTensorInfo& info : reader.tensors())
+        if (std::string bad = ckpt_non_finite(reader, info); !bad.empty()) return {bad};
+    return {};
+}
+
+std::vector<std::string> ckpt_verify(const std::string& path, CkptValues values) {
     try {
-        return CkptReader(path, CkptDataCrc::kSkip).check_data();
+        return ckpt_verify(CkptReader(path, CkptDataCrc::kSkip), values);
     } catch (const Error& e) {
         return {e.what()};
     }
@@ -100,7 +106,8 @@ CkptReader::CkptReader(const std::string& path, CkptDataCrc data_crc)
     fd_ = open_regular(path, file_size);
     header_ = read_header_fd(path, fd_.get(), file_size);
     map_.map(path, fd_.get(), file_size);
-    for (std::size_t i = 0; i < header_.tensors.size(); ++i) index_[header_.tensors[i].name] = i;
+    index_.reserve(header_.tensors.size());  // no rehashing: a file may hold 100,000 tensors
+    for (std::size_t i = 0; i < header_.tensors.size(); ++i) index_.emplace(header_.tensors[i].name, i);
     crc_checked_.assign(header_.tensors.size(), false);
     if (data_crc == CkptDataCrc::kVerify) check_unread();
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_types.hpp"
-#include "ckpt_format/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 #include "core/tensor.hpp"
 
 namespace trainctl {
@@ -24,9 +24,15 @@ enum class CkptDataCrc { kVerify, kOnRead, kSkip };
 // Cheap enough for listing many files. Throws Error "PATH: what is wrong".
 CkptHeader ckpt_read_header(const std::string& path);
 
+// What ckpt_verify asks of the tensor values beyond their CRCs. kFinite: no NaN or infinity in a
+// float tensor (ckpt_finite.hpp), which `ckpt verify` and `ckpt ls` report; resume's search
+// for the newest checkpoint asks only for integrity (kAny).
+enum class CkptValues { kAny, kFinite };
+
 // Every problem found in the file, one line each ("PATH: ..."); empty when it is sound.
-// A bad header is one problem; with a sound header every bad tensor CRC is listed.
-std::vector<std::string> ckpt_verify(const std::string& path);
+// A bad header is one problem; with a sound header every bad tensor CRC is listed; with sound
+// CRCs and kFinite, the first tensor holding a non-finite value.
+std::vector<std::string> ckpt_verify(const std::string& path, CkptValues values = CkptValues::kAny);
 
 class CkptReader {
 public:
@@ -82,5 +88,8 @@ private:
     mutable std::vector<bool> crc_checked_;                // by position in tensors()
     Mapping map_;
 };
+
+// ckpt_verify for a file already open (its header is sound, or the reader would not exist).
+std::vector<std::string> ckpt_verify(const CkptReader& reader, CkptValues values);
 
 }  // namespace trainctl

@@ -14,7 +14,7 @@ namespace trainctl {
 void run_ckpt_verify(const CkptVerifyOptions& opt) {
     std::string bad;
     for (const std::string& file : opt.files) {
-        const std::vector<std::string> problems = ckpt_verify(file);
+        const std::vector<std::string> problems = ckpt_verify(file, CkptValues::kFinite);
         std::cout << file << ": " << (problems.empty() ? "ok" : join_problems(file, problems)) << "\n";
         if (!problems.empty()) bad += (bad.empty() ? "" : ", ") + file;
     }

@@ -33,12 +33,19 @@ LsRow read_row(const std::string& dir, const std::string& file) {
     const std::string path = dir + "/" + file;
     struct stat st {};
     if (stat(path.c_str(), &st) == 0) row.bytes = static_cast<std::uint64_t>(st.st_size);
-    row.problem = join_problems(path, ckpt_verify(path));
+    // One reader for the checks and the state: a header of 100,000 tensors is parsed once.
+    std::optional<CkptReader> reader;
+    try {
+        reader.emplace(path, CkptDataCrc::kSkip);
+    } catch (const Error& e) {
+        row.problem = join_problems(path, {e.what()});
+        return row;
+    }
+    row.problem = join_problems(path, ckpt_verify(*reader, CkptValues::kFinite));
     if (!row.problem.empty()) return row;
     // A sound file whose state does not parse is listed with its reason rather than dropped.
     try {
-        const CkptHeader header = ckpt_read_header(path);
-        if (header.metadata.count(kMetaState)) row.state = read_stored_state(header.metadata, path).state;
+        if (reader->metadata().count(kMetaState)) row.state = read_stored_state(reader->metadata(), path).state;
     } catch (const std::exception& e) {
         row.problem = e.what();
     }

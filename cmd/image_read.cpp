@@ -7,10 +7,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 namespace trainctl {
 namespace {
@@ -24,21 +23,13 @@ constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 // The whole file, once it is known to be a regular file of a size worth reading.
 std::vector<std::uint8_t> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open image: " + std::strerror(errno));
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw Error(path + ": not a regular file, expected a PNG or PGM image");
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(path + ": cannot read image: " + ec.message());
-    if (size == 0) throw Error(path + ": empty file (0 bytes), expected a PNG or PGM image");
-    if (size > kMaxFileBytes)
-        throw Error(path + ": image file is " + std::to_string(size) + " bytes, expected at most " +
+    const InputFile file = open_input_file(path, "a PNG or PGM image", kExitError);
+    if (!file.fd.valid()) throw Error(path + ": cannot open image: " + std::strerror(errno));
+    if (file.size == 0) throw Error(path + ": empty file (0 bytes), expected a PNG or PGM image");
+    if (file.size > kMaxFileBytes)
+        throw Error(path + ": image file is " + std::to_string(file.size) + " bytes, expected at most " +
                     std::to_string(kMaxFileBytes));
-    std::vector<std::uint8_t> bytes(size);
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-        throw Error(path + ": cannot read image: " + std::strerror(errno));
-    return bytes;
+    return read_input_file(path, file, kExitError);
 }
 
 void check_size(const std::string& path, std::size_t width, std::size_t height) {

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "core/error.hpp"
 
@@ -27,6 +28,9 @@ LoadedModel load_model_from_ckpt(const std::string& path) {
     m.net = build_model(m.stored.model, path, &m.config);
     load_params(reader, m.net->params(), /*skip_mismatch=*/false, nullptr);
     reader.check_unread();  // the optimizer state too: a corrupt file is refused whole
+    // Diverged weights load cleanly and would score chance, print null or export NaN.
+    for (const auto& p : m.net->params().infos())
+        if (std::string bad = ckpt_non_finite(reader, reader.tensor(p.name)); !bad.empty()) throw Error(bad);
     return m;
 }
 

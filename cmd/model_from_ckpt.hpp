@@ -16,7 +16,8 @@ struct LoadedModel {
 };
 
 // Verifies the file's CRCs, rebuilds the net and loads every parameter (no skipping: a net
-// with missing weights would score nonsense). The net is not yet reserved.
+// with missing weights would score nonsense), refusing a NaN or infinite one. The net is not
+// yet reserved.
 LoadedModel load_model_from_ckpt(const std::string& path);
 
 // MNIST for a checkpoint: --data when given; else the default lookup; else, when that finds

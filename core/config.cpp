@@ -5,8 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <set>
@@ -15,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/float_text.hpp"
+#include "core/input_file.hpp"
 #include "core/json_limit.hpp"
 #include "core/suggest.hpp"
 
@@ -182,6 +181,9 @@ std::string parse_error_text(const json::exception& e) {
     return msg.substr(0, msg.find("; last read"));
 }
 
+// Far deeper than any MLP worth training on MNIST, and it bounds the tensor count of a checkpoint.
+constexpr std::size_t kMaxHiddenLayers = 64;
+
 // Configs are a few hundred bytes; this only stops a wrong path (a dataset) being slurped.
 constexpr std::uintmax_t kConfigMaxBytes = std::uintmax_t{16} << 20;
 
@@ -206,22 +208,16 @@ void resolve_policy_conflicts(const ConfigReader& r, RunConfig& c, std::vector<s
 }  // namespace
 
 json read_config_file(const std::string& path, ConfigOrigins& origins) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw usage_error(path + ": cannot open config file");
-    // A directory opens too; a FIFO or /dev/zero would never end: only regular files are read.
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw usage_error(path + ": not a regular file, expected a JSON config file");
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (!ec && size > kConfigMaxBytes)
-        throw usage_error(path + ": config file is " + std::to_string(size) + " bytes, expected at most " +
+    const InputFile file = open_input_file(path, "a JSON config file", kExitUsage);
+    if (!file.fd.valid()) throw usage_error(path + ": cannot open config file");
+    if (file.size > kConfigMaxBytes)
+        throw usage_error(path + ": config file is " + std::to_string(file.size) + " bytes, expected at most " +
                           std::to_string(kConfigMaxBytes));
-    if (!ec && size == 0) throw usage_error(path + ": empty file, expected a JSON object");
-    std::ostringstream text;
-    text << in.rdbuf();
+    if (file.size == 0) throw usage_error(path + ": empty file, expected a JSON object");
+    const std::vector<std::uint8_t> bytes = read_input_file(path, file, kExitUsage);
     json j;
     try {
-        j = parse_json_limited(text.str(), path, kExitUsage);
+        j = parse_json_limited(std::string(bytes.begin(), bytes.end()), path, kExitUsage);
     } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
         throw usage_error(path + ": invalid JSON: " + parse_error_text(e));
     }
@@ -266,6 +262,10 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
         // One size is one hidden layer: `--hidden 64` parses as the number 64, not a list.
         const json h = r.value("hidden").is_number_unsigned() ? json::array({r.value("hidden")}) : r.value("hidden");
         if (!h.is_array() || h.empty()) r.fail("hidden", "a non-empty list of layer sizes in [1, 65536]");
+        // Checkpoints name each layer's tensors: thousands of layers only make huge headers.
+        if (h.size() > kMaxHiddenLayers)
+            throw usage_error(r.where("hidden") + " must list at most " + std::to_string(kMaxHiddenLayers) +
+                              " hidden layer sizes, got " + std::to_string(h.size()));
         c.net.hidden.clear();
         for (const auto& v : h) {
             if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 1 || v.get<std::uint64_t>() > 65536)

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 namespace trainctl {
 namespace {
@@ -41,14 +42,14 @@ std::string hex32(std::uint32_t v) {
 class IdxReader {
 public:
     explicit IdxReader(const std::string& path) : path_(path) {
-        std::error_code ec;
-        if (!fs::exists(path, ec)) throw Error(path + ": cannot open: no such file");
-        if (!fs::is_regular_file(path, ec)) throw Error(path + ": cannot open: not a regular file");
-        file_size_ = fs::file_size(path, ec);
-        if (ec) throw Error(path + ": cannot open: " + ec.message());
+        InputFile file = open_input_file(path, "an IDX file", kExitError);
+        if (!file.fd.valid())
+            throw Error(path + ": cannot open: " + (errno == ENOENT ? "no such file" : std::strerror(errno)));
+        file_size_ = file.size;
         if (file_size_ == 0) throw Error(path + ": empty file: expected an IDX header");
-        gz_ = gzopen(path.c_str(), "rb");
+        gz_ = gzdopen(file.fd.get(), "rb");
         if (!gz_) throw Error(path + ": cannot open: " + std::strerror(errno));
+        file.fd.release();  // gzclose closes it now
         gzbuffer(gz_, 1u << 17);  // the 8 KiB default makes big reads slow
         gzip_ = gzdirect(gz_) == 0;
     }
@@ -113,7 +114,8 @@ private:
         // Z_BUF_ERROR here means the gzip stream ended before its trailer.
         if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
             std::string why = err == Z_BUF_ERROR ? "truncated" : msg;
-            if (why.rfind(path_ + ": ", 0) == 0) why.erase(0, path_.size() + 2);  // zlib prefixes the path
+            // zlib prefixes the name it opened: "<fd:4>: " (gzdopen).
+            if (why.rfind("<fd:", 0) == 0 && why.find(">: ") != std::string::npos) why.erase(0, why.find(">: ") + 3);
             throw Error(path_ + ": corrupt gzip stream: " + why);
         }
         return static_cast<std::size_t>(got);

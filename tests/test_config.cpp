@@ -133,7 +133,8 @@ TEST_CASE("config files: missing, invalid JSON, and origins in messages", "[core
     REQUIRE_THROWS_WITH(read_config_file(path, origins),
                         Catch::StartsWith(path + ": invalid JSON") && Catch::Contains("number overflow parsing '2e308'"));
     std::remove(path.c_str());
-    REQUIRE_THROWS_WITH(read_config_file(".", origins), ".: not a regular file, expected a JSON config file");
+    REQUIRE_THROWS_WITH(read_config_file(".", origins),
+                        ".: not a regular file, expected a JSON config file, found a directory");
 }
 
 TEST_CASE("config JSON nested deeper than 64 levels is a usage error, not a stack overflow", "[core][config]") {

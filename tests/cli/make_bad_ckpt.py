@@ -174,6 +174,31 @@ def variant(blob, name):
         if name == "no-run-prefix":
             meta = [(k, v) for k, v in meta if k != "run_prefix"]
         return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
+    if name == "model-deep":  # a model description asking for an MLP of 20000 one-unit layers
+        meta = dict(entries)["__metadata__"]
+        model = json.loads(dict(meta)["model"])
+        model["spec"].update(net="mlp", hidden=[1] * 20000)
+        meta = [(k, json.dumps(model) if k == "model" else v) for k, v in meta]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
+    if name == "many-tensors":  # 100000 more tensors of 0 bytes at the end, CRCs intact
+        extra = ["zero.%06d" % i for i in range(100000)]
+        meta = dict(entries)["__metadata__"]
+        crcs = json.loads(dict(meta)["crc32c"])
+        crcs.update((n, "00000000") for n in extra)
+        meta = [(k, json.dumps(crcs, separators=(",", ":")) if k == "crc32c" else v) for k, v in meta]
+        entry = [("dtype", "F32"), ("shape", [0]), ("data_offsets", [len(data), len(data)])]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries] + [(n, entry) for n in extra], data)
+    if name in ("nan-weight", "inf-weight"):  # a diverged value in a sound file: CRCs recomputed
+        target, index, value = (first, 17, float("nan")) if name == "nan-weight" else (second, 3, float("inf"))
+        begin, end = tensor(entries, target)["data_offsets"]
+        values = bytearray(data[begin:end])
+        struct.pack_into("<f", values, 4 * index, value)
+        data = data[:begin] + bytes(values) + data[end:]
+        meta = dict(entries)["__metadata__"]
+        crcs = json.loads(dict(meta)["crc32c"])
+        crcs[target] = "%08x" % crc32c(values)
+        meta = [(k, json.dumps(crcs, separators=(",", ":")) if k == "crc32c" else v) for k, v in meta]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
     if name == "deep-header":  # a tensor's dtype nested 100000 levels deep
         deep = b"[" * 100000 + b"]" * 100000
         return build(with_tensor(entries, first, dtype="DEEP"), data, swap=("DEEP", deep))
