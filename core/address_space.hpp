@@ -8,8 +8,8 @@
 namespace trainctl {
 
 // The buffer OpenBLAS maps for each thread inside a gemm call and for each of its own server
-// threads, kept until exit: BUFFER_SIZE = 32 << 22 on x86_64 (common_x86_64.h), measured in
-// tests/test_address_space.cpp. Counted whole: the mapping reserves it untouched or not.
+// threads, kept until exit: BUFFER_SIZE = 32 << 22 on x86_64 (common_x86_64.h); VmSize grows by
+// exactly that at a thread's first gemm (OpenBLAS 0.3.21). Counted whole, touched or not.
 constexpr std::uint64_t kBlasBufferBytes = std::uint64_t{32} << 22;
 
 // What a new thread can map: its stack (RLIMIT_STACK, 8 MiB by default; glibc's 32 MiB when

@@ -38,7 +38,7 @@ done
 TRAINCTL=$REAL
 "$TRAINCTL" "${train[@]}" --out run > /dev/null 2>&1 || fail "unlimited training failed"
 limited $((200 * 1024))
-LIMIT="10 200000" expect_rejected 1 'of address space' -- resume --from run --quiet
+LIMIT="10 200000" expect_rejected 1 'of address space' -- resume --from run --more-epochs 1 --quiet
 [ ! -e run/lenet.lock ] && pass || fail "the run lock is left behind: $(ls run)"
 
 # Enough for everything: the limit is no error in itself.
