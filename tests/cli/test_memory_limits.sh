@@ -41,6 +41,25 @@ limited $((200 * 1024))
 LIMIT="10 200000" expect_rejected 1 'of address space' -- resume --from run --more-epochs 1 --quiet
 [ ! -e run/lenet.lock ] && pass || fail "the run lock is left behind: $(ls run)"
 
+# A gzip bomb: 1 MB inflating to the 1 GB its header declares. The declared size is checked
+# against the limit before inflating (it ended in an internal error, std::bad_alloc).
+mkdir bomb && cp "$SCRATCH"/data/*labels* "$SCRATCH"/data/t10k-* bomb/
+"$PY" - bomb/train-images-idx3-ubyte.gz <<'PYEOF'
+import struct, sys, zlib
+z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip wrapper
+out = [z.compress(struct.pack(">IIII", 0x803, 1300000, 28, 28))]
+chunk = bytes(1 << 20)
+for _ in range(1300000 * 784 >> 20):
+    out.append(z.compress(chunk))
+out.append(z.compress(bytes(1300000 * 784 % (1 << 20))) + z.flush())
+open(sys.argv[1], "wb").write(b"".join(out))
+PYEOF
+limited $((700 * 1024))
+LIMIT="10 200000" expect_rejected 1 "bomb/train-images-idx3-ubyte.gz: the header's 1300000 images of 28x28" \
+  -- train --data bomb --out run3 --epochs 1 --quiet
+grep -q 'need .* of address space, more than the .* left under the address-space limit of 700.0 MiB' "$SCRATCH/stderr" \
+  && pass || fail "bomb: $(cat "$SCRATCH/stderr")"
+
 # Enough for everything: the limit is no error in itself.
 limited $((1200 * 1024))
 "$TRAINCTL" "${train[@]}" --out run2 > /dev/null 2> "$SCRATCH/stderr" && pass || fail "1200M: $(cat "$SCRATCH/stderr")"
