@@ -112,6 +112,17 @@ GreyImage decode_pgm(const std::string& path, const std::vector<std::uint8_t>& b
     if (maxval == 0 || maxval > 65535)
         throw Error(path + ": PGM maxval is " + std::to_string(maxval) + ", expected 1 to 65535");
     const std::size_t n = out.width * out.height;
+    // The header's size against the bytes that follow it, before allocating: a 19-byte file may
+    // claim 16384x16384. A P2 pixel takes at least a digit and a separator.
+    if (binary) h.advance(1);  // the single whitespace byte that ends a P5 header
+    const std::size_t bytes_per = maxval < 256 ? 1 : 2;
+    const std::size_t have = bytes.size() > h.pos() ? bytes.size() - h.pos() : 0;
+    if (binary ? have < n * bytes_per : have + 1 < 2 * n)
+        throw Error(path + ": truncated PGM: expected " +
+                    (binary ? std::to_string(n * bytes_per) + " bytes of pixels"
+                            : "at least " + std::to_string(2 * n - 1) + " bytes of " + std::to_string(n) + " pixel values") +
+                    " for " + std::to_string(out.width) + "x" + std::to_string(out.height) + ", found " +
+                    std::to_string(have));
     out.pixels.resize(n);
     auto scale = [&](std::size_t v) {
         if (v > maxval) throw Error(path + ": PGM pixel value " + std::to_string(v) + " exceeds maxval " +
@@ -122,12 +133,6 @@ GreyImage decode_pgm(const std::string& path, const std::vector<std::uint8_t>& b
         for (std::size_t i = 0; i < n; ++i) out.pixels[i] = scale(h.number("pixel value"));
         return out;
     }
-    h.advance(1);  // the single whitespace byte that ends a P5 header
-    const std::size_t bytes_per = maxval < 256 ? 1 : 2;
-    const std::size_t have = bytes.size() > h.pos() ? bytes.size() - h.pos() : 0;
-    if (have < n * bytes_per)
-        throw Error(path + ": truncated PGM: expected " + std::to_string(n * bytes_per) + " bytes of pixels for " +
-                    std::to_string(out.width) + "x" + std::to_string(out.height) + ", found " + std::to_string(have));
     const std::uint8_t* p = bytes.data() + h.pos();
     for (std::size_t i = 0; i < n; ++i)  // 16-bit PGM samples are big-endian
         out.pixels[i] = scale(bytes_per == 1 ? p[i] : (std::size_t{p[2 * i]} << 8) | p[2 * i + 1]);

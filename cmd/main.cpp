@@ -2,16 +2,27 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <new>
+#include <string>
+#include <system_error>
 
 #include "cmd/cli_suggest.hpp"
 #include "cmd/commands.hpp"
+#include "core/address_space.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
     // Past a file size limit (ulimit -f) write() then fails with EFBIG and the save reports it
     // (exit 74, temporary removed) instead of SIGXFSZ killing the process mid-write.
     std::signal(SIGXFSZ, SIG_IGN);
+    // Under a tight ulimit -v OpenBLAS's server threads spin in mmap, and exit() would wait for
+    // them forever: refuse at once and leave without running exit handlers.
+    if (const std::string shortfall = trainctl::blas_startup_shortfall(); !shortfall.empty()) {
+        std::cerr << "trainctl: error: " << shortfall << std::endl;
+        std::_Exit(trainctl::kExitError);
+    }
     CLI::App app{"trainctl: train, checkpoint, evaluate and export small MNIST classifiers"};
     trainctl::setup_train(app);
     trainctl::setup_resume(app);
@@ -34,6 +45,16 @@ int main(int argc, char** argv) {
     } catch (const trainctl::Error& e) {
         if (*e.what()) std::cerr << "trainctl: error: " << e.what() << "\n";
         return e.exit_code();
+    } catch (const std::bad_alloc&) {  // what no check foresaw; the run lock is released by now
+        std::cerr << "trainctl: error: " << trainctl::out_of_memory_text() << "\n";
+        return trainctl::kExitError;
+    } catch (const std::system_error& e) {  // no memory for a thread's stack (ulimit -v), or a bug
+        if (e.code() == std::errc::resource_unavailable_try_again) {
+            std::cerr << "trainctl: error: " << trainctl::out_of_memory_text() << " (starting a thread)\n";
+            return trainctl::kExitError;
+        }
+        std::cerr << "trainctl: error: internal error: " << e.what() << " (please report it)\n";
+        return trainctl::kExitInternal;
     } catch (const std::exception& e) {  // a bug, not bad input: still one line and no core dump
         std::cerr << "trainctl: error: internal error: " << e.what() << " (please report it)\n";
         return trainctl::kExitInternal;

@@ -21,6 +21,7 @@
 #include "cmd/run_lock.hpp"
 #include "cmd/shell_word.hpp"
 #include "cmd/signals.hpp"
+#include "core/address_space.hpp"
 #include "core/error.hpp"
 #include "core/float_text.hpp"
 #include "core/gemm.hpp"
@@ -217,6 +218,12 @@ int run_training(const RunPlan& plan) {
                   << (plan.resume_from.empty() ? "" : ", resuming at global step " + std::to_string(state.global_step))
                   << "\n";
 
+    // Last, with everything else in place: the first steps map one BLAS buffer per engine thread
+    // (OpenBLAS never fails there, it spins) and a save takes a snapshot of at most 3 floats per
+    // parameter (values and optimizer state) and its writer thread's arena.
+    require_address_space(3 * net->params().total() * sizeof(float) + thread_reserve_bytes(),
+                          static_cast<std::size_t>(num_threads()),
+                          "a checkpoint snapshot and its writer thread");
     install_stop_handlers();
     TrainOutcome outcome;
     try {

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/input_file.hpp"
+#include "core/memory.hpp"
 
 namespace trainctl {
 namespace {
@@ -35,6 +36,44 @@ std::string hex32(std::uint32_t v) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "0x%08x", v);
     return buf;
+}
+
+// Where the last of the file's gzip members ends: a second inflate pass that only counts bytes,
+// since gzread tells nothing of what it skipped. The stream itself has been checked by then.
+std::uint64_t gzip_members_end(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw Error(path + ": cannot open: " + std::strerror(errno));
+    z_stream z{};
+    inflateInit2(&z, 15 + 16);  // gzip wrapper only
+    std::vector<unsigned char> in(1 << 17), out(1 << 17);
+    std::uint64_t read = 0, end = 0;
+    bool member_done = false;
+    for (;;) {
+        if (z.avail_in == 0) {
+            const std::size_t n = std::fread(in.data(), 1, in.size(), f);
+            if (n == 0) break;
+            read += n;
+            z.next_in = in.data();
+            z.avail_in = static_cast<uInt>(n);
+        }
+        if (member_done) {  // another member must start with the gzip magic, else it is the end
+            if (z.next_in[0] != 0x1f) break;
+            inflateReset(&z);
+            member_done = false;
+        }
+        z.next_out = out.data();
+        z.avail_out = static_cast<uInt>(out.size());
+        const int rc = inflate(&z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            member_done = true;
+            end = read - z.avail_in;
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            break;
+        }
+    }
+    inflateEnd(&z);
+    std::fclose(f);
+    return end;
 }
 
 // One open IDX file. A raw payload is checked against the file size before allocating; a gzip
@@ -89,6 +128,8 @@ public:
                         " bytes of payload, more than a " + std::to_string(file_size_) +
                         "-byte gzip file can hold");
         }
+        // The declared size against memory (and ulimit -v) before inflating or allocating any of it.
+        require_memory(bytes, path_ + ": the header's " + std::to_string(bytes / per_unit) + " " + unit);
         std::vector<std::uint8_t> out(gzip_ ? std::min<std::uint64_t>(bytes, kGzipUpfront) : bytes);
         std::size_t got = read_full(out.data(), out.size());
         while (got == out.size() && got < bytes) {
@@ -102,6 +143,13 @@ public:
         if (read_some(&extra, 1) != 0)
             throw Error(path_ + ": trailing data: " + expected + " (" + std::to_string(bytes) +
                         " bytes), found more after them");
+        // gzread skips whatever follows the last gzip member; raw IDX refuses trailing bytes, so do we.
+        if (gzip_) {
+            const std::uint64_t end = gzip_members_end(path_);
+            if (end < file_size_)
+                throw Error(path_ + ": trailing data: " + std::to_string(file_size_ - end) +
+                            " bytes after the end of the gzip stream");
+        }
         return out;
     }
 

@@ -7,7 +7,9 @@
 #include <iterator>
 #include <sstream>
 
+#include "core/address_space.hpp"
 #include "core/error.hpp"
+#include "core/gemm.hpp"
 
 namespace trainctl {
 namespace {
@@ -64,6 +66,8 @@ std::uint64_t available_memory_bytes() {
 }
 
 void require_memory(std::uint64_t bytes, const std::string& what) {
+    // Under ulimit -v the gemm threads' BLAS buffers must fit too: OpenBLAS cannot fail, it spins.
+    require_address_space(bytes, static_cast<std::size_t>(std::max(1, num_threads())), what);
     const std::uint64_t available = available_memory_bytes();
     if (available == 0 || bytes <= available) return;
     throw Error(what + " need " + format_size(bytes) + ", more than the " + format_size(available) +

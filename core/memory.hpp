@@ -11,7 +11,8 @@ namespace trainctl {
 std::uint64_t available_memory_bytes();
 
 // Throws Error "<what> need 32.5 GiB, more than the 22.9 GiB of memory available" when `bytes`
-// exceed available_memory_bytes(); does nothing when that is unknown.
+// exceed available_memory_bytes(); does nothing when that is unknown. Under an address-space
+// limit, also require_address_space(bytes, num_threads(), what): see core/address_space.hpp.
 void require_memory(std::uint64_t bytes, const std::string& what);
 
 // "245.1 KiB", "32.5 GiB": bytes in binary units, one decimal.

@@ -9,9 +9,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "core/address_space.hpp"
+#include "core/error.hpp"
 #include "core/gemm.hpp"
 
 namespace trainctl {
@@ -25,9 +29,15 @@ constexpr std::chrono::microseconds kSpin{200};
 class Pool {
 public:
     explicit Pool(std::size_t workers) {
-        for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+        try {
+            for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+        } catch (...) {  // no stack for one more thread (ulimit -v): stop the started ones first
+            stop();
+            throw;
+        }
     }
-    ~Pool() {
+    ~Pool() { stop(); }
+    void stop() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             stop_.store(true);
@@ -116,7 +126,15 @@ std::size_t reserve_threads() {
     std::unique_ptr<Pool>& pool = engine_pool();
     if (!pool || pool->workers() != threads - 1) {
         pool.reset();
-        pool = std::make_unique<Pool>(threads - 1);
+        require_address_space((threads - 1) * thread_reserve_bytes(), threads,
+                              "the stacks of " + std::to_string(threads - 1) + " engine thread(s)");
+        try {
+            pool = std::make_unique<Pool>(threads - 1);
+        } catch (const std::system_error& e) {
+            const std::string limit = address_space_limit_text();
+            throw Error("cannot start " + std::to_string(threads - 1) + " engine thread(s) for --threads " +
+                        std::to_string(threads) + ": " + e.what() + (limit.empty() ? "" : " (under " + limit + ")"));
+        }
     }
     return threads;
 }

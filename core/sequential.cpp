@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/memory.hpp"
+#include "core/parallel.hpp"
 
 namespace trainctl {
 
@@ -21,12 +22,17 @@ void Sequential::init_params(std::uint64_t seed, const InitSpec& init) {
 void Sequential::reserve(std::size_t batch) {
     // Each layer keeps at least its output and its input's gradient for the whole batch: a
     // floor on what the loop below allocates, checked first so a huge batch fails in one line.
-    std::uint64_t floats_per_sample = 0;
-    for (const auto& layer : layers_) floats_per_sample += layer->in_sample().numel() + layer->out_sample().numel();
-    require_memory(batch * floats_per_sample * sizeof(float),
+    reserve_threads();  // first: the check below then sees the threads' stacks in use
+    require_memory(batch * activation_bytes_per_sample(),
                    "the activations of a batch of " + std::to_string(batch) + " (batch_size)");
     for (auto& layer : layers_) layer->reserve(batch);
     reserved_ = batch;
+}
+
+std::uint64_t Sequential::activation_bytes_per_sample() const {
+    std::uint64_t floats = 0;
+    for (const auto& layer : layers_) floats += layer->in_sample().numel() + layer->out_sample().numel();
+    return floats * sizeof(float);
 }
 
 const Tensor& Sequential::forward(const Tensor& x) {

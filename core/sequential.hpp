@@ -40,6 +40,8 @@ public:
     // Draws every parameter from the run seed (stream kStreamInit), layer by layer.
     void init_params(std::uint64_t seed, const InitSpec& init);
     void reserve(std::size_t batch);
+    // What reserve() allocates at least per sample: each layer's output and input gradient.
+    std::uint64_t activation_bytes_per_sample() const;
     std::size_t reserved_batch() const { return reserved_; }
 
     const Tensor& forward(const Tensor& x);

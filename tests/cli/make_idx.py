@@ -52,6 +52,7 @@ VARIANTS = {
     "gz-not-gzip": (TRAIN_IMAGES + ".gz", lambda b: b"\x1f\x8bnot really gzip"),
     "gz-huge-count": (TRAIN_IMAGES + ".gz", lambda b: gzip.compress(
         struct.pack(">IIII", 0x803, 100000000, 28, 28) + b[16:], mtime=0)),
+    "gz-trailing-garbage": (TRAIN_IMAGES + ".gz", lambda b: gzip.compress(b, mtime=0) + b"garbage after the stream"),
 }
 
 

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 small_mnist "$SCRATCH/good" d1=missing-labels d2=bad-magic-images d3=bad-magic-labels d4=truncated-header \
   d5=truncated-images d6=trailing-labels d7=count-mismatch d8=label-12 d9=zero-dim d10=huge-dims \
   d11=huge-count d12=test-32x32 d13=gz-corrupt d14=gz-truncated d15=gz-not-gzip d16=gz-huge-count \
-  e1=test-label-12 e2=test-truncated e3=label-12 d17 d18 d19
+  d20=gz-trailing-garbage   e1=test-label-12 e2=test-truncated e3=label-12 d17 d18 d19
 "$TRAINCTL" train --data "$SCRATCH/good" --out "$SCRATCH/run" --epochs 1 --batch-size 20 --threads 1 -q \
   > /dev/null 2> "$SCRATCH/train.err" || fail "training on the sound set failed: $(cat "$SCRATCH/train.err")"
 CK=$SCRATCH/run/lenet-1_3.ckpt
@@ -35,6 +35,7 @@ train 1 "d13/train-images-idx3-ubyte.gz: corrupt gzip stream: invalid" d13
 train 1 "d14/train-images-idx3-ubyte.gz: corrupt gzip stream: truncated" d14
 train 1 "d15/train-images-idx3-ubyte.gz: corrupt gzip stream: unknown compression method" d15
 LIMIT="2 200000" train 1 "d16/train-images-idx3-ubyte.gz: bad header: claims 78400000000 bytes of payload, more than a" d16
+LIMIT="2 200000" train 1 "d20/train-images-idx3-ubyte.gz: trailing data: 24 bytes after the end of the gzip stream" d20
 
 # 1 GB sparse files: rejected at once, without reading or allocating them.
 rm d17/train-images-idx3-ubyte && truncate -s 1G d17/train-images-idx3-ubyte

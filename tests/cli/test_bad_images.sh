@@ -29,6 +29,9 @@ files = {
     "truncated.pgm": b"P5 28 28 255\n" + b"\0" * 100,
     "wide.pgm": b"P5 99999999999 28 255\n",
     "maxval.pgm": b"P2 2 2 0\n0 0 0 0\n",
+    "huge.pgm": b"P5 16384 16384 255\n",
+    "huge-ascii.pgm": b"P2 16384 16384 255\n0 0\n",
+    "short-ascii.pgm": b"P2 2 2 255\n0 0 0\n",
     "pixel.pgm": b"P2 2 2 15\n0 0 0 99\n",
 }
 for name, blob in files.items():
@@ -49,6 +52,10 @@ img bad-crc.png "bad PNG: IHDR: CRC error"
 LIMIT="2 200000" img huge.png "image is 100000x100000, expected 1x1 to 16384x16384"
 LIMIT="2 200000" img big-empty.png "bad PNG: header claims 16000x16000 pixels, more than a 68-byte file can hold"
 img truncated.pgm "truncated PGM: expected 784 bytes of pixels for 28x28, found 100"
+# The header's size is checked against the file before the pixels are allocated (256 MiB here).
+LIMIT="2 200000" img huge.pgm "truncated PGM: expected 268435456 bytes of pixels for 16384x16384, found 0"
+LIMIT="2 200000" img huge-ascii.pgm "truncated PGM: expected at least 536870911 bytes of 268435456 pixel values for 16384x16384, found 5"
+img short-ascii.pgm "PGM: expected the pixel value (a number), found the end of the file"
 img wide.pgm "PGM width is too large (at most 16384)"
 img maxval.pgm "PGM maxval is 0, expected 1 to 65535"
 img pixel.pgm "PGM pixel value 99 exceeds maxval 15"
