@@ -13,7 +13,7 @@
 #include <climits>
 #include <cstring>
 
-#include "ckpt_format/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

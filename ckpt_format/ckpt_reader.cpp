@@ -159,6 +159,19 @@ std::uint32_t CkptReader::tensor_crc(const CkptTensorInfo& info, std::vector<std
     return crc;
 }
 
+void CkptReader::read_tensor_bytes(const CkptTensorInfo& info, std::uint64_t offset, std::size_t size,
+                                   std::uint8_t* out) const {
+    if (offset > info.bytes() || size > info.bytes() - offset)
+        throw Error(path_ + ": tensor \"" + info.name + "\": bytes " + std::to_string(offset) + "+" +
+                    std::to_string(size) + " asked, it holds " + std::to_string(info.bytes()));
+    read_range(header_.data_start + info.begin + offset, size, out, 0);
+}
+
+bool CkptReader::tensor_crc_ok(const CkptTensorInfo& info) const {
+    std::vector<std::uint8_t> chunk;
+    return tensor_crc(info, chunk) == info.crc;
+}
+
 std::vector<std::string> CkptReader::check_data() const {
     std::vector<std::string> problems;
     std::vector<std::uint8_t> chunk;

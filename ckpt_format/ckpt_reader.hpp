@@ -53,6 +53,11 @@ public:
     // Copies an F32 tensor into `out` (expected.numel() floats) after checking dtype and shape.
     // A CRC mismatch (unless kSkip) throws after the copy, so `out` then holds the bad bytes.
     void read_f32(const std::string& name, const Shape& expected, float* out) const;
+    // Copies bytes [offset, offset + size) of the tensor's data into `out` with pread, never
+    // through the mapping: tools that scan big tensors in chunks keep their memory bounded.
+    void read_tensor_bytes(const CkptTensorInfo& info, std::uint64_t offset, std::size_t size, std::uint8_t* out) const;
+    // Whether the tensor's bytes match its CRC32C (read in 1 MiB chunks, not mapped).
+    bool tensor_crc_ok(const CkptTensorInfo& info) const;
     // One line per tensor whose bytes do not match its CRC32C.
     std::vector<std::string> check_data() const;
     // Throws the first CRC mismatch among tensors not yet checked (under kOnRead: those

@@ -1,6 +1,6 @@
 // `trainctl ckpt diff A B`: tensor by tensor, are two checkpoints the same (byte for byte)?
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -28,14 +28,23 @@ TensorDiff compare(const CkptReader& a, const CkptReader& b, const CkptTensorInf
                      ckpt_dims_str(tb.shape);
         return d;
     }
-    d.identical = std::memcmp(a.data(ta), b.data(tb), ta.bytes()) == 0;
-    if (d.identical) return d;
-    const std::vector<double> va = tensor_values(a, ta), vb = tensor_values(b, tb);
-    for (std::size_t i = 0; i < va.size(); ++i) {
-        const double diff = std::fabs(va[i] - vb[i]);
-        // A NaN on one side only is as different as it gets; NaN on both counts as equal.
-        if (std::isnan(diff) && !(std::isnan(va[i]) && std::isnan(vb[i]))) d.max_abs_diff = INFINITY;
-        else if (diff > d.max_abs_diff) d.max_abs_diff = diff;
+    // Chunk by chunk, read rather than mapped: memory stays bounded whatever the tensors' size.
+    const std::uint64_t count = element_count(ta);
+    std::vector<std::uint8_t> raw_a, raw_b;
+    std::vector<double> va, vb;
+    d.identical = true;
+    for (std::uint64_t first = 0; first < count; first += kValueChunk) {
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(kValueChunk, count - first));
+        read_values(a, ta, first, n, raw_a, va);
+        read_values(b, tb, first, n, raw_b, vb);
+        if (raw_a == raw_b) continue;  // byte-identical: every difference is 0
+        d.identical = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double diff = std::fabs(va[i] - vb[i]);
+            // A NaN on one side only is as different as it gets; NaN on both counts as equal.
+            if (std::isnan(diff) && !(std::isnan(va[i]) && std::isnan(vb[i]))) d.max_abs_diff = INFINITY;
+            else if (diff > d.max_abs_diff) d.max_abs_diff = diff;
+        }
     }
     return d;
 }

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "ckpt_format/crc32c.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
@@ -93,9 +92,9 @@ void run_ckpt_inspect(const CkptInspectOptions& opt) {
     TextTable table({"tensor", "dtype", "shape", "min", "max", "mean", "std", "crc"}, "lllrrrrl");
     std::size_t bad = 0;
     for (const CkptTensorInfo& t : reader.tensors()) {
-        const bool crc_ok = crc32c(reader.data(t), t.bytes()) == t.crc;
+        const bool crc_ok = reader.tensor_crc_ok(t);
         bad += !crc_ok;
-        const TensorStats s = tensor_stats(tensor_values(reader, t));
+        const TensorStats s = tensor_stats(reader, t);
         tensors.push_back({{"name", t.name}, {"dtype", dtype_name(t.dtype)}, {"shape", t.shape},
                            {"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"std", s.std}, {"crc_ok", crc_ok}});
         auto cell = [&](double v) { return s.count ? format_number(v) : std::string("-"); };

@@ -58,12 +58,16 @@ T load(const std::uint8_t* p) {
 }
 }  // namespace
 
-std::vector<double> tensor_values(const CkptReader& reader, const CkptTensorInfo& info) {
+std::uint64_t element_count(const CkptTensorInfo& info) { return info.bytes() / dtype_size(info.dtype); }
+
+void read_values(const CkptReader& reader, const CkptTensorInfo& info, std::uint64_t first, std::size_t count,
+                 std::vector<std::uint8_t>& raw, std::vector<double>& out) {
     const std::size_t size = dtype_size(info.dtype);
-    const std::size_t n = info.bytes() / size;
-    const std::uint8_t* p = reader.data(info);
-    std::vector<double> out(n);
-    for (std::size_t i = 0; i < n; ++i, p += size) {
+    raw.resize(count * size);
+    out.resize(count);
+    reader.read_tensor_bytes(info, first * size, raw.size(), raw.data());
+    const std::uint8_t* p = raw.data();
+    for (std::size_t i = 0; i < count; ++i, p += size) {
         switch (info.dtype) {
             case DType::BOOL: out[i] = *p != 0; break;
             case DType::U8: out[i] = load<std::uint8_t>(p); break;
@@ -84,25 +88,34 @@ std::vector<double> tensor_values(const CkptReader& reader, const CkptTensorInfo
             case DType::F64: out[i] = load<double>(p); break;
         }
     }
-    return out;
 }
 
-TensorStats tensor_stats(const std::vector<double>& values) {
+TensorStats tensor_stats(const CkptReader& reader, const CkptTensorInfo& info) {
     TensorStats s;
-    s.count = values.size();
-    if (values.empty()) return s;
-    s.min = s.max = values.front();
+    s.count = element_count(info);
+    if (s.count == 0) return s;
+    std::vector<std::uint8_t> raw;
+    std::vector<double> values;
+    // Calls fn on each element in order, a chunk at a time.
+    auto each = [&](auto&& fn) {
+        for (std::uint64_t first = 0; first < s.count; first += kValueChunk) {
+            read_values(reader, info, first, static_cast<std::size_t>(std::min<std::uint64_t>(kValueChunk, s.count - first)),
+                        raw, values);
+            for (double v : values) fn(v);
+        }
+    };
     double sum = 0;
-    for (double v : values) {
+    bool first = true;
+    each([&](double v) {
+        if (first) s.min = s.max = v, first = false;
         s.min = std::min(s.min, v);
         s.max = std::max(s.max, v);
         sum += v;
-    }
-    s.mean = sum / static_cast<double>(values.size());
-    // Two passes: the one-pass sum-of-squares formula cancels badly for weights near their mean.
+    });
+    s.mean = sum / static_cast<double>(s.count);
     double sq = 0;
-    for (double v : values) sq += (v - s.mean) * (v - s.mean);
-    s.std = std::sqrt(sq / static_cast<double>(values.size()));
+    each([&](double v) { sq += (v - s.mean) * (v - s.mean); });
+    s.std = std::sqrt(sq / static_cast<double>(s.count));
     return s;
 }
 

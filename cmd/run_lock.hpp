@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "ckpt_format/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace trainctl {
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 
 #include "core/error.hpp"
@@ -39,20 +40,21 @@ std::string hex32(std::uint32_t v) {
 }
 
 // Where the last of the file's gzip members ends: a second inflate pass that only counts bytes,
-// since gzread tells nothing of what it skipped. The stream itself has been checked by then.
-std::uint64_t gzip_members_end(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw Error(path + ": cannot open: " + std::strerror(errno));
+// since gzread tells nothing of what it skipped. The stream itself has been checked by then. It
+// reads the already opened (and type-checked) file through `fd`, never the path again.
+std::uint64_t gzip_members_end(int fd, const std::string& path) {
     z_stream z{};
-    inflateInit2(&z, 15 + 16);  // gzip wrapper only
+    if (inflateInit2(&z, 15 + 16) != Z_OK)  // gzip wrapper only
+        throw Error(path + ": cannot check the end of the gzip stream: out of memory");
     std::vector<unsigned char> in(1 << 17), out(1 << 17);
     std::uint64_t read = 0, end = 0;
     bool member_done = false;
     for (;;) {
         if (z.avail_in == 0) {
-            const std::size_t n = std::fread(in.data(), 1, in.size(), f);
-            if (n == 0) break;
-            read += n;
+            const ssize_t n = ::pread(fd, in.data(), in.size(), static_cast<off_t>(read));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            read += static_cast<std::uint64_t>(n);
             z.next_in = in.data();
             z.avail_in = static_cast<uInt>(n);
         }
@@ -72,7 +74,6 @@ std::uint64_t gzip_members_end(const std::string& path) {
         }
     }
     inflateEnd(&z);
-    std::fclose(f);
     return end;
 }
 
@@ -86,6 +87,9 @@ public:
             throw Error(path + ": cannot open: " + (errno == ENOENT ? "no such file" : std::strerror(errno)));
         file_size_ = file.size;
         if (file_size_ == 0) throw Error(path + ": empty file: expected an IDX header");
+        // A second descriptor of the same open file, for the end-of-stream check (pread: no shared offset).
+        raw_fd_ = UniqueFd(::dup(file.fd.get()));
+        if (!raw_fd_.valid()) throw Error(path + ": cannot open: " + std::strerror(errno));
         gz_ = gzdopen(file.fd.get(), "rb");
         if (!gz_) throw Error(path + ": cannot open: " + std::strerror(errno));
         file.fd.release();  // gzclose closes it now
@@ -112,7 +116,9 @@ public:
 
     // Reads exactly `bytes` payload bytes and checks that nothing follows them.
     // `unit` and `per_unit` only word the message ("labels", 1; "images of 28x28", 784).
-    std::vector<std::uint8_t> payload(std::uint64_t bytes, const std::string& unit, std::uint64_t per_unit) {
+    // `before_read` runs once the header's claim has passed every check that reads nothing more.
+    std::vector<std::uint8_t> payload(std::uint64_t bytes, const std::string& unit, std::uint64_t per_unit,
+                                      const std::function<void()>& before_read = {}) {
         auto header_bytes = static_cast<std::uint64_t>(gztell(gz_));
         std::string expected = "expected " + std::to_string(bytes / per_unit) + " " + unit;
         if (!gzip_) {
@@ -130,7 +136,12 @@ public:
         }
         // The declared size against memory (and ulimit -v) before inflating or allocating any of it.
         require_memory(bytes, path_ + ": the header's " + std::to_string(bytes / per_unit) + " " + unit);
-        std::vector<std::uint8_t> out(gzip_ ? std::min<std::uint64_t>(bytes, kGzipUpfront) : bytes);
+        if (before_read) before_read();
+        // Capacity for the declared size (checked above; untouched pages cost nothing), filled as the
+        // stream delivers: a gzip payload grows in place, never copied, so the peak is what arrived.
+        std::vector<std::uint8_t> out;
+        out.reserve(bytes);
+        out.resize(gzip_ ? std::min<std::uint64_t>(bytes, kGzipUpfront) : bytes);
         std::size_t got = read_full(out.data(), out.size());
         while (got == out.size() && got < bytes) {
             out.resize(std::min<std::uint64_t>(bytes, 2 * out.size()));
@@ -145,7 +156,7 @@ public:
                         " bytes), found more after them");
         // gzread skips whatever follows the last gzip member; raw IDX refuses trailing bytes, so do we.
         if (gzip_) {
-            const std::uint64_t end = gzip_members_end(path_);
+            const std::uint64_t end = gzip_members_end(raw_fd_.get(), path_);
             if (end < file_size_)
                 throw Error(path_ + ": trailing data: " + std::to_string(file_size_ - end) +
                             " bytes after the end of the gzip stream");
@@ -191,6 +202,7 @@ private:
 
     std::string path_;
     std::uint64_t file_size_ = 0;
+    UniqueFd raw_fd_{-1};
     gzFile gz_ = nullptr;
     bool gzip_ = false;
 };
@@ -248,8 +260,18 @@ void write_idx(const std::string& path, const std::vector<std::uint8_t>& header,
 
 }  // namespace
 
-std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& count, std::size_t& rows,
-                                          std::size_t& cols) {
+namespace {
+// The labels file's complaint when the images file holds another number of images.
+Error count_mismatch(const std::string& labels_path, std::uint64_t images, const std::string& images_path,
+                     std::uint64_t labels) {
+    return Error(labels_path + ": expected " + std::to_string(images) + " labels (as many as images in " +
+                 images_path + "), found " + std::to_string(labels));
+}
+
+// read_idx_images; with `labels` given, the declared image count is checked against it before the
+// payload is read (a gzip bomb beside a small labels file inflates nothing).
+std::vector<std::uint8_t> read_images(const std::string& path, std::size_t& count, std::size_t& rows,
+                                      std::size_t& cols, const std::size_t* labels, const std::string& labels_path) {
     IdxReader in(path);
     std::vector<std::uint32_t> dims = in.header(kMagicImages, "IDX images: uint8, 3 dims");
     if (dims[1] > kMaxSide || dims[2] > kMaxSide)
@@ -257,12 +279,20 @@ std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& 
                     " pixels a side, found " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]));
     std::uint64_t per_image = std::uint64_t{dims[1]} * dims[2];  // < 2^24, so the product fits in 64 bits
     std::vector<std::uint8_t> images =
-        in.payload(dims[0] * per_image,
-                   "images of " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]), per_image);
+        in.payload(dims[0] * per_image, "images of " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]),
+                   per_image, [&] {
+                       if (labels && *labels != dims[0]) throw count_mismatch(labels_path, dims[0], path, *labels);
+                   });
     count = dims[0];
     rows = dims[1];
     cols = dims[2];
     return images;
+}
+}  // namespace
+
+std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& count, std::size_t& rows,
+                                          std::size_t& cols) {
+    return read_images(path, count, rows, cols, nullptr, "");
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& count) {
@@ -276,12 +306,9 @@ std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& 
 LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path) {
     LabeledImages out;
     std::size_t label_count = 0;
-    out.images = read_idx_images(images_path, out.count, out.rows, out.cols);
+    // Labels first (a byte an image): the images' declared count is then checked before their payload.
     out.labels = read_idx_labels(labels_path, label_count);
-    if (label_count != out.count)
-        throw Error(labels_path + ": expected " + std::to_string(out.count) +
-                    " labels (as many as images in " + images_path + "), found " +
-                    std::to_string(label_count));
+    out.images = read_images(images_path, out.count, out.rows, out.cols, &label_count, labels_path);
     for (std::size_t i = 0; i < label_count; ++i)
         if (out.labels[i] > 9)
             throw Error(labels_path + ": label " + std::to_string(i) + ": expected 0-9, found " +

@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "ckpt_format/atomic_file.hpp"
-#include "ckpt_format/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 #include "ckpt_test_util.hpp"
 
 using namespace trainctl;
