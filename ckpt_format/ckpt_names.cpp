@@ -52,20 +52,6 @@ std::optional<CkptName> parse_tail(std::string tail) {
     return n;
 }
 
-// Every entry of dir but . and .., of any type: a dangling latest pointer still names its run.
-std::vector<std::string> list_names(const std::string& dir) {
-    std::vector<std::string> names;
-    DIR* d = opendir(dir.c_str());
-    if (!d) return names;
-    while (dirent* e = readdir(d)) {
-        const std::string name = e->d_name;
-        if (name != "." && name != "..") names.push_back(name);
-    }
-    closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 // Whether `file` is named as one of run `prefix`'s files. Temporaries are not: they are leftovers
 // of a killed run, which the run that takes the prefix removes under its lock (a live run is seen
 // by its lock instead), and a planted one must not push a run off its prefix.
@@ -76,7 +62,7 @@ bool names_run(const std::string& file, const std::string& prefix) {
 }
 
 std::string choose_prefix(const std::string& dir, const std::string& prefix, bool branch) {
-    const std::vector<std::string> files = list_names(dir);
+    const std::vector<std::string> files = list_dir_names(dir);  // a dangling latest pointer still names its run
     auto taken = [&](const std::string& p) {
         if (branch && std::binary_search(files.begin(), files.end(), lock_file_name(p))) return true;
         return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return names_run(f, p); });

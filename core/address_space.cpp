@@ -26,19 +26,6 @@ std::uint64_t soft_limit(int resource) {
     return r.rlim_cur;
 }
 
-// A "VmSize:" or "VmData:" line of /proc/self/status, in bytes (0 when unreadable).
-std::uint64_t status_bytes(const std::string& key) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string name;
-        std::uint64_t kib = 0;
-        if (fields >> name >> kib && name == key) return kib * 1024;
-    }
-    return 0;
-}
-
 struct Tightest {
     std::uint64_t headroom = kUnlimited;
     std::uint64_t limit = kUnlimited;
@@ -55,7 +42,7 @@ Tightest tightest() {
     for (const auto& l : limits) {
         const std::uint64_t limit = soft_limit(l.resource);
         if (limit == kUnlimited) continue;
-        const std::uint64_t used = status_bytes(l.status_key);
+        const std::uint64_t used = proc_status_bytes(l.status_key);
         const std::uint64_t headroom = limit > used ? limit - used : 0;
         if (headroom < t.headroom) t = {headroom, limit, l.name};
     }
@@ -85,6 +72,18 @@ std::uint64_t blas_buffers_mapped() {
 }
 
 }  // namespace
+
+std::uint64_t proc_status_bytes(const std::string& key) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string name;
+        std::uint64_t kib = 0;
+        if (fields >> name >> kib && name == key) return kib * 1024;
+    }
+    return 0;
+}
 
 std::uint64_t thread_reserve_bytes() {
     const std::uint64_t stack = soft_limit(RLIMIT_STACK);

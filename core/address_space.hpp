@@ -12,6 +12,9 @@ namespace trainctl {
 // exactly that at a thread's first gemm (OpenBLAS 0.3.21). Counted whole, touched or not.
 constexpr std::uint64_t kBlasBufferBytes = std::uint64_t{32} << 22;
 
+// A "VmSize:" or "VmData:" line of /proc/self/status, in bytes (0 when unreadable).
+std::uint64_t proc_status_bytes(const std::string& key);
+
 // What a new thread can map: its stack (RLIMIT_STACK, 8 MiB by default; glibc's 32 MiB when
 // unlimited) and, at its first malloc, glibc's 64 MiB arena.
 std::uint64_t thread_reserve_bytes();

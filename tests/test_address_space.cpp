@@ -25,25 +25,13 @@ namespace {
 
 constexpr std::uint64_t kMiB = 1 << 20;
 
-std::uint64_t status_bytes(const std::string& key) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string name;
-        std::uint64_t kib = 0;
-        if (fields >> name >> kib && name == key) return kib * 1024;
-    }
-    return 0;
-}
-
 // Lowers one soft limit to what is in use now plus `extra` for the scope, then restores it.
 class ScopedLimit {
 public:
     ScopedLimit(int resource, const std::string& status_key, std::uint64_t extra) : resource_(resource) {
         getrlimit(resource_, &saved_);
         rlimit lowered = saved_;
-        lowered.rlim_cur = status_bytes(status_key) + extra;
+        lowered.rlim_cur = proc_status_bytes(status_key) + extra;
         REQUIRE(setrlimit(resource_, &lowered) == 0);
     }
     ~ScopedLimit() { setrlimit(resource_, &saved_); }
