@@ -147,12 +147,23 @@ void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch,
     if (skipped) *skipped = problems;
 }
 
-void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer) {
+void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer,
+                    const std::string& reset_flag) {
     if (stored.optimizer_type != optimizer.spec().type)
         throw Error(reader.path() + ": holds " + (stored.optimizer_type.empty() ? "no" : stored.optimizer_type) +
                     " optimizer state, the run uses " + optimizer.spec().type +
                     " (start with --reset-optimizer to drop it)");
     const auto slots = optimizer.slot_names();
+    // A net that differs from the stored one (--skip-mismatch) has parameters without fitting state.
+    for (std::size_t s = 0; s < slots.size(); ++s)
+        for (const auto& p : params.infos()) {
+            const std::string name = slot_tensor_name(slots[s], p.name);
+            const CkptTensorInfo* t = reader.find(name);
+            if (!reset_flag.empty() && (t == nullptr || t->shape != ckpt_dims(p.shape)))
+                throw Error(reader.path() + ": no " + slots[s] + " state for parameter \"" + p.name +
+                            "\" of this net (tensor \"" + name + "\" is " + (t ? "another shape" : "absent") +
+                            "); start with " + reset_flag + " to begin the optimizer afresh");
+        }
     for (std::size_t s = 0; s < slots.size(); ++s)
         for (const auto& p : params.infos())
             reader.read_f32(slot_tensor_name(slots[s], p.name), p.shape, optimizer.slot(s).data() + p.offset);

@@ -64,6 +64,9 @@ StoredRun read_stored_run(const CkptReader& reader);
 // given: the caller can skip); with it they are listed in `skipped`.
 void load_params(const CkptReader& reader, ParamSet& params, bool skip_mismatch, std::vector<std::string>* skipped);
 // Restores optimizer slots and step count; error when the file holds another optimizer's state.
-void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer);
+// `reset_flag`: the flag that drops the stored state (train's --reset-optimizer), named when the
+// net's parameters have no fitting state (--skip-mismatch); empty for resume (same net).
+void load_optimizer(const CkptReader& reader, const StoredRun& stored, const ParamSet& params, Optimizer& optimizer,
+                    const std::string& reset_flag);
 
 }  // namespace trainctl

@@ -17,6 +17,13 @@
 namespace trainctl {
 
 namespace {
+// 2nd, 3rd, 11th, 22nd: how a kept best checkpoint ranks.
+std::string ordinal(std::size_t n) {
+    const std::size_t tens = n % 100, ones = n % 10;
+    const char* suffix = (tens >= 11 && tens <= 13) ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th";
+    return std::to_string(n) + suffix;
+}
+
 // -1 ("epoch") means once per epoch; time-based saving applies only when steps are off.
 std::uint64_t every_steps(const CheckpointSpec& spec, std::uint64_t steps_per_epoch) {
     return spec.steps < 0 ? steps_per_epoch : static_cast<std::uint64_t>(spec.steps);
@@ -227,7 +234,13 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
     if (file.empty()) return;
     best_files_.push_back({file, metric, s.global_step});
     for (const std::string& dropped : trim_best(best_files_, higher_is_better, config_.ckpt.keep_best)) drop(dropped);
-    note("saved " + path_of(file) + " (best " + config_.ckpt.monitor + " so far)");
+    // best_files_ is sorted best-first now: the label says where this epoch ranks, truly.
+    const auto rank = static_cast<std::size_t>(
+        std::find_if(best_files_.begin(), best_files_.end(), [&](const BestCkpt& b) { return b.file == file; }) -
+        best_files_.begin()) + 1;
+    note("saved " + path_of(file) + " (" + (rank == 1 ? std::string("best ") : ordinal(rank) + " best ") +
+         config_.ckpt.monitor + " so far" +
+         (config_.ckpt.keep_best > 1 ? ", keeping the best " + std::to_string(config_.ckpt.keep_best) : std::string()) + ")");
 }
 
 void Checkpointer::finish(const TrainState& s) {

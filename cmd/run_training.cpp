@@ -119,7 +119,8 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     std::vector<std::string> skipped;  // resume has no --skip-mismatch to suggest
     load_params(reader, net.params(), plan.skip_mismatch, plan.resume_from.empty() ? &skipped : nullptr);
     for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
-    if (!plan.reset_optimizer) load_optimizer(reader, stored, net.params(), optimizer);
+    if (!plan.reset_optimizer)
+        load_optimizer(reader, stored, net.params(), optimizer, plan.resume_from.empty() ? "--reset-optimizer" : "");
     reader.check_unread();  // what was not loaded: a corrupt file is refused whole
     if (!plan.resume_from.empty()) state = stored.state;
     return state;

@@ -170,3 +170,38 @@ TEST_CASE("checkpointer: a save never replaces a file it cannot prove its own", 
     REQUIRE_FALSE(best.notes.empty());
     CHECK_THAT(best.notes.back(), Catch::Contains("warning:") && Catch::Contains("best checkpoint not saved"));
 }
+
+TEST_CASE("checkpointer: a best checkpoint's label says where it ranks", "[cmd][ckpt]") {
+    // Epoch accuracies 0.90, 0.95, 0.93, 0.97 with --keep-best 2: epoch 3 enters as the 2nd best
+    // (it was labelled "best acc so far"), epoch 4 as the best.
+    TempDir tmp("checkpointer-best");
+    RunConfig c;
+    c.ckpt.steps = 0;
+    c.ckpt.keep_best = 2;
+    c.ckpt.monitor = "acc";
+    auto net = build_net(c.net, c.input);
+    net->init_params(c.seed, InitSpec{});
+    auto opt = make_optimizer(c.optimizer, net->params().total());
+    TrainState s;
+    s.steps_per_epoch = 1;
+    std::vector<std::string> notes;
+    Checkpointer checkpointer(c, tmp.path.string(), "t", 1, *net, *opt, s,
+                              [&](const std::string& line) { notes.push_back(line); });
+    const double accs[] = {0.90, 0.95, 0.93, 0.97};
+    for (int e = 1; e <= 4; ++e) {
+        s.global_step = static_cast<std::uint64_t>(e);
+        s.epoch = static_cast<std::uint64_t>(e);
+        s.step_in_epoch = 0;
+        s.has_metrics = true;
+        s.metrics_epoch = s.epoch;
+        s.metrics_acc = accs[e - 1];
+        checkpointer.on_epoch_end(s);
+    }
+    const std::string dir = tmp.path.string();
+    const std::vector<std::string> want = {
+        "trainctl: saved " + dir + "/t-best-1_1.ckpt (best acc so far, keeping the best 2)",
+        "trainctl: saved " + dir + "/t-best-2_1.ckpt (best acc so far, keeping the best 2)",
+        "trainctl: saved " + dir + "/t-best-3_1.ckpt (2nd best acc so far, keeping the best 2)",
+        "trainctl: saved " + dir + "/t-best-4_1.ckpt (best acc so far, keeping the best 2)"};
+    CHECK(notes == want);
+}
