@@ -1,6 +1,7 @@
 // Checkpoint reading: pread the length and header and validate them, then pread tensors in
 // chunks, CRC-checked. Lengths are checked against the file size before anything is allocated.
 #include "ckpt_format/ckpt_reader.hpp"
+#include "ckpt_format/foreign_file.hpp"
 
 #include <sys/mman.h>
 
@@ -51,6 +52,14 @@ CkptHeader read_header_fd(const std::string& path, int fd, std::uint64_t file_si
         fail(path, "file is " + std::to_string(file_size) + " bytes, too short for a checkpoint (expected at least 8)");
     std::uint64_t length = 0;
     pread_all(path, fd, &length, 8, 0);  // little-endian u64, host order (ckpt_types.hpp)
+    const bool length_ok = length <= file_size - 8 && length <= kCkptMaxHeaderBytes && length % 8 == 0;
+    if (!length_ok) {  // an ONNX model, an image, a PyTorch file...: say what it is
+        std::uint8_t head[16] = {};
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof head, file_size));
+        pread_all(path, fd, head, n, 0);
+        const std::string kind = foreign_file_kind(head, n);
+        if (!kind.empty()) fail(path, "not a checkpoint: this is " + kind);
+    }
     if (length > file_size - 8)
         fail(path, "header length " + std::to_string(length) + " exceeds the " + std::to_string(file_size - 8) +
                        " bytes after the length prefix");

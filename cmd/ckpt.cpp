@@ -26,8 +26,8 @@ void setup_ckpt(CLI::App& app) {
     ckpt->require_subcommand(1);
 
     auto ls = std::make_shared<CkptLsOptions>();
-    CLI::App* sub = ckpt->add_subcommand("ls", "Table of every .ckpt in DIR, by global step, with its state and validity");
-    sub->add_option("dir", ls->dir, "checkpoint directory")->capture_default_str();
+    CLI::App* sub = ckpt->add_subcommand("ls", "Table of every .ckpt in DIR (or of one FILE), by global step, with its state and validity");
+    sub->add_option("dir", ls->dir, "checkpoint directory, or one .ckpt file")->capture_default_str();
     sub->add_flag("--json", ls->json, "print one JSON object on stdout");
     sub->callback([ls] { run_ckpt_ls(*ls); });
 

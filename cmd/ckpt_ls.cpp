@@ -94,10 +94,16 @@ std::vector<std::string> row_cells(const LsRow& r) {
 
 void run_ckpt_ls(const CkptLsOptions& opt) {
     struct stat st {};
-    if (stat(opt.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-        throw Error(opt.dir + ": no such checkpoint directory");
+    const bool one_file = stat(opt.dir.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    if (!one_file && (stat(opt.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+        throw Error(opt.dir + ": no such checkpoint directory or file");
     std::vector<LsRow> rows;
-    for (const std::string& file : list_dir(opt.dir)) {
+    if (one_file) {  // `ckpt ls FILE`: that file's row, whatever its name
+        const std::size_t slash = opt.dir.rfind('/');
+        rows.push_back(slash == std::string::npos ? read_row(".", opt.dir)
+                                                  : read_row(opt.dir.substr(0, slash), opt.dir.substr(slash + 1)));
+    }
+    for (const std::string& file : one_file ? std::vector<std::string>{} : list_dir(opt.dir)) {
         const std::string ext = ".ckpt";
         if (file.size() > ext.size() && file.compare(file.size() - ext.size(), ext.size(), ext) == 0)
             rows.push_back(read_row(opt.dir, file));

@@ -141,6 +141,18 @@ expect_error 1 "$(basename "$M16"): no momentum state for parameter \"fc1.weight
 init "header-bit-flip.ckpt: header CRC32C mismatch" header-bit-flip.ckpt
 init 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' deep-metadata.ckpt
 
+# --- files that are not checkpoints say what they are (an ONNX model quoted an absurd header length)
+"$TRAINCTL" export --ckpt sound.ckpt --format onnx --out "$SCRATCH/model.onnx" > /dev/null 2>&1 || fail "export failed"
+cp "$SCRATCH/model.onnx" model.onnx
+printf 'PK\003\004 a PyTorch archive' > model.pt
+printf '\211PNG\r\n\032\n0000000000' > digit.png
+for cmd in "eval --data $DATA --ckpt" "infer --data $DATA --ckpt" "export --format onnx --out x.onnx --ckpt" "ckpt inspect"; do
+  expect_rejected 1 "model.onnx: not a checkpoint: this is an ONNX model (what \`trainctl export --format onnx\` writes)" -- $cmd model.onnx
+done
+expect_rejected 1 "model.pt: not a checkpoint: this is a zip archive (a PyTorch .pt/.pth file?)" -- eval --data "$DATA" --ckpt model.pt
+expect_rejected 1 "digit.png: not a checkpoint: this is a PNG image" -- train --data "$DATA" --init-from digit.png --out run
+expect_rejected 1 "train-images-idx3-ubyte: not a checkpoint: this is an IDX data file" -- ckpt inspect "$DATA/train-images-idx3-ubyte"
+
 # --- a 1 GB sparse file of zeros: header length 0, rejected without reading the gigabyte
 truncate -s 1G zeros.ckpt
 LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- ckpt inspect zeros.ckpt

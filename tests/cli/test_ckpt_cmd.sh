@@ -32,6 +32,9 @@ grep -Eq "^lenet-adam-2_5.ckpt .* 0\.[0-9]{4} \(e1\) +[0-9]+\.[0-9]{4} \(e1\) " 
 grep -Eq "^lenet-adam-2_10.ckpt .* 0\.[0-9]{4} +[0-9]+\.[0-9]{4} +[0-9.]+ s +ok$" ls.txt && pass || fail "epoch-end metrics: $(cat ls.txt)"
 # Every row has the same width up to the valid column: the table is aligned.
 [ "$(awk '{ print index($0, " ok") }' ls.txt | sed 1d | sort -u | wc -l)" -eq 1 ] && pass || fail "rows not aligned: $(cat ls.txt)"
+# ls FILE: that file's row alone (it said "no such checkpoint directory").
+"$TRAINCTL" ckpt ls "A/$final" > ls1.txt 2> ls1.err && pass || fail "ckpt ls FILE failed: $(cat ls1.err)"
+[ "$(sed 1d ls1.txt | tr -s ' ')" = "$(grep "^$final " ls.txt | tr -s ' ')" ] && pass || fail "ckpt ls FILE: $(cat ls1.txt) vs $(grep "^$final " ls.txt)"
 "$TRAINCTL" ckpt ls A --json > ls.json
 /usr/bin/python3 - ls.json <<'PY' && pass || fail "ls --json: $(cat ls.json)"
 import json, sys
