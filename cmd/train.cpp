@@ -21,11 +21,46 @@ struct TrainOptions {
     ConfigFlags flags;
 };
 
-// Defaults <- config file <- flags, validated.
+namespace {
+// Keys whose right value depends on the net: the tutorial's names and input sides.
+struct NetDefaults {
+    const char* prefix;
+    int input_size;
+};
+NetDefaults net_defaults(const nlohmann::json& net) {
+    if (net.is_string() && net.get<std::string>() == "mlp") return {"mlp", 28};
+    return {"lenet", 32};  // lenet5, the default net (an unknown name is refused by parse_config)
+}
+
+// A net-dependent key not given as a flag takes the trained net's default when the file does not
+// set it, or set it for another net (the file's net that --net overrides): `--net mlp` on a LeNet5
+// config trains an MLP named mlp-* on 28x28 inputs, not lenet-* on 32x32.
+void follow_net_defaults(const ConfigFlags& flags, const nlohmann::json& file_net, nlohmann::json& j,
+                         ConfigOrigins& origins) {
+    const nlohmann::json net = j.value("net", nlohmann::json("lenet5"));
+    const bool net_changed = flag_given(flags, "net") && net != file_net;
+    const NetDefaults d = net_defaults(net);
+    const std::string why = "the default for net " + net.dump();
+    if (!flag_given(flags, "prefix") && (net_changed || !j.contains("prefix"))) {
+        j["prefix"] = d.prefix;
+        origins["prefix"] = why;
+    }
+    const bool has_size = j.contains("input") && j["input"].is_object() && j["input"].contains("size");
+    if (!flag_given(flags, "input.size") && (net_changed || !has_size)) {
+        if (!j.contains("input") || !j["input"].is_object()) j["input"] = nlohmann::json::object();
+        j["input"]["size"] = d.input_size;
+        origins["input.size"] = why;
+    }
+}
+}  // namespace
+
+// Defaults <- config file <- flags, validated; net-dependent defaults follow the net.
 static RunConfig resolve_config(const TrainOptions& opt) {
     ConfigOrigins origins;
     nlohmann::json j = opt.config_path.empty() ? nlohmann::json::object() : read_config_file(opt.config_path, origins);
+    const nlohmann::json file_net = j.is_object() ? j.value("net", nlohmann::json("lenet5")) : nlohmann::json("lenet5");
     apply_config_flags(opt.flags, j, origins);
+    if (j.is_object()) follow_net_defaults(opt.flags, file_net, j, origins);
     std::vector<std::string> warnings;
     RunConfig config = parse_config(j, origins, &warnings);
     for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 small_mnist "$SCRATCH/data"
 DATA=$SCRATCH/data
 for net in lenet5 mlp; do
-  "$TRAINCTL" train --data "$DATA" --net "$net" --hidden 16,16 --optimizer sgd --prefix "$net" --out "$SCRATCH/$net" \
+  "$TRAINCTL" train --data "$DATA" --net "$net" --input-size 32 --hidden 16,16 --optimizer sgd --prefix "$net" --out "$SCRATCH/$net" \
     --epochs 1 --batch-size 20 --threads 1 -q > /dev/null 2> "$SCRATCH/train.err" || fail "training $net: $(cat "$SCRATCH/train.err")"
 done
 LENET=$SCRATCH/lenet5/lenet5-1_3.ckpt
@@ -128,7 +128,7 @@ for cmd in "eval --data $DATA --ckpt" "infer --data $DATA --ckpt" "export --form
 done
 init() { expect_rejected 1 "$1" -- train --init-from "$2" --data "$DATA" --out run "${@:3}"; }
 init 'mlp.ckpt: holds net "mlp", the run builds net "lenet5"' mlp.ckpt
-init 'mlp.ckpt: 5 tensor(s) do not fit the net: "fc1.weight" is F32[16,1024], net needs F32[32,1024];' mlp.ckpt --net mlp --hidden 32,32
+init 'mlp.ckpt: 5 tensor(s) do not fit the net: "fc1.weight" is F32[16,1024], net needs F32[32,1024];' mlp.ckpt --net mlp --input-size 32 --hidden 32,32
 grep -q '"fc2.bias" is F32\[16\], net needs F32\[32\]; and 1 more (ckpt inspect lists the file.s tensors) (--skip-mismatch' \
   "$SCRATCH/stderr" && pass || fail "a long mismatch list is not cut after four: $(cat "$SCRATCH/stderr")"
 # --skip-mismatch keeps the tensors that fit; their optimizer state does not fit: name the flag that drops it.
