@@ -239,13 +239,8 @@ int run_training(const RunPlan& plan) {
         throw;
     }
     if (outcome == TrainOutcome::kFinished) {
+        // With --eval false the test set is never scored (`trainctl eval --ckpt` does it later).
         checkpointer.finish(state);
-        if (!config.eval) {
-            EvalResult r = trainer.evaluate_test();
-            char line[128];
-            std::snprintf(line, sizeof line, "Metrics: {\"acc\": %.4f, \"loss\": %.4f}", r.acc, r.loss);
-            std::cout << line << "\n";
-        }
         return kExitOk;
     }
     if (outcome == TrainOutcome::kNonFinite) {

@@ -55,7 +55,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"prefix", "--prefix", "checkpoint file prefix"},
         {"log_every", "--log-every", "log the loss every N steps (0 = once per epoch)"},
         {"train_limit", "--train-limit", "use only the first N training images (0 = all)"},
-        {"eval", "--eval", "evaluate on the test set after each epoch (true|false)", true},
+        {"eval", "--eval", "evaluate on the test set after each epoch (true|false; false: never, trainctl eval scores a checkpoint later)", true},
         {"ckpt_steps", "--ckpt-steps", "save every N steps (\"epoch\" = once per epoch, 0 = off)"},
         {"ckpt_seconds", "--ckpt-seconds", "save every S seconds of training (0 = off)"},
         {"keep_max", "--keep-max", "keep the newest N checkpoints (0 = all)"},
