@@ -9,17 +9,12 @@
 
 #include "core/address_space.hpp"
 #include "core/error.hpp"
+#include "sanitizer.hpp"
 
 using namespace trainctl;
 
-// AddressSanitizer maps its shadow memory as it goes: a lowered limit would break it, not us.
-#if defined(__SANITIZE_ADDRESS__)
-#define TRAINCTL_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TRAINCTL_TEST_ASAN 1
-#endif
-#endif
+// AddressSanitizer maps its shadow memory as it goes: a lowered limit would break it, not us
+// (TRAINCTL_TEST_ASAN, sanitizer.hpp).
 
 namespace {
 

@@ -14,7 +14,7 @@ DATA=$SCRATCH/data
 # within SECONDS ARGS...: trainctl ARGS exits 0 within SECONDS of CPU time (user + sys: the
 # machine running the tests may be busy, and wall time would measure that instead).
 within() {
-  local limit=$1; shift
+  local limit=$(($1 * CPU_SCALE)); shift
   /usr/bin/time -f '%U %S' -o "$SCRATCH/time" "$TRAINCTL" "$@" > "$SCRATCH/out" 2> "$SCRATCH/err"; local rc=$?
   local took; took=$(tail -1 "$SCRATCH/time" | awk '{ print $1 + $2 }')
   if [ $rc -ne 0 ]; then fail "trainctl $*: exit $rc: $(head -c 300 "$SCRATCH/err")"; return; fi

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 # AddressSanitizer reserves terabytes of address space: no ulimit -v can be honoured there.
-if [ -n "${ASAN_OPTIONS:-}" ] || grep -qa __asan_init "$TRAINCTL"; then
+if sanitized; then
   echo "SKIPPED: an ASan build cannot run under ulimit -v"
   exit 77
 fi
