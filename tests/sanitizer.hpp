@@ -2,6 +2,8 @@
 // there (its checks cost 2-5x on header parsing): the limits still catch a quadratic pass.
 #pragma once
 
+// GCC says "built with ASan" with a macro, clang with a feature test.
+
 #if defined(__SANITIZE_ADDRESS__)
 #define TRAINCTL_TEST_ASAN 1
 #elif defined(__has_feature)

@@ -7,18 +7,12 @@
 #include "core/config.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
+#include "sanitizer.hpp"
 #include "synthetic.hpp"
 
 // Counting replacements of the global allocation functions (whole test binary). AddressSanitizer
 // brings its own operator new, which ours must not mix with, so a sanitizer build counts nothing.
-// GCC says "built with ASan" with a macro, clang with a feature test.
-#if defined(__SANITIZE_ADDRESS__)
-#define TRAINCTL_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TRAINCTL_TEST_ASAN 1
-#endif
-#endif
+// (TRAINCTL_TEST_ASAN: sanitizer.hpp.)
 static std::atomic<std::size_t> g_allocations{0};
 #ifndef TRAINCTL_TEST_ASAN
 constexpr bool kCountingAllocations = true;
