@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include "ckpt_format/ckpt_names.hpp"
+#include "cmd/resume_fixed_keys.hpp"
+#include "core/error.hpp"
+
 namespace trainctl {
 
 namespace {
@@ -22,8 +26,17 @@ std::string type_name(const ConfigKey& key, const nlohmann::json& value) {
     return "TEXT";
 }
 
-// A default as it would be typed: 512,512 for a list, text without quotes; "" for none.
-std::string typed(const nlohmann::json& value) {
+// What a key does in `resume` beyond its help in `train`.
+std::string resume_note(const std::string& key) {
+    if (key == "out") return " (another directory: continue as a new run there, the source left as it is)";
+    if (key == "prefix") return " (another prefix: continue as a new run under it)";
+    const std::string fixed = resume_fixed_reason(key);  // cmd/resume_fixed_keys.hpp
+    return fixed.empty() ? "" : " (kept as stored: " + fixed + ")";
+}
+
+}  // namespace
+
+std::string flag_text(const nlohmann::json& value) {
     if (value.is_string()) return value.get<std::string>();
     if (!value.is_array()) return value.dump();
     std::string out;
@@ -31,22 +44,21 @@ std::string typed(const nlohmann::json& value) {
     return out;
 }
 
-}  // namespace
-
 void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults) {
     const RunConfig default_config;
     const nlohmann::json built_in = to_json(default_config);
     const bool stored = defaults == FlagDefaults::kFromCheckpoint;
-    const std::string group = stored ? "Config keys (default: the value stored in the checkpoint)"
+    const std::string group = stored ? "Config keys (override --config; default: the value stored in the checkpoint)"
                                      : "Config keys (override --config; TYPE=default)";
     for (const auto& key : config_keys()) {
-        CLI::Option* opt = sub.add_option(key.flag, flags.text[key.key], key.help)->group(group);
+        const std::string help = stored ? key.help + resume_note(key.key) : key.help;
+        CLI::Option* opt = sub.add_option(key.flag, flags.text[key.key], help)->group(group);
         if (key.boolean) opt->expected(0, 1);
         // Help text only: CLI11's own messages keep saying TEXT (`--lr: 1 required TEXT missing`).
         std::string pointer = "/" + key.key;
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         const nlohmann::json& value = built_in.at(nlohmann::json::json_pointer(pointer));
-        const std::string shown = typed(value);
+        const std::string shown = flag_text(value);
         opt->option_text(type_name(key, value) + (stored || shown.empty() ? "" : "=" + shown));
         flags.options[key.key] = opt;
     }
@@ -60,6 +72,16 @@ bool flag_given(const ConfigFlags& flags, const std::string& key) {
 void apply_config_flags(const ConfigFlags& flags, nlohmann::json& base, ConfigOrigins& origins) {
     for (const auto& key : config_keys())
         if (flag_given(flags, key.key)) apply_flag(base, key, flags.text.at(key.key), origins);
+}
+
+void refuse_reserved_prefix(const RunConfig& config, const ConfigOrigins& origins) {
+    if (!is_reserved_prefix(config.prefix)) return;
+    const auto origin = origins.find("prefix");
+    const std::string where = origin == origins.end() || origin->second == "--prefix"
+                                  ? "--prefix " + config.prefix
+                                  : origin->second + " is \"" + config.prefix + "\"";
+    throw usage_error(where + ": a prefix ending in \"-best\" is reserved for best checkpoints of run \"" +
+                      best_files_run_of(config.prefix) + "\" (" + config.prefix + "-E_S.ckpt); choose another");
 }
 
 }  // namespace trainctl

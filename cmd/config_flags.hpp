@@ -24,7 +24,15 @@ enum class FlagDefaults { kBuiltIn, kFromCheckpoint };
 void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults = FlagDefaults::kBuiltIn);
 // Overlays the given flags on `base` (a config file's JSON or a checkpoint's stored config).
 void apply_config_flags(const ConfigFlags& flags, nlohmann::json& base, ConfigOrigins& origins);
+// A value as it is typed after its flag: 512,512 for a list, text without quotes.
+std::string flag_text(const nlohmann::json& value);
 // True when the flag for `key` was given.
 bool flag_given(const ConfigFlags& flags, const std::string& key);
+
+// Refuses (usage_error) a prefix ending in "-best", naming where it came from: run X-best's step
+// files would bear the names of run X's best files. Not parse_config's job: a run started before
+// this rule stores such a prefix in its config, and `resume` still reads it (that run branches,
+// see cmd/resume_branch.hpp).
+void refuse_reserved_prefix(const RunConfig& config, const ConfigOrigins& origins);
 
 }  // namespace trainctl

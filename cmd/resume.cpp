@@ -1,4 +1,5 @@
-// `trainctl resume`: continue a run from its checkpoint, exactly, in its directory and prefix.
+// `trainctl resume`: continue a run from its checkpoint, exactly: in its directory under its
+// prefix, or as a new run elsewhere (--out, --prefix) leaving the source as it is.
 #include <iostream>
 #include <memory>
 
@@ -7,6 +8,8 @@
 #include "cmd/ckpt_find.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
+#include "cmd/resume_config.hpp"
+#include "cmd/resume_target.hpp"
 #include "cmd/run_training.hpp"
 #include "core/error.hpp"
 
@@ -15,6 +18,7 @@ namespace trainctl {
 struct ResumeOptions {
     std::string from;
     std::string dir = RunConfig{}.out;  // where train writes by default
+    std::string config_path;
     std::size_t more_epochs = 0;
     bool quiet = false;
     bool print_config = false;
@@ -27,28 +31,24 @@ static void run_resume(const ResumeOptions& opt) {
         throw usage_error("--more-epochs and --epochs both given: use one");
     const std::string path = resolve_checkpoint(opt.from, opt.dir);
     CkptReader reader(path, CkptDataCrc::kSkip);
-    StoredRun stored = read_stored_run(reader);
-
-    // The stored config, with the flags given now on top (recorded in the next checkpoint).
-    nlohmann::json j = stored.config_json;
-    ConfigOrigins origins;
-    for (auto it = j.begin(); it != j.end(); ++it) origins[it.key()] = path + ": stored config key \"" + it.key() + "\"";
-    apply_config_flags(opt.flags, j, origins);
-    if (opt.more_epochs > 0) j["epochs"] = stored.state.epoch + opt.more_epochs;
-    RunPlan plan;
-    std::vector<std::string> warnings;
-    plan.config = parse_config(j, origins, &warnings);
-    for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";
+    const StoredRun stored = read_stored_run(reader);
+    const ResumeConfig rc = resume_config(path, stored, opt.config_path, opt.flags, opt.more_epochs);
+    const bool new_run =
+        resume_asks_new_run(rc.resumed, path, resume_prefix(path, stored.run_prefix), rc.stored.prefix);
+    // A new prefix is held to train's rule; the stored one may predate it (that run branches).
+    if (rc.resumed.prefix != rc.stored.prefix) refuse_reserved_prefix(rc.resumed, rc.origins);
     if (opt.print_config) {
-        std::cout << to_json(plan.config).dump(2) << "\n";
+        std::cout << to_json(rc.resumed).dump(2) << "\n";
         return;
     }
+    RunPlan plan;
+    plan.config = rc.resumed;
     plan.quiet = opt.quiet;
     plan.resume_from = path;
+    plan.resume_new_run = new_run;
     plan.program = opt.program;
-    if (!opt.quiet) std::cerr << "trainctl: resuming " << path << "\n";
-    int rc = run_training(plan);
-    if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
+    int rc_exit = run_training(plan);
+    if (rc_exit != kExitOk) throw Error("", rc_exit);  // already explained on stderr
 }
 
 void setup_resume(CLI::App& app) {
@@ -56,6 +56,9 @@ void setup_resume(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("resume", "Continue a run from a checkpoint (parameters, optimizer, data order)");
     sub->add_option("--from", opt->from, "checkpoint FILE (here or in --dir), a DIR (its newest), or 'latest' (newest in --dir)")->required();
     sub->add_option("--dir", opt->dir, "where 'latest' and a bare --from file name are looked up")->capture_default_str();
+    sub->add_option("-c,--config", opt->config_path,
+                    "JSON config file: its keys replace the stored ones, flags override it (its out and prefix "
+                    "branch the run like --out and --prefix)");
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");

@@ -18,6 +18,7 @@
 #include "cmd/checkpointer.hpp"
 #include "cmd/progress.hpp"
 #include "cmd/resume_branch.hpp"
+#include "cmd/resume_target.hpp"
 #include "cmd/run_lock.hpp"
 #include "cmd/shell_word.hpp"
 #include "cmd/signals.hpp"
@@ -57,11 +58,6 @@ InitSpec init_spec(const RunConfig& c) {
     spec.kind = c.init == "normal" ? InitSpec::Kind::kNormal : InitSpec::Kind::kPytorch;
     spec.sigma = c.init_sigma;
     return spec;
-}
-
-std::string dir_of(const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
 // The directories a run created; removed again (when still empty) unless keep() was called,
@@ -126,38 +122,32 @@ TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
     return state;
 }
 
-// The prefix a resumed run continues under: the one its checkpoint stores, or for a file that
-// stores none (written by another tool), the one in its name. Never a path: it names files.
-std::string resume_prefix(const std::string& path, const std::string& stored) {
-    if (!stored.empty()) {
-        if (is_valid_prefix(stored)) return stored;
-        const std::string quoted = nlohmann::json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        throw Error(path + ": metadata \"run_prefix\" is " + quoted +
-                    ", expected letters, digits, '.', '_' or '-' (not starting with '.')");
-    }
-    const std::optional<CkptName> name = parse_ckpt_file_name(path.substr(path.rfind('/') + 1));
-    if (!name)
-        throw Error(path + ": no \"run_prefix\" in the metadata and the name is not PREFIX-EPOCH_STEP.ckpt: " +
-                    "cannot tell which run to continue");
-    return name->prefix;
-}
-
 // The run's directory and prefix, locked: a read-only directory or a live run there fails here,
-// before any data is read. A resume that would write over later checkpoints of its run
-// branches into a new run (cmd/resume_branch.hpp), saying so in one line.
-RunLock lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
+// before any data is read.
+struct LockedRun {
+    RunLock lock;
+    std::string source_prefix;  // resume: the run its checkpoint is of
+    std::string branch_note;    // resume from an older checkpoint: why it continues as a new run
+};
+
+// A resume continues its run, or a new run asked for (--out, --prefix: the source directory is
+// only read, so its run is not locked), or a new run in the source directory when it would write
+// over later checkpoints of its run (cmd/resume_branch.hpp).
+LockedRun lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
     make_dirs(dir, created);
-    if (plan.resume_from.empty()) return lock_new_run(dir, plan.config.prefix);
+    if (plan.resume_from.empty()) return {lock_new_run(dir, plan.config.prefix), "", ""};
     CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
     const StoredRun stored = read_stored_run(reader);
-    RunLock lock(dir, resume_prefix(plan.resume_from, stored.run_prefix), "resume");
+    const std::string run_prefix = resume_prefix(plan.resume_from, stored.run_prefix);
+    if (plan.resume_new_run) return {lock_branch_run(dir, plan.config.prefix), run_prefix, ""};
+    RunLock lock(dir, run_prefix, "resume");
     // The run's lock is held: none of its files changes while they are looked at.
     const ResumeBranch branch = resume_branch(dir, lock.prefix(), stored.state.global_step);
-    if (!branch.needed()) return lock;
+    if (!branch.needed()) return {std::move(lock), run_prefix, ""};
     RunLock branch_lock = lock_branch_run(dir, branch_base(lock.prefix(), plan.config.prefix));
     const std::string from_file = plan.resume_from.substr(plan.resume_from.rfind('/') + 1);
-    std::cerr << "trainctl: " << branch_message(branch, lock.prefix(), from_file, branch_lock.prefix()) << "\n";
-    return branch_lock;
+    std::string note = branch_message(branch, lock.prefix(), from_file, branch_lock.prefix());
+    return {std::move(branch_lock), run_prefix, std::move(note)};
 }
 
 }  // namespace
@@ -166,11 +156,16 @@ int run_training(const RunPlan& plan) {
     const RunConfig& config = plan.config;
     set_num_threads(config.threads);
     const MnistFiles files = locate_mnist(config.data);
-    // A resumed run continues in its checkpoint's directory under its prefix.
-    const std::string dir = plan.resume_from.empty() ? config.out : dir_of(plan.resume_from);
+    // A resumed run continues in its checkpoint's directory, unless it was asked for elsewhere.
+    const bool in_source_dir = !plan.resume_from.empty() && !plan.resume_new_run;
+    const std::string dir = in_source_dir ? checkpoint_dir(plan.resume_from) : config.out;
     CreatedDirs created;  // declared before the lock: the lock file goes first, then the dirs
-    const RunLock lock = lock_run(plan, dir, created);
-    const std::string& prefix = lock.prefix();
+    const LockedRun locked = lock_run(plan, dir, created);
+    const std::string& prefix = locked.lock.prefix();
+    if (!plan.resume_from.empty() && !plan.quiet)
+        std::cerr << "trainctl: "
+                  << resuming_line(plan.resume_from, locked.source_prefix, plan.resume_new_run, dir, prefix) << "\n";
+    if (!locked.branch_note.empty()) std::cerr << "trainctl: " << locked.branch_note << "\n";
     const LabeledImages train = load_mnist_split(files, "train");
     const LabeledImages test = load_mnist_split(files, "test");
     if (test.rows != train.rows || test.cols != train.cols)  // the Trainer scales both by the train size

@@ -11,6 +11,9 @@ struct RunPlan {
     bool quiet = false;
     // resume: continue this checkpoint's run (its arenas, state, directory and prefix).
     std::string resume_from;
+    // resume as a new run in config.out under config.prefix (or its _N), asked for with --out or
+    // --prefix: the checkpoint's directory is only read (cmd/resume_target.hpp).
+    bool resume_new_run = false;
     // fine-tune: a new run that starts from this checkpoint's weights.
     std::string init_from;
     bool skip_mismatch = false;

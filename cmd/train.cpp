@@ -2,7 +2,6 @@
 #include <iostream>
 #include <memory>
 
-#include "ckpt_format/ckpt_names.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
 #include "cmd/run_training.hpp"
@@ -64,17 +63,7 @@ static RunConfig resolve_config(const TrainOptions& opt) {
     std::vector<std::string> warnings;
     RunConfig config = parse_config(j, origins, &warnings);
     for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";
-    // Refused here, not by parse_config: a run started before this rule stores such a prefix in
-    // its config, and `resume` still reads it (that run branches, see cmd/resume_branch.hpp).
-    if (is_reserved_prefix(config.prefix)) {
-        const auto origin = origins.find("prefix");
-        const std::string where = origin == origins.end() || origin->second == "--prefix"
-                                      ? "--prefix " + config.prefix
-                                      : origin->second + " is \"" + config.prefix + "\"";
-        throw usage_error(where + ": a prefix ending in \"-best\" is reserved for best checkpoints of run \"" +
-                          best_files_run_of(config.prefix) +
-                          "\" (" + config.prefix + "-E_S.ckpt); choose another");
-    }
+    refuse_reserved_prefix(config, origins);
     return config;
 }
 

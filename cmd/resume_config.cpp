@@ -1,0 +1,51 @@
+// Stored config <- --config file <- flags, for `resume`.
+#include "cmd/resume_config.hpp"
+
+#include <iostream>
+
+#include "cmd/resume_fixed_keys.hpp"
+#include "cmd/resume_target.hpp"
+#include "core/error.hpp"
+
+namespace trainctl {
+
+namespace {
+// Every key the file sets replaces the stored one; "input" key by key, as the flags do.
+void overlay_file(const nlohmann::json& file, nlohmann::json& j) {
+    for (const auto& key : config_keys()) {
+        std::string p = "/" + key.key;
+        for (char& c : p) if (c == '.') c = '/';
+        const nlohmann::json::json_pointer pointer(p);
+        if (!file.contains(pointer)) continue;
+        if (key.key.rfind("input.", 0) == 0 && !j["input"].is_object()) j["input"] = nlohmann::json::object();
+        j[pointer] = file.at(pointer);
+    }
+}
+}  // namespace
+
+ResumeConfig resume_config(const std::string& from, const StoredRun& run, const std::string& config_path,
+                           const ConfigFlags& flags, std::size_t more_epochs) {
+    nlohmann::json j = run.config_json;
+    if (!j.is_object()) throw Error(from + ": stored config is " + j.type_name() + ", expected a JSON object");
+    ConfigOrigins origins;
+    for (auto it = j.begin(); it != j.end(); ++it)
+            origins[it.key()] = from + ": stored config key \"" + it.key() + "\"";
+    // Where the run's files are, wherever it was first started: the stored out may be stale (a
+    // copied or moved directory), and print-config shows what will be used.
+    j["out"] = checkpoint_dir(from);
+    origins["out"] = "the directory of " + from;
+
+    ResumeConfig rc;
+    rc.stored = parse_config(j, origins);
+    if (!config_path.empty()) overlay_file(read_config_file(config_path, origins), j);
+    apply_config_flags(flags, j, origins);
+    if (more_epochs > 0) j["epochs"] = run.state.epoch + more_epochs;
+    std::vector<std::string> warnings;
+    rc.resumed = parse_config(j, origins, &warnings);
+    for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";
+    refuse_fixed_key_changes(to_json(rc.stored), to_json(rc.resumed), origins, from);
+    rc.origins = std::move(origins);
+    return rc;
+}
+
+}  // namespace trainctl
