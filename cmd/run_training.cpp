@@ -9,10 +9,8 @@
 #include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <vector>
 
-#include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/checkpointer.hpp"
@@ -182,10 +180,12 @@ int run_training(const RunPlan& plan) {
     net->init_params(config.seed, init_spec(config));
     auto optimizer = make_optimizer(config.optimizer, net->params().total());
     TrainState state = restore(plan, *net, *optimizer);
+    // batch_size, train_limit and drop_remainder are kept (cmd/resume_fixed_keys.hpp): what is
+    // left to differ is the training set, e.g. another --data folder.
     if (!plan.resume_from.empty() && state.steps_per_epoch != steps_per_epoch)
         throw usage_error(plan.resume_from + ": saved with " + std::to_string(state.steps_per_epoch) +
-                          " steps per epoch, this config gives " + std::to_string(steps_per_epoch) +
-                          " (batch_size, train_limit and drop_remainder must stay as they were)");
+                          " steps per epoch, the " + std::to_string(train.count) + " training images in " + files.dir +
+                          " give " + std::to_string(steps_per_epoch) + " (a resumed run needs its training set)");
     if (state.epoch >= config.epochs && !plan.resume_from.empty())
         throw usage_error("--epochs: " + plan.resume_from + " already completed " + std::to_string(state.epoch) +
                           " epoch(s); ask for more with --epochs N or --more-epochs K");

@@ -78,12 +78,13 @@ resume() { expect_rejected "$1" "$2" -- resume --from "${@:3}" --data "$DATA" -q
 resume 2 "--from: nope.ckpt: no such checkpoint file or directory" nope.ckpt
 resume 1 "data-bit-flip.ckpt: tensor \"fc3.bias\" CRC32C mismatch" data-bit-flip.ckpt --epochs 2
 resume 1 "truncated-data.ckpt: tensor \"fc3.weight\" data_offsets" truncated-data.ckpt --epochs 2
-resume 1 'mlp.ckpt: holds net "mlp", the run builds net "lenet5"' mlp.ckpt --net lenet5 --epochs 2
-resume 1 'sound.ckpt: 1 tensor(s) do not fit the net: "fc1.weight" is F32[120,400], net needs F32[120,576]' \
+# Keys a resumed run keeps (cmd/resume_fixed_keys.hpp) are refused before the file is loaded.
+resume 2 "--net: a resumed run keeps its stored net mlp (the checkpoint's tensors are this net's)" mlp.ckpt --net lenet5 --epochs 2
+resume 2 "--conv-padding: a resumed run keeps its stored conv_padding 0 (the checkpoint's tensors have the shapes it gives)" \
   sound.ckpt --conv-padding 2 --epochs 2
-resume 1 "sound.ckpt: holds sgd optimizer state, the run uses adam (start with --reset-optimizer to drop it)" \
+resume 2 "--optimizer: a resumed run keeps its stored optimizer sgd (the checkpoint holds this optimizer's state)" \
   sound.ckpt --optimizer adam --epochs 2
-resume 2 "sound.ckpt: saved with 3 steps per epoch, this config gives 2" sound.ckpt --batch-size 30 --epochs 2
+resume 2 "--batch-size: a resumed run keeps its stored batch_size 20" sound.ckpt --batch-size 30 --epochs 2
 resume 2 "--epochs: sound.ckpt already completed 1 epoch(s); ask for more with --epochs N or --more-epochs K" sound.ckpt
 "$TRAINCTL" export --ckpt "$LENET" --format safetensors --out weights.safetensors > /dev/null || fail "export"
 resume 1 'weights.safetensors: metadata key "config" missing (not a trainctl training checkpoint)' weights.safetensors --epochs 2
