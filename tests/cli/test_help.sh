@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `train --help` and `resume --help` show each config key's type, and train's its built-in default;
-# resume's come from the checkpoint, and its help says so.
+# resume's come from the checkpoint, and its help says so, names the keys a resume keeps and what
+# --out and --prefix do there, and has the --config its group title names.
 source "$(dirname "$0")/lib.sh"
 
 "$TRAINCTL" train --help > train.help || fail "train --help exited $?"
@@ -17,5 +18,11 @@ grep -E -- '--(epochs|lr|batch-size|seed|keep-max) TEXT' train.help && fail "a n
 grep -qF 'default: the value stored in the checkpoint' resume.help && pass || fail "resume --help: $(grep -i 'config keys' resume.help)"
 grep -qE -- '--epochs INT +number of epochs' resume.help && pass || fail "resume --help: $(grep -F -- '--epochs' resume.help)"
 grep -qF -- 'INT=2' resume.help && fail "resume --help shows train's defaults" || pass
+grep -qE -- '^ +-c,--config TEXT +JSON config file' resume.help && pass || fail "resume --help has no --config: $(grep -F -- 'config' resume.help)"
+grep -qE -- '--seed INT +.*\(kept as stored: the data order and init depend on it\)' resume.help && pass \
+  || fail "resume --help: $(grep -F -- '--seed' resume.help)"
+grep -qE -- '--out TEXT +.*another directory: continue as a new run there, the source left as it is' resume.help && pass \
+  || fail "resume --help: $(grep -F -- '--out' resume.help)"
+grep -qE -- '--lr FLOAT +learning rate$' resume.help && pass || fail "resume --help: --lr marked as kept: $(grep -F -- '--lr ' resume.help)"
 
 finish

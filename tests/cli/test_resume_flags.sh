@@ -13,9 +13,11 @@ run --out S --epochs 2 --keep-max 0 > /dev/null 2>&1 || fail "training run S fai
 cp -r S U  # the unbranched continuation's copy
 (cd S && sha256sum ./*) > "$SCRATCH/S.sum"
 s_tree=$(cd S && snapshot)
+s_mtime=$(stat -c %y S)  # a name made or removed there, even a lock file for a moment, moves it
 source_intact() {  # WHAT: S has the same files, bytes, inodes and times, and no lock or temporary
-  if (cd S && sha256sum --quiet -c "$SCRATCH/S.sum" > "$SCRATCH/check.out" 2>&1) && [ "$(cd S && snapshot)" = "$s_tree" ]; then pass
-  else fail "$1 changed the source directory S: $(head -3 "$SCRATCH/check.out"; diff <(echo "$s_tree") <(cd S && snapshot) | head -4)"; fi
+  if (cd S && sha256sum --quiet -c "$SCRATCH/S.sum" > "$SCRATCH/check.out" 2>&1) && [ "$(cd S && snapshot)" = "$s_tree" ] \
+    && [ "$(stat -c %y S)" = "$s_mtime" ]; then pass
+  else fail "$1 changed the source directory S: $(head -3 "$SCRATCH/check.out"; diff <(echo "$s_tree") <(cd S && snapshot) | head -4; stat -c %y S)"; fi
 }
 
 # Keys a resumed run keeps: one line saying why and what to run instead, exit 2, no file touched.
@@ -53,8 +55,9 @@ for name, header in (("train-images-idx3-ubyte", 16), ("train-labels-idx1-ubyte"
     item = (len(blob) - header) // 60
     open(path, "wb").write(blob[:4] + struct.pack(">I", 40) + blob[8:header] + blob[header:header + 40 * item])
 EOF2
-expect_rejected 2 "S/lenet-2_6.ckpt: saved with 6 steps per epoch, the 40 training images in $SCRATCH/DATA40 give 4 (a resumed run needs its training set)" \
-  -- resume --from S/lenet-2_6.ckpt --epochs 3 --data "$SCRATCH/DATA40" -q
+cp -r S W  # this one takes W's run lock before it reads the data
+expect_rejected 2 "W/lenet-2_6.ckpt: saved with 6 steps per epoch, the 40 training images in $SCRATCH/DATA40 give 4 (a resumed run needs its training set)" \
+  -- resume --from W/lenet-2_6.ckpt --epochs 3 --data "$SCRATCH/DATA40" -q
 source_intact "the refused resumes"
 
 # --print-config shows what the resume uses: the source directory (not the stored out of a
@@ -109,6 +112,7 @@ resume --from V/lenet-2_6.ckpt --epochs 3 --out ./V/ > /dev/null 2> V.err || fai
 (cd S && sha256sum --quiet -c "$SCRATCH/S.sum" > /dev/null 2>&1) && [ ! -e S/lenet-3_6.ckpt ] && [ "$(latest_name S/lenet-latest)" = lenet-2_6.ckpt ] \
   && pass || fail "--prefix P changed run lenet's files: $(ls S)"
 rm S/P-*
+s_mtime=$(stat -c %y S)
 
 # --out and --prefix together.
 resume --from S/lenet-2_6.ckpt --epochs 3 --out Q --prefix P > /dev/null 2> Q.err && [ -f Q/P-3_6.ckpt ] && pass \
