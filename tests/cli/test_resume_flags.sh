@@ -86,6 +86,14 @@ resume --from U/lenet-2_6.ckpt --epochs 3 > /dev/null 2> U.err || fail "resume i
 "$TRAINCTL" ckpt diff U/lenet-3_6.ckpt N/lenet-3_6.ckpt > diff.out 2>&1 && pass || fail "--out N is not the exact continuation: $(tail -3 diff.out)"
 source_intact "resume --out N"
 
+# From an older checkpoint the source's later history is no reason to branch again: O holds run
+# lenet's epoch 2 exactly, and nothing is said under -q.
+resume --from S/lenet-1_6.ckpt --out O > /dev/null 2> O.err && [ ! -s O.err ] && pass || fail "resume --out O from epoch 1: $(cat O.err)"
+"$TRAINCTL" ckpt diff S/lenet-2_6.ckpt O/lenet-2_6.ckpt > diff.out 2>&1 && pass || fail "O/lenet-2_6.ckpt is not run lenet's epoch 2: $(tail -3 diff.out)"
+source_intact "resume --out O from epoch 1"
+# A resume refused after the lock (nothing left to train) leaves no new directory behind.
+expect_rejected 2 "--epochs: S/lenet-2_6.ckpt already completed 2 epoch(s)" -- resume --from S/lenet-2_6.ckpt --out Z/sub -q
+
 # Again into N: N's run lenet is another run's now, so the branch takes lenet_1 and leaves it.
 n_sum=$(sha256sum N/lenet-3_6.ckpt)
 resume --from S/lenet-2_6.ckpt --epochs 3 --out N > /dev/null 2> N1.err || fail "second resume --out N: $(cat N1.err)"
