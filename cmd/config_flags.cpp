@@ -1,8 +1,6 @@
 // Config keys as CLI11 options.
 #include "cmd/config_flags.hpp"
 
-#include <algorithm>
-
 #include "ckpt_format/ckpt_names.hpp"
 #include "cmd/resume_fixed_keys.hpp"
 #include "core/error.hpp"
@@ -55,9 +53,7 @@ void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults) 
         CLI::Option* opt = sub.add_option(key.flag, flags.text[key.key], help)->group(group);
         if (key.boolean) opt->expected(0, 1);
         // Help text only: CLI11's own messages keep saying TEXT (`--lr: 1 required TEXT missing`).
-        std::string pointer = "/" + key.key;
-        std::replace(pointer.begin(), pointer.end(), '.', '/');
-        const nlohmann::json& value = built_in.at(nlohmann::json::json_pointer(pointer));
+        const nlohmann::json& value = built_in.at(config_key_pointer(key.key));
         const std::string shown = flag_text(value);
         opt->option_text(type_name(key, value) + (stored || shown.empty() ? "" : "=" + shown));
         flags.options[key.key] = opt;

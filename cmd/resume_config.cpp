@@ -13,9 +13,7 @@ namespace {
 // Every key the file sets replaces the stored one; "input" key by key, as the flags do.
 void overlay_file(const nlohmann::json& file, nlohmann::json& j) {
     for (const auto& key : config_keys()) {
-        std::string p = "/" + key.key;
-        for (char& c : p) if (c == '.') c = '/';
-        const nlohmann::json::json_pointer pointer(p);
+        const auto pointer = config_key_pointer(key.key);
         if (!file.contains(pointer)) continue;
         if (key.key.rfind("input.", 0) == 0 && !j["input"].is_object()) j["input"] = nlohmann::json::object();
         j[pointer] = file.at(pointer);

@@ -56,12 +56,6 @@ const ConfigKey& key_named(const std::string& key) {
     return *std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return k.key == key; });
 }
 
-nlohmann::json::json_pointer pointer_of(const std::string& key) {
-    std::string p = "/" + key;
-    std::replace(p.begin(), p.end(), '.', '/');
-    return nlohmann::json::json_pointer(p);
-}
-
 std::string instead_command(const FixedKey& fixed, const std::string& from, const std::string& value) {
     const std::string set = key_named(fixed.key).flag + " " + shell_word(value);
     switch (fixed.instead) {
@@ -85,7 +79,7 @@ std::string resume_fixed_reason(const std::string& key) {
 void refuse_fixed_key_changes(const nlohmann::json& stored, const nlohmann::json& resumed,
                               const ConfigOrigins& origins, const std::string& from) {
     for (const FixedKey& fixed : kFixedKeys) {
-        const auto pointer = pointer_of(fixed.key);
+        const auto pointer = config_key_pointer(fixed.key);
         const nlohmann::json& was = stored.at(pointer);
         const nlohmann::json& now = resumed.at(pointer);
         if (was == now) continue;

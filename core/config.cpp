@@ -75,12 +75,6 @@ const ConfigKey& config_key(const std::string& key) {
     throw std::logic_error("no config key " + key);  // our bug: parse_config names only listed keys
 }
 
-// Dotted path "input.size" -> JSON pointer "/input/size".
-json::json_pointer pointer_of(const std::string& key) {
-    std::string p = "/" + key;
-    std::replace(p.begin(), p.end(), '.', '/');
-    return json::json_pointer(p);
-}
 
 std::string closest_key(const std::string& key) {
     std::vector<std::string> keys;
@@ -95,19 +89,19 @@ public:
     ConfigReader(const json& j, const ConfigOrigins& origins) : j_(j), origins_(origins) {}
 
     [[noreturn]] void fail(const std::string& key, const std::string& expected) const {
-        const json& v = j_.at(pointer_of(key));
+        const json& v = j_.at(config_key_pointer(key));
         throw usage_error(where(key) + " must be " + expected + ", got " + v.dump());
     }
     std::string where(const std::string& key) const {
         auto it = origins_.find(key);
         return it != origins_.end() ? it->second : "config key \"" + key + "\"";
     }
-    bool has(const std::string& key) const { return j_.contains(pointer_of(key)); }
+    bool has(const std::string& key) const { return j_.contains(config_key_pointer(key)); }
 
     template <class T>
     void number(const std::string& key, T& out, const std::function<bool(double)>& ok, const std::string& expected) {
         if (!has(key)) return;
-        const json& v = j_.at(pointer_of(key));
+        const json& v = j_.at(config_key_pointer(key));
         if (!v.is_number() || !ok(v.get<double>())) fail(key, expected);
         // Checked again as stored: as a float, 1e-50 is 0 and fails "> 0", and 1e39 does not fit.
         const double d = v.get<double>();
@@ -117,7 +111,7 @@ public:
     template <class T>
     void integer(const std::string& key, T& out, std::uint64_t lo, std::uint64_t hi) {
         if (!has(key)) return;
-        const json& v = j_.at(pointer_of(key));
+        const json& v = j_.at(config_key_pointer(key));
         std::string expected = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
         if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<long long>() < 0)) fail(key, expected);
         std::uint64_t u = v.get<std::uint64_t>();
@@ -126,14 +120,14 @@ public:
     }
     void boolean(const std::string& key, bool& out) {
         if (!has(key)) return;
-        const json& v = j_.at(pointer_of(key));
+        const json& v = j_.at(config_key_pointer(key));
         if (!v.is_boolean()) fail(key, "true or false");
         out = v.get<bool>();
     }
     void choice(const std::string& key, std::string& out) {
         if (!has(key)) return;
         const std::vector<std::string>& allowed = config_key(key).choices;
-        const json& v = j_.at(pointer_of(key));
+        const json& v = j_.at(config_key_pointer(key));
         std::string expected = "one of";
         for (const auto& a : allowed) expected += " \"" + a + "\"";
         if (!v.is_string() || std::find(allowed.begin(), allowed.end(), v.get<std::string>()) == allowed.end())
@@ -142,11 +136,11 @@ public:
     }
     void text(const std::string& key, std::string& out, bool allow_empty) {
         if (!has(key)) return;
-        const json& v = j_.at(pointer_of(key));
+        const json& v = j_.at(config_key_pointer(key));
         if (!v.is_string() || (!allow_empty && v.get<std::string>().empty())) fail(key, "a non-empty string");
         out = v.get<std::string>();
     }
-    const json& value(const std::string& key) const { return j_.at(pointer_of(key)); }
+    const json& value(const std::string& key) const { return j_.at(config_key_pointer(key)); }
 
 private:
     const json& j_;
@@ -223,7 +217,7 @@ json read_config_file(const std::string& path, ConfigOrigins& origins) {
     }
     check_known_keys(j, path);
     for (const auto& k : config_keys())
-        if (j.contains(pointer_of(k.key))) origins[k.key] = path + ": key \"" + k.key + "\"";
+        if (j.contains(config_key_pointer(k.key))) origins[k.key] = path + ": key \"" + k.key + "\"";
     return j;
 }
 
@@ -242,7 +236,7 @@ static json flag_value(const ConfigKey& key, const std::string& text) {
 
 void apply_flag(json& j, const ConfigKey& key, const std::string& text, ConfigOrigins& origins) {
     if (key.key.rfind("input.", 0) == 0 && !j.contains("input")) j["input"] = json::object();
-    j[pointer_of(key.key)] = flag_value(key, text);
+    j[config_key_pointer(key.key)] = flag_value(key, text);
     origins[key.key] = key.flag;
 }
 
@@ -319,6 +313,12 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.boolean("async_save", c.ckpt.async_save);
     resolve_policy_conflicts(r, c, warnings);
     return c;
+}
+
+json::json_pointer config_key_pointer(const std::string& key) {
+    std::string p = "/" + key;
+    std::replace(p.begin(), p.end(), '.', '/');
+    return json::json_pointer(p);
 }
 
 bool is_valid_prefix(const std::string& prefix) {

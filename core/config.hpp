@@ -61,6 +61,8 @@ struct ConfigKey {
     std::vector<std::string> choices{};  // the only values a text key takes (--optimizer)
 };
 const std::vector<ConfigKey>& config_keys();
+// Where a key's value is in the config JSON: "input.size" -> "/input/size".
+nlohmann::json::json_pointer config_key_pointer(const std::string& key);
 
 // Where a value came from, for messages: key -> "configs/x.json: key \"lr\"" or "--lr".
 using ConfigOrigins = std::map<std::string, std::string>;
