@@ -27,7 +27,7 @@ ResumeConfig resume_config(const std::string& from, const StoredRun& run, const 
     if (!j.is_object()) throw Error(from + ": stored config is " + j.type_name() + ", expected a JSON object");
     ConfigOrigins origins;
     for (auto it = j.begin(); it != j.end(); ++it)
-            origins[it.key()] = from + ": stored config key \"" + it.key() + "\"";
+        origins[it.key()] = from + ": stored config key \"" + it.key() + "\"";
     // Where the run's files are, wherever it was first started: the stored out may be stale (a
     // copied or moved directory), and print-config shows what will be used.
     j["out"] = checkpoint_dir(from);

@@ -90,8 +90,8 @@ void refuse_fixed_key_changes(const nlohmann::json& stored, const nlohmann::json
                                     : fixed.why;
         const auto origin = origins.find(fixed.key);
         const std::string where = origin == origins.end() ? "config key \"" + std::string(fixed.key) + "\"" : origin->second;
-        throw usage_error(where + ": a resumed run keeps its stored " + fixed.key + " " + flag_text(was) + " (" + why + "); to change it, start a new run: " +
-                          instead_command(fixed, from, flag_text(now)));
+        throw usage_error(where + ": a resumed run keeps its stored " + fixed.key + " " + flag_text(was) + " (" + why +
+                          "); to change it, start a new run: " + instead_command(fixed, from, flag_text(now)));
     }
 }
 
