@@ -16,9 +16,9 @@ struct LoadedModel {
     std::unique_ptr<Sequential> net;
 };
 
-// Verifies the file's CRCs, rebuilds the net (from a training checkpoint or an inference export) and loads every parameter (no skipping: a net
-// with missing weights would score nonsense), refusing a NaN or infinite one. The net is not
-// yet reserved.
+// Verifies the file's CRCs, rebuilds the net (from a training checkpoint or an inference export)
+// and loads every parameter (no skipping: a net with missing weights would score nonsense),
+// refusing a NaN or infinite one. The net is not yet reserved.
 LoadedModel load_model_from_ckpt(const std::string& path);
 
 // MNIST for a checkpoint: --data when given; else the default lookup; else, when that finds
