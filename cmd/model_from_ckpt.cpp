@@ -36,13 +36,8 @@ LoadedModel load_model_from_ckpt(const std::string& path) {
 }
 
 MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model) {
-    try {
-        return locate_mnist(data_flag);
-    } catch (const Error&) {
-        const std::string stored = model.stored.config_json.value("data", "");
-        if (!data_flag.empty() || stored.empty()) throw;
-        return locate_mnist(stored);
-    }
+    if (!data_flag.empty()) return locate_mnist(data_flag);
+    return locate_mnist("", model.stored.config_json.value("data", ""));
 }
 
 }  // namespace trainctl

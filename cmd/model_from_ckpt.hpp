@@ -21,8 +21,8 @@ struct LoadedModel {
 // refusing a NaN or infinite one. The net is not yet reserved.
 LoadedModel load_model_from_ckpt(const std::string& path);
 
-// MNIST for a checkpoint: --data when given; else the default lookup; else, when that finds
-// nothing, the folder the run was trained on (its stored "data" key).
+// MNIST for a checkpoint: --data when given; else the default lookup, then the folder the run
+// was trained on (its stored "data" key); the error names every place looked at.
 MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model);
 
 }  // namespace trainctl

@@ -98,7 +98,7 @@ std::vector<DataCandidate> default_candidates() {
 
 }  // namespace
 
-MnistFiles locate_mnist(const std::string& data_flag) {
+MnistFiles locate_mnist(const std::string& data_flag, const std::string& last_resort) {
     MnistFiles files;
     if (!data_flag.empty()) {
         std::string why = try_dir_or_mnist(data_flag, files);
@@ -107,8 +107,10 @@ MnistFiles locate_mnist(const std::string& data_flag) {
                               "; run scripts/get-mnist.sh");
         return files;
     }
+    std::vector<DataCandidate> candidates = default_candidates();
+    if (!last_resort.empty()) candidates.push_back({last_resort, "", true, "the folder the run trained on: "});
     std::string looked;
-    for (const DataCandidate& c : default_candidates()) {
+    for (const DataCandidate& c : candidates) {
         std::string why = c.also_mnist ? try_dir_or_mnist(c.dir, files) : try_dir(c.dir, files);
         if (why.empty()) return files;
         looked += (looked.empty() ? "" : ", ") + c.how + c.dir + " (" + c.note + why + ")";

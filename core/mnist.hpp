@@ -18,7 +18,8 @@ struct MnistFiles {
 // t10k-labels-idx1-ubyte) either flat or as DIR/train/ + DIR/test/ (the tutorials' layout).
 // An explicit --data that does not match is an error naming it and the missing file; when
 // nothing is found the error lists every place looked at and says: run scripts/get-mnist.sh.
-MnistFiles locate_mnist(const std::string& data_flag);
+// `last_resort` (a checkpoint's stored data folder) is looked at after every default place.
+MnistFiles locate_mnist(const std::string& data_flag, const std::string& last_resort = "");
 // The lookup order in words, for the --help of commands that take --data.
 inline constexpr const char* kDataFlagHelp =
     "MNIST folder, or its parent holding mnist/ (default: $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, "

@@ -43,6 +43,10 @@ msg="no MNIST data found; looked in data/mnist (no such folder), MNIST_Data (no 
 (cd elsewhere && "$REPO/build/trainctl" train --epochs 1 --out "$SCRATCH/none" > /dev/null 2> ../none.err); rc=$?
 [ "$rc" -eq 1 ] && [ "$(wc -l < none.err)" -eq 1 ] && grep -qF -- "$msg" none.err && pass \
   || fail "expected exit 1 and '$msg', got exit $rc: $(cat none.err)"
+# eval ends with the folder the checkpoint was trained on, and names it too.
+(cd elsewhere && "$REPO/build/trainctl" eval --ckpt "$CK" > /dev/null 2> ../eval-none.err)
+grep -qF "$REPO/data/mnist (the binary's repository: no such folder), $SCRATCH/gone (the folder the run trained on: no such folder)" eval-none.err \
+  && pass || fail "eval's error should list the run's data folder last: $(cat eval-none.err)"
 # An installed copy (no scripts/get-mnist.sh beside its folder) looks at no repository.
 rm repo/scripts/get-mnist.sh
 (cd elsewhere && "$REPO/build/trainctl" train --epochs 1 --out "$SCRATCH/none" > /dev/null 2> ../installed.err)
