@@ -11,7 +11,8 @@ using nlohmann::json;
 
 namespace {
 // The config keys that decide the net's structure and input transform.
-const char* const kModelKeys[] = {"net", "fc_relu", "conv_padding", "conv_bias", "hidden", "input"};
+// A description without "conv2_relu" (older files) rebuilds with its default, true: their net.
+const char* const kModelKeys[] = {"net", "fc_relu", "conv2_relu", "conv_padding", "conv_bias", "hidden", "input"};
 
 std::string slot_tensor_name(const std::string& slot, const std::string& param) {
     return "optimizer." + slot + "." + param;
@@ -121,6 +122,22 @@ StoredRun read_stored_run(const CkptReader& reader) {
     static_cast<StoredState&>(s) = read_stored_state(reader.metadata(), reader.path());
     auto it = reader.metadata().find(kMetaRunPrefix);
     s.run_prefix = it != reader.metadata().end() ? it->second : "";
+    return s;
+}
+
+bool is_inference_export(const CkptReader& reader) {
+    const CkptMetadata& meta = reader.metadata();
+    return meta.find(kMetaConfig) == meta.end() && meta.find(kMetaState) == meta.end();
+}
+
+StoredRun read_stored_model(const CkptReader& reader) {
+    const CkptMetadata& meta = reader.metadata();
+    if (meta.find(kMetaModel) == meta.end())
+        throw Error(reader.path() + ": metadata key \"" + kMetaModel + "\" (the net description) missing: " +
+                    "expected a trainctl checkpoint or a safetensors file from trainctl export");
+    StoredRun s;
+    s.config_json = json::object();
+    s.model = parse_meta_json(meta, reader.path(), kMetaModel);
     return s;
 }
 

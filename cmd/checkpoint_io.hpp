@@ -58,6 +58,11 @@ struct StoredRun : StoredState {
     std::string run_prefix;
 };
 StoredRun read_stored_run(const CkptReader& reader);
+// An inference export (`export --format safetensors`) holds the net description alone: no config,
+// no training state. Whether the file is one, and its run as far as it goes: `model` set,
+// `config_json` an empty object, a default state. Error when the description is missing.
+bool is_inference_export(const CkptReader& reader);
+StoredRun read_stored_model(const CkptReader& reader);
 
 // Copies parameters into the net by name. Without skip_mismatch any missing, extra-shaped or
 // absent tensor is an error listing them all (suggesting --skip-mismatch when `skipped` is

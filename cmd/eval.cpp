@@ -42,8 +42,10 @@ std::string pad(const std::string& s, std::size_t width) {
 
 void print_text(const LoadedModel& m, const std::string& split, const EvalResult& r, const ClassReport& report) {
     const TrainState& st = m.stored.state;
-    std::cout << "checkpoint " << m.path << " (" << m.config.net.type << ", epoch " << st.epoch_1based() << ", step "
-              << st.step_1based() << ") on " << r.count << " " << split << " images\n";
+    std::cout << "checkpoint " << m.path << " (" << m.config.net.type;
+    if (m.inference_export) std::cout << ", inference export";
+    else std::cout << ", epoch " << st.epoch_1based() << ", step " << st.step_1based();
+    std::cout << ") on " << r.count << " " << split << " images\n";
     // The training log's format, so the two lines can be compared by eye or by grep.
     std::cout << "Metrics: {\"acc\": " << fixed(r.acc) << ", \"loss\": " << fixed(r.loss) << "}\n\n";
     std::cout << "class  precision  recall      f1  support\n";

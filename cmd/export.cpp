@@ -68,7 +68,9 @@ void write_onnx(const LoadedModel& m, const ExportOptions& opt, const std::strin
               << ", " << bytes.size() << " bytes)\n";
 }
 
-// Parameters only: what an inference runtime needs, under the same PyTorch names as the .ckpt.
+// Parameters only: what an inference runtime needs, under the same PyTorch names as the .ckpt,
+// and the net description (its "spec": the config keys of the net and input transform), with
+// which trainctl's own eval and infer rebuild the net (Paddle's save(training=False)).
 void write_safetensors(const LoadedModel& m, const std::string& out) {
     const auto tensors = checkpoint_tensors(m.net->params(), /*optimizer=*/nullptr);
     // The writer adds "format": "trainctl.ckpt/1" and CRCs; without "config" and "train_state" the file
@@ -132,7 +134,7 @@ void setup_export(CLI::App& app) {
     auto opt = std::make_shared<ExportOptions>();
     auto* sub = app.add_subcommand("export", "Write a checkpoint's net as ONNX, or its weights as safetensors");
     sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
-    sub->add_option("--format", opt->format, "onnx (graph and weights) or safetensors (weights only)")
+    sub->add_option("--format", opt->format, "onnx (graph and weights) or safetensors (weights and net description, for eval/infer)")
         ->required()
         ->check(CLI::IsMember({"onnx", "safetensors"}));
     sub->add_option("--out", opt->out, "output file (default: the checkpoint path with .onnx or .safetensors)");

@@ -24,7 +24,8 @@ LoadedModel load_model_from_ckpt(const std::string& path) {
     LoadedModel m;
     m.path = path;
     CkptReader reader(path, CkptDataCrc::kOnRead);  // load_params CRC-checks what it reads
-    m.stored = read_stored_run(reader);
+    m.inference_export = is_inference_export(reader);
+    m.stored = m.inference_export ? read_stored_model(reader) : read_stored_run(reader);
     m.net = build_model(m.stored.model, path, &m.config);
     load_params(reader, m.net->params(), /*skip_mismatch=*/false, nullptr);
     reader.check_unread();  // the optimizer state too: a corrupt file is refused whole
@@ -35,13 +36,8 @@ LoadedModel load_model_from_ckpt(const std::string& path) {
 }
 
 MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model) {
-    try {
-        return locate_mnist(data_flag);
-    } catch (const Error&) {
-        const std::string stored = model.stored.config_json.value("data", "");
-        if (!data_flag.empty() || stored.empty()) throw;
-        return locate_mnist(stored);
-    }
+    if (!data_flag.empty()) return locate_mnist(data_flag);
+    return locate_mnist("", model.stored.config_json.value("data", ""));
 }
 
 }  // namespace trainctl

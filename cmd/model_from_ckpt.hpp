@@ -12,16 +12,17 @@ struct LoadedModel {
     std::string path;
     RunConfig config;  // the model spec's keys (net, input transform); the rest are defaults
     StoredRun stored;  // the stored config and train_state, for the training metrics
+    bool inference_export = false;  // `export --format safetensors`: net and weights, no run
     std::unique_ptr<Sequential> net;
 };
 
-// Verifies the file's CRCs, rebuilds the net and loads every parameter (no skipping: a net
-// with missing weights would score nonsense), refusing a NaN or infinite one. The net is not
-// yet reserved.
+// Verifies the file's CRCs, rebuilds the net (from a training checkpoint or an inference export)
+// and loads every parameter (no skipping: a net with missing weights would score nonsense),
+// refusing a NaN or infinite one. The net is not yet reserved.
 LoadedModel load_model_from_ckpt(const std::string& path);
 
-// MNIST for a checkpoint: --data when given; else the default lookup; else, when that finds
-// nothing, the folder the run was trained on (its stored "data" key).
+// MNIST for a checkpoint: --data when given; else the default lookup, then the folder the run
+// was trained on (its stored "data" key); the error names every place looked at.
 MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model);
 
 }  // namespace trainctl

@@ -25,6 +25,7 @@ const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys = {
         {"net", "--net", "network", false, {"lenet5", "mlp"}},
         {"fc_relu", "--fc-relu", "lenet5: ReLU between the fc layers (true|false)", true},
+        {"conv2_relu", "--conv2-relu", "lenet5: ReLU after conv2 (true|false; false: the Paddle tutorial's net)", true},
         {"conv_padding", "--conv-padding", "lenet5: padding of conv1 (Paddle's variant: 2 on 28x28)"},
         {"conv_bias", "--conv-bias", "lenet5: conv layers have a bias (true|false)", true},
         {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512 (64: one layer)"},
@@ -50,7 +51,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"drop_remainder", "--drop-remainder", "drop the last incomplete batch (true|false)", true},
         {"seed", "--seed", "run seed: init and data order"},
         {"threads", "--threads", "BLAS and engine threads (0 = all cores)"},
-        {"data", "--data", "MNIST folder (flat, or train/ + test/)"},
+        {"data", "--data", "MNIST folder (flat, or train/ + test/), or its parent holding mnist/"},
         {"out", "--out", "directory for checkpoints"},
         {"prefix", "--prefix", "checkpoint file prefix"},
         {"log_every", "--log-every", "log the loss every N steps (0 = once per epoch)"},
@@ -250,6 +251,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
 
     r.choice("net", c.net.type);
     r.boolean("fc_relu", c.net.fc_relu);
+    r.boolean("conv2_relu", c.net.conv2_relu);
     r.integer("conv_padding", c.net.conv_padding, 0, 8);
     r.boolean("conv_bias", c.net.conv_bias);
     if (r.has("hidden")) {
@@ -331,6 +333,7 @@ json to_json(const RunConfig& c) {
     json j;
     j["net"] = c.net.type;
     j["fc_relu"] = c.net.fc_relu;
+    j["conv2_relu"] = c.net.conv2_relu;
     j["conv_padding"] = c.net.conv_padding;
     j["conv_bias"] = c.net.conv_bias;
     j["hidden"] = c.net.hidden;

@@ -15,6 +15,7 @@ namespace trainctl {
 struct NetSpec {
     std::string type = "lenet5";          // lenet5 | mlp
     bool fc_relu = false;                 // lenet5: ReLU between the fc layers (Paddle's variant)
+    bool conv2_relu = true;               // lenet5: ReLU after conv2 (Paddle's tutorial has none)
     std::size_t conv_padding = 0;         // lenet5: padding of conv1 (Paddle: 2 on 28x28 input)
     bool conv_bias = false;               // lenet5: MindSpore's Conv2d has no bias by default
     std::vector<std::size_t> hidden{512, 512};  // mlp hidden sizes

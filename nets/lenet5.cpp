@@ -1,6 +1,9 @@
-// LeNet5 as in the MindSpore tutorials, with Paddle's options (conv1 padding, fc ReLUs, conv bias).
+// LeNet5 as in the MindSpore tutorials, with Paddle's options (conv1 padding, fc ReLUs, conv bias,
+// no ReLU after conv2).
 //   1@32x32 -conv1 k5-> 6@28x28 -relu,pool2-> 6@14x14 -conv2 k5-> 16@10x10 -relu,pool2-> 16@5x5
 //   -flatten-> 400 -fc1-> 120 -fc2-> 84 -fc3-> 10      (ReLU after fc1, fc2 when fc_relu)
+// Paddle's tutorial (seed 003) pools conv2's output directly (conv2_relu false); its second
+// ReLU, after pool1, is a no-op on relu1's non-negative maxima and has no layer here.
 #include "nets/lenet5.hpp"
 
 #include "core/conv2d.hpp"
@@ -28,7 +31,7 @@ void add_lenet5(Sequential& net, const NetSpec& spec) {
     net.add<MaxPool2d>("pool1", /*kernel=*/2, /*stride=*/2);
     net.add_with_params<Conv2d>("conv2", Conv2dOptions{/*out_channels=*/16, kLenetKernel, /*stride=*/1,
                                                        /*padding=*/0, spec.conv_bias});
-    net.add<ReLU>("relu2");
+    if (spec.conv2_relu) net.add<ReLU>("relu2");
     net.add<MaxPool2d>("pool2", /*kernel=*/2, /*stride=*/2);
     net.add<Flatten>("flatten");
     net.add_with_params<Linear>("fc1", /*out_features=*/120);

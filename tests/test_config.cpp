@@ -38,6 +38,7 @@ TEST_CASE("defaults are the MindSpore tutorial run", "[core][config]") {
     REQUIRE(c.epochs == 2);
     REQUIRE(c.input.size == 32);
     REQUIRE(c.ckpt.steps == -1);
+    REQUIRE(c.net.conv2_relu);  // checkpoints from before the key rebuild with their ReLU
 }
 
 TEST_CASE("to_json round-trips through parse_config and covers every key", "[core][config]") {

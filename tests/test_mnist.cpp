@@ -6,8 +6,10 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
+#include "core/binary_repo.hpp"
 #include "core/error.hpp"
 #include "temp_dir.hpp"
 #include "core/mnist.hpp"
@@ -152,6 +154,35 @@ TEST_CASE("mnist: nothing found lists every place looked at", "[core][mnist]") {
                         "data/mnist (missing data/mnist/train-images-idx3-ubyte[.gz]), "
                         "MNIST_Data (no such folder); "
                         "run scripts/get-mnist.sh, pass --data DIR or set $TRAINCTL_MNIST");
+}
+
+TEST_CASE("mnist: --data DIR also looks in DIR/mnist, and names both when neither holds the files",
+          "[core][mnist]") {
+    TempDir tmp;
+    const std::string dir = tmp.path.string();
+    fs::create_directories(tmp.path);
+    try {
+        locate_mnist(dir);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) == "--data " + dir + ": no MNIST data: missing " + dir +
+                                           "/train-images-idx3-ubyte[.gz]; " + dir +
+                                           "/mnist: no such folder; run scripts/get-mnist.sh");
+        CHECK(e.exit_code() == kExitUsage);
+    }
+    write_tiny_mnist(tmp.path / "mnist", tmp.path / "mnist", "");
+    const MnistFiles files = locate_mnist(dir);
+    CHECK(files.dir == (tmp.path / "mnist").string());
+    check_tiny_mnist(files);
+}
+
+TEST_CASE("binary repo: the parent of the binary's folder when it holds scripts/get-mnist.sh", "[core][mnist]") {
+    TempDir tmp;
+    const std::string exe = (tmp.path / "build" / "trainctl").string();
+    CHECK(repo_dir_of(exe).empty());  // an installed binary: no checkout around it
+    fs::create_directories(tmp.path / "scripts");
+    std::ofstream(tmp.path / "scripts" / "get-mnist.sh") << "#!/bin/sh\n";
+    CHECK(repo_dir_of(exe) == tmp.path.string());
 }
 
 TEST_CASE("mnist: an unknown split is refused", "[core][mnist]") {

@@ -94,6 +94,20 @@ TEST_CASE("initializers carry each parameter's name, shape and exact bytes", "[c
     }
 }
 
+TEST_CASE("the Paddle LeNet (conv2_relu false) pools conv2's output with no Relu between", "[cmd]") {
+    NetSpec spec;
+    spec.conv_bias = true;
+    spec.fc_relu = true;
+    spec.conv_padding = 2;
+    spec.conv2_relu = false;
+    const auto net = initialised_net(spec, 28);
+    const auto model = export_parsed(*net, OnnxExportOptions{/*batch=*/0, /*opset=*/13, "{}"});
+    std::vector<std::string> ops;
+    for (const auto& node : model.graph().node()) ops.push_back(node.op_type());
+    CHECK(ops == std::vector<std::string>{"Conv", "Relu", "MaxPool", "Conv", "MaxPool", "Flatten", "Gemm", "Relu",
+                                          "Gemm", "Relu", "Gemm"});
+}
+
 TEST_CASE("an mlp with any hidden sizes exports Flatten then Gemm/Relu pairs", "[cmd]") {
     NetSpec spec;
     spec.type = "mlp";

@@ -169,6 +169,9 @@ def variant(blob, name):
             raise SystemExit(f"make_bad_ckpt.py: unknown variant {name!r}")
         meta = [(k, json.dumps(state) if k == "train_state" else v) for k, v in meta]
         return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
+    if name == "no-model":  # a sound file without the net description (a stripped export)
+        meta = [(k, v) for k, v in dict(entries)["__metadata__"] if k != "model"]
+        return build([(k, meta if k == "__metadata__" else v) for k, v in entries], data)
     if name in ("bad-run-prefix", "no-run-prefix"):  # a run prefix that names another directory, or none
         meta = [(k, "../escape\nx" if k == "run_prefix" else v) for k, v in dict(entries)["__metadata__"]]
         if name == "no-run-prefix":

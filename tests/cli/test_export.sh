@@ -20,12 +20,14 @@ train_tiny() {
   mv "run-$name/$name-1_10.ckpt" "$name.ckpt"
 }
 
-# Every structural variant: no conv bias + resize 28->32, conv bias + padding + fc ReLUs, MLP
-# with odd hidden sizes and a downscale, and a fixed batch size.
+# Every structural variant: no conv bias + resize 28->32, conv bias + padding + fc ReLUs, the
+# Paddle net (no ReLU after conv2, [0,1] input), MLP with odd hidden sizes and a downscale, and a
+# fixed batch size.
 train_tiny lenet lenet5-mnist
 train_tiny lenet_adam lenet5-adam
+train_tiny lenet_paddle lenet5-paddle
 train_tiny mlp mlp-mnist --hidden 64,32,16 --input-size 20
-for name in lenet lenet_adam mlp; do
+for name in lenet lenet_adam lenet_paddle mlp; do
   "$TRAINCTL" export --ckpt "$name.ckpt" --format onnx --reference-logits "$name.ref" --data "$MNIST" >/dev/null 2>&1 \
     || { fail "export $name to onnx"; continue; }
   "$PY" "$CHECK_ONNX" "$name.onnx" "$name.ckpt" "$MNIST" "$name.ref" && pass || fail "$name.onnx disagrees with trainctl"

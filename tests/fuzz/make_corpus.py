@@ -82,7 +82,7 @@ def ckpt_corpus() -> None:
              "elapsed_s": 0.5, "lr": 0.01, "last_loss": 2.3,
              "metrics": {"epoch": 1, "acc": 0.9, "loss": 0.3}, "optimizer": {"type": "momentum", "step_count": 3}}
     # The model description's spec: the config keys that shape the net (cmd/checkpoint_io.cpp).
-    spec = {k: config[k] for k in ("net", "fc_relu", "conv_padding", "conv_bias", "hidden", "input") if k in config}
+    spec = {k: config[k] for k in ("net", "fc_relu", "conv2_relu", "conv_padding", "conv_bias", "hidden", "input") if k in config}
     write("ckpt", "valid_training_metadata", ckpt(
         [("fc1.weight", "F32", [3, 4], f32(*range(12))), ("fc1.bias", "F32", [3], f32(0, 1, 2)),
          ("optimizer.momentum.fc1.weight", "F32", [3, 4], f32(*[0.5] * 12))],
@@ -145,7 +145,7 @@ def config_corpus() -> None:
     for name in sorted(os.listdir(os.path.join(ROOT, "configs"))):
         shutil.copy(os.path.join(ROOT, "configs", name), os.path.join(CORPUS, "config", name))
     every_key = {
-        "net": "mlp", "fc_relu": True, "conv_padding": 2, "conv_bias": True, "hidden": [64, 32],
+        "net": "mlp", "fc_relu": True, "conv2_relu": False, "conv_padding": 2, "conv_bias": True, "hidden": [64, 32],
         "init": "normal", "init_sigma": 0.02, "input": {"size": 28, "mean": 0.5, "std": 0.25},
         "optimizer": "adam", "lr": 0.001, "momentum": 0.9, "nesterov": True, "weight_decay": 1e-4,
         "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "lr_schedule": "step", "lr_step_epochs": 2,
