@@ -30,6 +30,7 @@ constexpr const char* kInitOnly = "it only draws the initial weights, which the 
 const FixedKey kFixedKeys[] = {
     {"net", "the checkpoint's tensors are this net's", Instead::kNewRun},
     {"fc_relu", kTrainedWith, Instead::kFineTune, "lenet5"},
+    {"conv2_relu", kTrainedWith, Instead::kFineTune, "lenet5"},
     {"conv_padding", kShapes, Instead::kFineTuneNewShapes, "lenet5"},
     {"conv_bias", kShapes, Instead::kFineTuneNewShapes, "lenet5"},
     {"hidden", kShapes, Instead::kFineTuneNewShapes, "mlp"},

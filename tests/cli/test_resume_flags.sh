@@ -32,6 +32,8 @@ expect_rejected 2 "--input-size: a resumed run keeps its stored input.size 32 (t
 expect_rejected 2 "--conv-bias: a resumed run keeps its stored conv_bias false" -- resume --from S/lenet-2_6.ckpt --epochs 3 --conv-bias
 expect_rejected 2 "--hidden: a resumed run keeps its stored hidden 512,512 (net lenet5 does not use it, and the run keeps its net)" \
   -- resume --from S/lenet-2_6.ckpt --epochs 3 --hidden 64
+expect_rejected 2 "--conv2-relu: a resumed run keeps its stored conv2_relu true (the checkpoint's weights were trained with it)" \
+  -- resume --from S/lenet-2_6.ckpt --epochs 3 --conv2-relu false
 expect_rejected 2 "--input-mean: a resumed run keeps its stored input.mean 0.1307" -- resume --from S/lenet-2_6.ckpt --epochs 3 --input-mean 0.5
 expect_rejected 2 "--init: a resumed run keeps its stored init pytorch (it only draws the initial weights, which the checkpoint replaces)" \
   -- resume --from S/lenet-2_6.ckpt --epochs 3 --init normal
