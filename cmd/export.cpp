@@ -27,6 +27,7 @@ constexpr std::size_t kReferenceCountMax = 10000;  // the MNIST test set
 
 struct ExportOptions {
     std::string ckpt;
+    std::string run;
     std::string format;
     std::string out;  // "" = the checkpoint path with the format's extension
     std::string batch = kBatchDynamic;
@@ -105,15 +106,16 @@ std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt, co
 void run_export(const ExportOptions& opt) {
     if (opt.format != "onnx" && opt.onnx_flags_given)
         throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
-    const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
-    const CommandInput ckpt{"the checkpoint", "--ckpt", opt.ckpt};
+    const std::string path = resolve_ckpt_flag(opt.ckpt, opt.run);
+    const std::string out = opt.out.empty() ? default_out(path, opt.format) : opt.out;
+    const CommandInput ckpt{"the checkpoint", "--ckpt", path};
     refuse_output_over_input("--out", out, {ckpt});
     if (!opt.reference_logits.empty()) {  // written after --out: it would replace the export
         const CommandInput exported{"the export", "--out", out, /*written=*/true};
         refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, exported});
     }
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
-    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    LoadedModel m = load_model_from_ckpt(path);
     // Computed first, so bad test data fails the export before any file is written.
     std::vector<float> logits;
     if (!opt.reference_logits.empty()) logits = reference_logits(m, opt, out);
@@ -131,7 +133,8 @@ void run_export(const ExportOptions& opt) {
 void setup_export(CLI::App& app) {
     auto opt = std::make_shared<ExportOptions>();
     auto* sub = app.add_subcommand("export", "Write a checkpoint's net as ONNX, or its weights as safetensors");
-    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
+    sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--format", opt->format, "onnx (graph and weights) or safetensors (weights only)")
         ->required()
         ->check(CLI::IsMember({"onnx", "safetensors"}));

@@ -79,6 +79,8 @@ void breakpoint_saved(const std::string& saved) {
     g_phase = kSaved;
 }
 
+void breakpoint_not_saved() { g_phase = kTraining; }
+
 const char* stop_signal_name(int sig) {
     switch (sig) {
         case SIGINT: return "SIGINT";
