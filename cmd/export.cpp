@@ -103,18 +103,26 @@ std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt, co
     return std::vector<float>(logits.data(), logits.data() + logits.size());
 }
 
-void run_export(const ExportOptions& opt) {
-    if (opt.format != "onnx" && opt.onnx_flags_given)
-        throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
-    const std::string path = resolve_ckpt_flag(opt.ckpt, opt.run);
-    const std::string out = opt.out.empty() ? default_out(path, opt.format) : opt.out;
-    const CommandInput ckpt{"the checkpoint", "--ckpt", path};
+// --out and --reference-logits may not name the checkpoint (or each other); returns the --out path.
+std::string refuse_outputs_over(const ExportOptions& opt, const std::string& ckpt_path) {
+    const std::string out = opt.out.empty() ? default_out(ckpt_path, opt.format) : opt.out;
+    const CommandInput ckpt{"the checkpoint", "--ckpt", ckpt_path};
     refuse_output_over_input("--out", out, {ckpt});
     if (!opt.reference_logits.empty()) {  // written after --out: it would replace the export
         const CommandInput exported{"the export", "--out", out, /*written=*/true};
         refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, exported});
     }
+    return out;
+}
+
+void run_export(const ExportOptions& opt) {
+    if (opt.format != "onnx" && opt.onnx_flags_given)
+        throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
+    // The flags are checked as given before the checkpoint is looked up, then against the file found.
+    refuse_outputs_over(opt, opt.ckpt);
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
+    const std::string path = resolve_ckpt_flag(opt.ckpt, opt.run);
+    const std::string out = refuse_outputs_over(opt, path);
     LoadedModel m = load_model_from_ckpt(path);
     // Computed first, so bad test data fails the export before any file is written.
     std::vector<float> logits;

@@ -93,9 +93,11 @@ void refuse_save_over(const InferOptions& opt, const std::vector<CommandInput>& 
 }
 
 void run_infer(const InferOptions& opt) {
-    const std::string ckpt = resolve_ckpt_flag(opt.ckpt, opt.run);
-    std::vector<CommandInput> inputs = {{"the checkpoint", "--ckpt", ckpt}};
+    std::vector<CommandInput> inputs = {{"the checkpoint", "--ckpt", opt.ckpt}};
     for (const std::string& image : opt.inputs) inputs.push_back({"an input image", "--input", image});
+    refuse_save_over(opt, inputs);  // as given, before the lookup; then the file it found
+    const std::string ckpt = resolve_ckpt_flag(opt.ckpt, opt.run);
+    inputs[0].path = ckpt;
     refuse_save_over(opt, inputs);
     LoadedModel m = load_model_from_ckpt(ckpt);
     const InputSpec& spec = m.config.input;
