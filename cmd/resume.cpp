@@ -55,7 +55,7 @@ static void run_resume(const ResumeOptions& opt) {
 void setup_resume(CLI::App& app) {
     auto opt = std::make_shared<ResumeOptions>();
     CLI::App* sub = app.add_subcommand("resume", "Continue a run from a checkpoint (parameters, optimizer, data order)");
-    sub->add_option("--from", opt->from, "checkpoint FILE (here or in --dir), a DIR (its newest), or 'latest' (newest in --dir)")->required();
+    sub->add_option("--from", opt->from, "checkpoint FILE (here or in --dir), a DIR (its latest), or 'latest': the newest healthy checkpoint of the run saved last in --dir")->required();
     sub->add_option("--dir", opt->dir, "where 'latest' and a bare --from file name are looked up")->capture_default_str();
     sub->add_option("--run", opt->run, "with --from latest or DIR: continue this run (its prefix), not the one saved last");
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
