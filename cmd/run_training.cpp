@@ -161,8 +161,9 @@ RunLock lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& creat
     return branch_lock;
 }
 
-// A breakpoint saved on the way out of a failed or diverged run. Ctrl-C pressed twice meanwhile
-// must tell the truth about it, as in the stop path: the phases go to the signal handler.
+// The breakpoint save on the way out of a stopped, failed or diverged run: a second Ctrl-C
+// meanwhile must tell the truth about it, so the phases go to the signal handler (a failed save
+// goes back to "no breakpoint").
 std::string save_breakpoint_told(Checkpointer& checkpointer, const TrainState& state, const std::string& diverged = "") {
     breakpoint_saving();
     try {
@@ -272,8 +273,7 @@ int run_training(const RunPlan& plan) {
         throw Error("loss is " + loss + " at global step " + step + ": training diverged; " + saved);
     }
     progress.refresh(state);
-    breakpoint_saving();
-    const std::string bp = checkpointer.save_breakpoint(state);
+    const std::string bp = save_breakpoint_told(checkpointer, state);
     const std::string saved = continue_hint(plan, bp);
     breakpoint_saved(saved);
     const int sig = stop_signal();
