@@ -1,6 +1,7 @@
 // Gathering and restoring a run's tensors and metadata.
 #include "cmd/checkpoint_io.hpp"
 
+#include "cmd/ckpt_marks.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
 #include "nets/nets.hpp"
@@ -85,6 +86,8 @@ void add_state_metadata(CkptMetadata& metadata, const TrainState& state, const O
     json st = to_json(state);
     if (optimizer) st["optimizer"] = {{"type", optimizer->type}, {"step_count", optimizer->step_count}};
     metadata[kMetaState] = st.dump();
+    // Wall clock, unlike elapsed_s: which run was active last (`latest`) survives a copy that resets mtimes.
+    metadata[kMetaSavedAt] = saved_at_now();
 }
 
 CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,

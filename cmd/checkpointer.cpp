@@ -11,6 +11,7 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "ckpt_format/ckpt_writer.hpp"
 #include "cmd/checkpoint_io.hpp"
+#include "cmd/ckpt_marks.hpp"
 #include "cmd/run_checkpoints.hpp"
 #include "core/error.hpp"
 
@@ -83,7 +84,9 @@ void Checkpointer::adopt_existing() {
     for (const RunCheckpoint& c : list_run_checkpoints(dir_, prefix_, &unreadable)) {
         owned_.remember(c.file, c.id);
         const TrainState& st = c.state;
-        if (c.name.kind == CkptKind::kStep) step_files_.push_back({c.file, st.global_step, 0});
+        // A breakpoint counts like a step file: once a later save of the run lands, the keep policy
+        // may drop it (it was never pruned, even with --keep-max 2, and piled up over resumes).
+        if (c.name.kind != CkptKind::kBest) step_files_.push_back({c.file, st.global_step, 0});
         // Best files carry their metric in the metadata.
         if (c.name.kind == CkptKind::kBest && st.has_metrics)
             best_files_.push_back({c.file, config_.ckpt.monitor == "acc" ? st.metrics_acc : st.metrics_loss, st.global_step});
@@ -111,7 +114,7 @@ void Checkpointer::note_left(const std::string& file) const {
         note("warning: left " + path_of(file) + " in place: it is no longer the file this run wrote or adopted");
 }
 
-std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
+std::string Checkpointer::save(const TrainState& s, CkptKind kind, const std::string& diverged) {
     const std::string file = ckpt_file_name(name_at(prefix_, s, kind));
     if (!owned_.may_write(file)) {
         const std::string why = path_of(file) + " exists and is not this run's file (another run's, a symlink or unreadable)";
@@ -131,7 +134,9 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind) {
     }
     CkptMetadata metadata = run_metadata_;
     add_state_metadata(metadata, s, &scalars);
-    if (kind == CkptKind::kBest) {  // best files are not "latest"
+    if (!diverged.empty()) metadata[kMetaDiverged] = diverged;
+    // Best files are not "latest", nor diverged weights: the pointer stays at the last healthy file.
+    if (kind == CkptKind::kBest || !diverged.empty()) {
         ckpt_save(path_of(file), tensors, metadata);
         owned_.remember(file);
         return file;
@@ -250,7 +255,7 @@ void Checkpointer::finish(const TrainState& s) {
     delete_doomed();
 }
 
-std::string Checkpointer::save_breakpoint(const TrainState& s) {
+std::string Checkpointer::save_breakpoint(const TrainState& s, const std::string& diverged) {
     if (async_) {
         try {
             async_->wait();
@@ -260,7 +265,7 @@ std::string Checkpointer::save_breakpoint(const TrainState& s) {
             note(std::string("warning: the last background save failed: ") + e.what());
         }
     }
-    const std::string file = save(s, CkptKind::kBreakpoint);
+    const std::string file = save(s, CkptKind::kBreakpoint, diverged);
     delete_doomed();
     return path_of(file);
 }

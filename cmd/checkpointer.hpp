@@ -39,8 +39,9 @@ public:
     void on_epoch_end(const TrainState& s);
     // End of a normal run: the last step is always saved; waits for any write in flight.
     void finish(const TrainState& s);
-    // The breakpoint save (signal, non-finite loss, error); returns its path.
-    std::string save_breakpoint(const TrainState& s);
+    // The breakpoint save (signal, non-finite loss, error); returns its path. `diverged` (why,
+    // for a non-finite loss) marks the file in its metadata and leaves prefix-latest where it is.
+    std::string save_breakpoint(const TrainState& s, const std::string& diverged = "");
 
     std::string path_of(const std::string& file) const { return dir_ + "/" + file; }
     // The background writer's costs so far (all zero without --async-save).
@@ -54,7 +55,7 @@ private:
     };
     // The file saved; "" for a best checkpoint whose name holds a file that is not this run's
     // (a step or breakpoint save throws then: a file it cannot prove its own is never replaced).
-    std::string save(const TrainState& s, CkptKind kind);
+    std::string save(const TrainState& s, CkptKind kind, const std::string& diverged = "");
     // --async-save: copies the tensors at the step; header, CRCs and the write run in the background.
     void save_in_background(const std::string& file, std::vector<CkptTensorView> tensors, const TrainState& s,
                             const OptimizerScalars& scalars);
@@ -79,7 +80,7 @@ private:
     SaveSchedule schedule_;
     bool pending_epoch_save_ = false;
     std::uint64_t last_saved_step_ = 0;
-    std::vector<StepCkpt> step_files_;  // this run's, oldest first
+    std::vector<StepCkpt> step_files_;  // this run's step files and adopted breakpoints, oldest first
     std::vector<BestCkpt> best_files_;
     std::vector<std::string> doomed_;   // pruned by the keep policy; retired by the next save
     OwnedFiles owned_;                  // what this run wrote or adopted: all it may replace or delete

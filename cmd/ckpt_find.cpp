@@ -1,15 +1,13 @@
-// Picking the newest complete checkpoint of a directory.
+// Resolving a checkpoint argument: a file, a bare name, or a directory's latest of one run.
 #include "cmd/ckpt_find.hpp"
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <iostream>
 #include <vector>
 
-#include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
+#include "cmd/ckpt_runs.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -19,44 +17,83 @@ bool is_dir(const std::string& path) {
     struct stat st {};
     return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+bool is_file(const std::string& path) {
+    struct stat st {};
+    return stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+}
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// " (did you mean ckpt/NAME?)" for a near miss in the default directory: the same name under
+// another folder, or the name without its .ckpt.
+std::string near_miss(const std::string& spec, const std::string& default_dir) {
+    for (const std::string& guess : {default_dir + "/" + base_name(spec), spec + ".ckpt",
+                                     default_dir + "/" + base_name(spec) + ".ckpt"})
+        if (guess != spec && is_file(guess)) return " (did you mean " + guess + "?)";
+    return "";
+}
+
+std::string run_names(const std::vector<DirRun>& runs) {
+    std::string names;
+    for (const DirRun& r : runs) names += (names.empty() ? "" : ", ") + r.prefix;
+    return names;
+}
+
+// The run's newest file that is healthy and verifies; "" when none.
+std::string newest_healthy(const std::string& dir, const DirRun& run) {
+    for (const DirCkpt& c : run.ckpts) {
+        const std::string path = dir + "/" + c.file;
+        if (!c.diverged.empty()) {
+            std::cerr << "trainctl: note: skipping " << path << ": diverged (" << c.diverged << ")\n";
+            continue;
+        }
+        const std::vector<std::string> problems = ckpt_verify(path);
+        if (problems.empty()) return path;
+        std::cerr << "trainctl: warning: skipping " << problems.front() << "\n";
+    }
+    return "";
+}
+
+std::string resolve_latest(const std::string& spec, const std::string& dir, const CkptLookup& lookup) {
+    std::vector<std::string> skipped;
+    const std::vector<DirRun> runs = scan_dir_runs(dir, skipped);
+    for (const std::string& why : skipped) std::cerr << "trainctl: warning: skipping " << why << "\n";
+    if (runs.empty()) throw usage_error(lookup.flag + " " + spec + ": no complete checkpoint in " + dir + "/");
+    const DirRun* run = &runs.back();  // the run that saved last
+    if (!lookup.run.empty()) {
+        run = nullptr;
+        for (const DirRun& r : runs)
+            if (r.prefix == lookup.run) run = &r;
+        if (!run)
+            throw usage_error(lookup.run_flag + " " + lookup.run + ": no checkpoint of that run in " + dir +
+                              "/ (runs there: " + run_names(runs) + ")");
+    }
+    const std::string path = newest_healthy(dir, *run);
+    const std::string pick_another = "pick a run with " + lookup.run_flag + " NAME (runs there: " + run_names(runs) + ")";
+    if (path.empty())
+        throw usage_error(lookup.flag + " " + spec + ": run " + run->prefix + (lookup.run.empty() ? " (saved last in " : " (in ") +
+                          dir + "/) has no healthy complete checkpoint" + (runs.size() > 1 ? "; " + pick_another : ""));
+    if (runs.size() > 1 && lookup.run.empty())
+        std::cerr << "trainctl: " << spec << ": " << runs.size() << " runs in " << dir << "/, taking run " << run->prefix
+                  << " (saved last): " << path << "; " << pick_another << "\n";
+    return path;
 }
 }  // namespace
 
-std::string resolve_checkpoint(const std::string& from, const std::string& default_dir) {
-    if (from != "latest" && !is_dir(from)) {
-        struct stat st {};
-        if (stat(from.c_str(), &st) == 0) return from;
-        // A bare name, as the tutorials write it (`--from lenet-2_1875.ckpt`), is also looked up in DIR.
-        const bool bare = from.find('/') == std::string::npos;
-        const std::string in_dir = default_dir + "/" + from;
-        if (bare && stat(in_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return in_dir;
-        throw usage_error("--from: " + from + ": no such checkpoint file or directory" +
-                          (bare ? " (nor " + in_dir + ")" : ""));
+std::string resolve_checkpoint(const std::string& spec, const CkptLookup& lookup) {
+    const bool latest = spec == "latest" || is_dir(spec);
+    if (!latest) {
+        if (!lookup.run.empty())
+            throw usage_error(lookup.run_flag + " " + lookup.run + " picks a run for " + lookup.flag +
+                              " latest or DIR, not for a file (" + spec + ")");
+        if (is_file(spec)) return spec;
+        // A bare name, as the tutorials write it (`--from lenet-2_1875.ckpt`), is also looked up there.
+        const bool bare = spec.find('/') == std::string::npos;
+        const std::string in_dir = lookup.default_dir + "/" + spec;
+        if (bare && is_file(in_dir)) return in_dir;
+        throw usage_error(lookup.flag + ": " + spec + ": no such checkpoint file or directory" +
+                          (bare ? " (nor " + in_dir + ")" : "") + near_miss(spec, lookup.default_dir));
     }
-    const std::string dir = from == "latest" ? default_dir : from;
-    struct Candidate { std::string path; std::uint64_t global_step; };
-    std::vector<Candidate> candidates;
-    for (const std::string& file : list_dir(dir)) {
-        if (!ends_with(file, ".ckpt")) continue;
-        const std::string path = dir + "/" + file;
-        try {
-            CkptHeader header = ckpt_read_header(path);
-            // The same checks resume makes, so a file it would refuse is skipped here instead.
-            candidates.push_back({path, read_stored_state(header.metadata, path).state.global_step});
-        } catch (const std::exception& e) {
-            std::cerr << "trainctl: warning: skipping " << e.what() << "\n";
-        }
-    }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.global_step > b.global_step; });
-    for (const Candidate& c : candidates) {
-        std::vector<std::string> problems = ckpt_verify(c.path);
-        if (problems.empty()) return c.path;
-        std::cerr << "trainctl: warning: skipping " << problems.front() << "\n";
-    }
-    throw usage_error("--from " + from + ": no complete checkpoint in " + dir + "/");
+    return resolve_latest(spec, spec == "latest" ? lookup.default_dir : spec, lookup);
 }
 
 }  // namespace trainctl

@@ -1,4 +1,5 @@
-// `trainctl ckpt ls [DIR]`: one row per .ckpt, ordered by global step, with its validity.
+// `trainctl ckpt ls [DIR]`: one row per .ckpt, grouped by run (the run saved last at the end),
+// ordered by global step, with its net and status (ok, diverged or what is wrong).
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -11,8 +12,10 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_cmds.hpp"
+#include "cmd/ckpt_runs.hpp"
 #include "cmd/ckpt_show.hpp"
 #include "core/error.hpp"
+#include "core/json_limit.hpp"
 #include "core/memory.hpp"
 #include "core/train_state.hpp"
 
@@ -24,8 +27,24 @@ struct LsRow {
     std::string file;
     std::uint64_t bytes = 0;
     std::optional<TrainState> state;  // absent for files that are not training checkpoints
+    std::optional<DirCkpt> entry;     // its run and marks, with its state
+    std::string net = "-";            // the model description's net
     std::string problem;              // empty when ckpt_verify finds nothing
 };
+
+// The net a checkpoint's model description names, or "-".
+std::string net_of(const CkptMetadata& metadata, const std::string& path) {
+    const auto it = metadata.find(kMetaModel);
+    if (it == metadata.end()) return "-";
+    try {
+        const nlohmann::json model = parse_json_limited(it->second, path, kExitError, /*allow_exceptions=*/false);
+        const nlohmann::json net = model.is_object() && model.contains("spec") && model["spec"].is_object()
+                                       ? model["spec"].value("net", nlohmann::json()) : nlohmann::json();
+        return net.is_string() ? net.get<std::string>() : "-";
+    } catch (const Error&) {
+        return "-";
+    }
+}
 
 LsRow read_row(const std::string& dir, const std::string& file) {
     LsRow row;
@@ -45,17 +64,33 @@ LsRow read_row(const std::string& dir, const std::string& file) {
     if (!row.problem.empty()) return row;
     // A sound file whose state does not parse is listed with its reason rather than dropped.
     try {
-        if (reader->metadata().count(kMetaState)) row.state = read_stored_state(reader->metadata(), path).state;
+        if (reader->metadata().count(kMetaState)) {
+            DirCkpt entry = dir_ckpt(dir, file, reader->metadata());  // reads the state too: throws first
+            row.state = read_stored_state(reader->metadata(), path).state;
+            row.entry = std::move(entry);
+            row.net = net_of(reader->metadata(), path);
+        }
     } catch (const std::exception& e) {
         row.problem = e.what();
     }
     return row;
 }
 
+// "ok", "diverged (why)" or the problem.
+std::string status_of(const LsRow& r) {
+    if (!r.problem.empty()) return r.problem;
+    if (r.entry && !r.entry->diverged.empty()) return "diverged (" + r.entry->diverged + ")";
+    return "ok";
+}
+
 nlohmann::json row_json(const LsRow& r) {
+    // "ok" and "valid" are about the file; "status" adds whether its weights diverged.
     nlohmann::json j = {{"file", r.file}, {"bytes", r.bytes}, {"ok", r.problem.empty()},
-                        {"valid", r.problem.empty() ? "ok" : r.problem}};
+                        {"valid", r.problem.empty() ? "ok" : r.problem}, {"status", status_of(r)}};
     if (!r.state) return j;
+    j["run"] = r.entry->run;
+    j["net"] = r.net;
+    j["diverged"] = r.entry->diverged.empty() ? nlohmann::json() : nlohmann::json(r.entry->diverged);
     const TrainState& s = *r.state;
     j["epoch"] = s.epoch_1based();
     j["step"] = s.step_1based();
@@ -68,8 +103,7 @@ nlohmann::json row_json(const LsRow& r) {
 }
 
 std::vector<std::string> row_cells(const LsRow& r) {
-    std::vector<std::string> cells{r.file, "-", "-", "-", format_size(r.bytes), "-", "-", "-",
-                                   r.problem.empty() ? "ok" : r.problem};
+    std::vector<std::string> cells{r.file, "-", "-", "-", r.net, format_size(r.bytes), "-", "-", "-", status_of(r)};
     if (!r.state) return cells;
     const TrainState& s = *r.state;
     cells[1] = std::to_string(s.epoch_1based());
@@ -81,12 +115,12 @@ std::vector<std::string> row_cells(const LsRow& r) {
         const bool own = s.step_in_epoch == 0 && s.metrics_epoch == s.epoch;
         const std::string of_epoch = own ? "" : " (e" + std::to_string(s.metrics_epoch) + ")";
         std::snprintf(buf, sizeof buf, "%.4f", s.metrics_acc);
-        cells[5] = buf + of_epoch;
-        std::snprintf(buf, sizeof buf, "%.4f", s.metrics_loss);
         cells[6] = buf + of_epoch;
+        std::snprintf(buf, sizeof buf, "%.4f", s.metrics_loss);
+        cells[7] = buf + of_epoch;
     }
     std::snprintf(buf, sizeof buf, "%.1f s", s.elapsed_s);
-    cells[7] = buf;
+    cells[8] = buf;
     return cells;
 }
 
@@ -108,11 +142,31 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
         if (file.size() > ext.size() && file.compare(file.size() - ext.size(), ext.size(), ext) == 0)
             rows.push_back(read_row(opt.dir, file));
     }
-    // Training checkpoints by global step; the rest (foreign or broken files) after them, by name.
-    std::stable_sort(rows.begin(), rows.end(), [](const LsRow& a, const LsRow& b) {
-        if (a.state.has_value() != b.state.has_value()) return a.state.has_value();
-        return a.state && a.state->global_step < b.state->global_step;
-    });
+    // Training checkpoints by run, the run saved last at the end (the one `latest` takes), each
+    // by global step; the rest (foreign or broken files) after them, by name.
+    std::vector<DirCkpt> entries;
+    for (const LsRow& r : rows)
+        if (r.entry) entries.push_back(*r.entry);
+    const std::vector<DirRun> runs = group_runs(entries);
+    std::vector<LsRow> ordered;
+    std::vector<std::size_t> run_starts;  // where each run's rows begin in `ordered`
+    for (const DirRun& run : runs) {
+        run_starts.push_back(ordered.size());
+        std::vector<DirCkpt> oldest_first = run.ckpts;
+        std::stable_sort(oldest_first.begin(), oldest_first.end(), [](const DirCkpt& a, const DirCkpt& b) {
+            return a.global_step < b.global_step;  // ties stay by name, as listed
+        });
+        for (auto c = oldest_first.begin(); c != oldest_first.end(); ++c)
+            for (LsRow& r : rows)
+                if (r.entry && r.file == c->file) {
+                    r.entry = *c;  // with the marks group_runs adds
+                    ordered.push_back(std::move(r));
+                    r.entry.reset();
+                }
+    }
+    for (LsRow& r : rows)
+        if (!r.state) ordered.push_back(std::move(r));
+    rows = std::move(ordered);
 
     if (opt.json) {
         nlohmann::json list = nlohmann::json::array();
@@ -124,8 +178,18 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
         std::cerr << "trainctl: no .ckpt files in " << opt.dir << "/\n";
         return;
     }
-    TextTable table({"file", "epoch", "step", "global step", "size", "acc", "loss", "train time", "valid"}, "lrrrrrrrl");
-    for (const LsRow& r : rows) table.add(row_cells(r));
+    TextTable table({"file", "epoch", "step", "global step", "net", "size", "acc", "loss", "train time", "status"},
+                    "lrrrlrrrrl");
+    for (std::size_t i = 0, run = 0; i < rows.size(); ++i) {
+        // A title per run when there are several: which files belong together, and which `latest` takes.
+        if (runs.size() > 1 && run < runs.size() && i == run_starts[run]) {
+            table.add_line("run " + runs[run].prefix + (run + 1 == runs.size() ? " (saved last: `latest` takes this run)" : ""));
+            ++run;
+        }
+        if (runs.size() > 1 && run == runs.size() && !rows[i].state && (i == 0 || rows[i - 1].state))
+            table.add_line("not training checkpoints");
+        table.add(row_cells(rows[i]));
+    }
     table.print(std::cout);
 }
 

@@ -10,18 +10,33 @@ namespace trainctl {
 
 TextTable::TextTable(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
     rows_.push_back(std::move(header));
+    verbatim_.push_back(false);
 }
 
-void TextTable::add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+void TextTable::add(std::vector<std::string> row) {
+    rows_.push_back(std::move(row));
+    verbatim_.push_back(false);
+}
+
+void TextTable::add_line(std::string text) {
+    rows_.push_back({std::move(text)});
+    verbatim_.push_back(true);
+}
 
 void TextTable::print(std::ostream& out) const {
     std::vector<std::size_t> width;
-    for (const auto& row : rows_)
-        for (std::size_t c = 0; c < row.size(); ++c) {
+    for (std::size_t r = 0; r < rows_.size(); ++r)
+        for (std::size_t c = 0; c < rows_[r].size() && !verbatim_[r]; ++c) {
+            const auto& row = rows_[r];
             if (width.size() <= c) width.push_back(0);
             width[c] = std::max(width[c], row[c].size());
         }
-    for (const auto& row : rows_) {
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+        const auto& row = rows_[r];
+        if (verbatim_[r]) {
+            out << row[0] << "\n";
+            continue;
+        }
         std::string line;
         for (std::size_t c = 0; c < row.size(); ++c) {
             const std::string pad(width[c] - row[c].size(), ' ');

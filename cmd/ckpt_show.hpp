@@ -14,10 +14,13 @@ class TextTable {
 public:
     TextTable(std::vector<std::string> header, std::string align);
     void add(std::vector<std::string> row);
+    // A line printed as it is between the rows (a group's title); it does not widen columns.
+    void add_line(std::string text);
     void print(std::ostream& out) const;
 
 private:
     std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header
+    std::vector<bool> verbatim_;                  // per row: an add_line text
     std::string align_;
 };
 

@@ -19,7 +19,7 @@
 namespace trainctl {
 
 struct EvalOptions {
-    std::string ckpt, data_dir;
+    std::string ckpt, run, data_dir;
     std::string split = "test";
     std::optional<std::size_t> batch_size;  // default: the run's, so results match training's
     std::optional<int> threads;             // default: the run's
@@ -97,7 +97,7 @@ nlohmann::json result_json(const LoadedModel& m, const std::string& split, const
 void run_eval(const EvalOptions& opt) {
     if (opt.min_acc && std::isnan(*opt.min_acc))  // CLI::Range lets NaN through: no comparison fails
         throw usage_error("--min-acc must be a number in [0, 1], got nan");
-    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    LoadedModel m = load_model_from_ckpt(resolve_ckpt_flag(opt.ckpt, opt.run));
     const RunConfig stored = parse_config(m.stored.config_json, {});
     set_num_threads(opt.threads.value_or(stored.threads));
     const LabeledImages data = load_mnist_split(locate_mnist_for(opt.data_dir, m), opt.split);
@@ -123,7 +123,8 @@ void run_eval(const EvalOptions& opt) {
 void setup_eval(CLI::App& app) {
     auto opt = std::make_shared<EvalOptions>();
     CLI::App* sub = app.add_subcommand("eval", "Score a checkpoint: loss, accuracy, per-class metrics, confusion matrix");
-    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
+    sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--data", opt->data_dir, kDataFlagHelp);
     sub->add_option("--split", opt->split, "which split to score")->check(CLI::IsMember({"test", "train"}))
         ->capture_default_str();

@@ -27,6 +27,7 @@ constexpr std::size_t kReferenceCountMax = 10000;  // the MNIST test set
 
 struct ExportOptions {
     std::string ckpt;
+    std::string run;
     std::string format;
     std::string out;  // "" = the checkpoint path with the format's extension
     std::string batch = kBatchDynamic;
@@ -104,18 +105,27 @@ std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt, co
     return std::vector<float>(logits.data(), logits.data() + logits.size());
 }
 
-void run_export(const ExportOptions& opt) {
-    if (opt.format != "onnx" && opt.onnx_flags_given)
-        throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
-    const std::string out = opt.out.empty() ? default_out(opt.ckpt, opt.format) : opt.out;
-    const CommandInput ckpt{"the checkpoint", "--ckpt", opt.ckpt};
+// --out and --reference-logits may not name the checkpoint (or each other); returns the --out path.
+std::string refuse_outputs_over(const ExportOptions& opt, const std::string& ckpt_path) {
+    const std::string out = opt.out.empty() ? default_out(ckpt_path, opt.format) : opt.out;
+    const CommandInput ckpt{"the checkpoint", "--ckpt", ckpt_path};
     refuse_output_over_input("--out", out, {ckpt});
     if (!opt.reference_logits.empty()) {  // written after --out: it would replace the export
         const CommandInput exported{"the export", "--out", out, /*written=*/true};
         refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, exported});
     }
+    return out;
+}
+
+void run_export(const ExportOptions& opt) {
+    if (opt.format != "onnx" && opt.onnx_flags_given)
+        throw usage_error("--batch and --opset apply to --format onnx only, got --format " + opt.format);
+    // The flags are checked as given before the checkpoint is looked up, then against the file found.
+    refuse_outputs_over(opt, opt.ckpt);
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
-    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    const std::string path = resolve_ckpt_flag(opt.ckpt, opt.run);
+    const std::string out = refuse_outputs_over(opt, path);
+    LoadedModel m = load_model_from_ckpt(path);
     // Computed first, so bad test data fails the export before any file is written.
     std::vector<float> logits;
     if (!opt.reference_logits.empty()) logits = reference_logits(m, opt, out);
@@ -133,7 +143,8 @@ void run_export(const ExportOptions& opt) {
 void setup_export(CLI::App& app) {
     auto opt = std::make_shared<ExportOptions>();
     auto* sub = app.add_subcommand("export", "Write a checkpoint's net as ONNX, or its weights as safetensors");
-    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
+    sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--format", opt->format, "onnx (graph and weights) or safetensors (weights and net description, for eval/infer)")
         ->required()
         ->check(CLI::IsMember({"onnx", "safetensors"}));

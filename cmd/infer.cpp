@@ -24,7 +24,7 @@
 namespace trainctl {
 
 struct InferOptions {
-    std::string ckpt, data_dir, save;
+    std::string ckpt, run, data_dir, save;
     std::vector<std::string> inputs;
     std::vector<std::size_t> indices;
     std::size_t count = 4;
@@ -95,8 +95,11 @@ void refuse_save_over(const InferOptions& opt, const std::vector<CommandInput>& 
 void run_infer(const InferOptions& opt) {
     std::vector<CommandInput> inputs = {{"the checkpoint", "--ckpt", opt.ckpt}};
     for (const std::string& image : opt.inputs) inputs.push_back({"an input image", "--input", image});
+    refuse_save_over(opt, inputs);  // as given, before the lookup; then the file it found
+    const std::string ckpt = resolve_ckpt_flag(opt.ckpt, opt.run);
+    inputs[0].path = ckpt;
     refuse_save_over(opt, inputs);
-    LoadedModel m = load_model_from_ckpt(opt.ckpt);
+    LoadedModel m = load_model_from_ckpt(ckpt);
     const InputSpec& spec = m.config.input;
     std::vector<InferSample> samples;
     if (!opt.inputs.empty()) {
@@ -135,7 +138,8 @@ void run_infer(const InferOptions& opt) {
 void setup_infer(CLI::App& app) {
     auto opt = std::make_shared<InferOptions>();
     CLI::App* sub = app.add_subcommand("infer", "Classify MNIST test images or your own PNG/PGM files with a checkpoint");
-    sub->add_option("--ckpt", opt->ckpt, "checkpoint file")->required();
+    sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
+    sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--data", opt->data_dir, kDataFlagHelp);
     auto* input = sub->add_option("--input", opt->inputs, "your own images (PNG or PGM, any size) instead of MNIST");
     auto* index = sub->add_option("--index", opt->indices, "test images by position, e.g. 0,7,42")->delimiter(',');

@@ -1,26 +1,18 @@
 // Rebuilding a checkpoint's net for eval and infer, without any config file.
 #include "cmd/model_from_ckpt.hpp"
 
-#include <sys/stat.h>
-
 #include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
 
-namespace {
-bool exists(const std::string& path) {
-    struct stat st {};
-    return stat(path.c_str(), &st) == 0;
+std::string resolve_ckpt_flag(const std::string& spec, const std::string& run) {
+    // `eval --ckpt lenet-2_1875.ckpt` from where train ran: the file is in train's default --out.
+    return resolve_checkpoint(spec, {"--ckpt", RunConfig{}.out, run});
 }
-}  // namespace
 
 LoadedModel load_model_from_ckpt(const std::string& path) {
-    // `eval --ckpt lenet-2_1875.ckpt` from where train ran: the file is in train's default --out.
-    const std::string in_default_dir = RunConfig{}.out + "/" + path;
-    if (path.find('/') == std::string::npos && !exists(path) && exists(in_default_dir))
-        throw Error(path + ": no such file here (did you mean " + in_default_dir + "?)");
     LoadedModel m;
     m.path = path;
     CkptReader reader(path, CkptDataCrc::kOnRead);  // load_params CRC-checks what it reads

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cmd/checkpoint_io.hpp"
+#include "cmd/ckpt_find.hpp"
 #include "core/mnist.hpp"
 
 namespace trainctl {
@@ -15,6 +16,14 @@ struct LoadedModel {
     bool inference_export = false;  // `export --format safetensors`: net and weights, no run
     std::unique_ptr<Sequential> net;
 };
+
+// The help of --ckpt and --run, the same for eval, infer and export.
+constexpr const char* kCkptFlagHelp =
+    "checkpoint FILE (here or in ckpt/), a DIR (its latest), or 'latest' (the latest in ckpt/)";
+constexpr const char* kRunFlagHelp = "with --ckpt latest or DIR: that run's latest (its prefix), not the run saved last";
+// --ckpt SPEC [--run NAME] resolved as resume --from resolves it, train's default --out as the
+// default directory.
+std::string resolve_ckpt_flag(const std::string& spec, const std::string& run);
 
 // Verifies the file's CRCs, rebuilds the net (from a training checkpoint or an inference export)
 // and loads every parameter (no skipping: a net with missing weights would score nonsense),

@@ -19,6 +19,7 @@ struct ResumeOptions {
     std::string from;
     std::string dir = RunConfig{}.out;  // where train writes by default
     std::string config_path;
+    std::string run;                    // --run: which run `latest`/DIR continues
     std::size_t more_epochs = 0;
     bool quiet = false;
     bool print_config = false;
@@ -29,7 +30,7 @@ struct ResumeOptions {
 static void run_resume(const ResumeOptions& opt) {
     if (opt.more_epochs > 0 && flag_given(opt.flags, "epochs"))
         throw usage_error("--more-epochs and --epochs both given: use one");
-    const std::string path = resolve_checkpoint(opt.from, opt.dir);
+    const std::string path = resolve_checkpoint(opt.from, {"--from", opt.dir, opt.run});
     CkptReader reader(path, CkptDataCrc::kSkip);
     const StoredRun stored = read_stored_run(reader);
     const ResumeConfig rc = resume_config(path, stored, opt.config_path, opt.flags, opt.more_epochs);
@@ -54,11 +55,12 @@ static void run_resume(const ResumeOptions& opt) {
 void setup_resume(CLI::App& app) {
     auto opt = std::make_shared<ResumeOptions>();
     CLI::App* sub = app.add_subcommand("resume", "Continue a run from a checkpoint (parameters, optimizer, data order)");
-    sub->add_option("--from", opt->from, "checkpoint FILE (here or in --dir), a DIR (its newest), or 'latest' (newest in --dir)")->required();
+    sub->add_option("--from", opt->from, "checkpoint FILE (here or in --dir), a DIR (its latest), or 'latest': the newest healthy checkpoint of the run saved last in --dir")->required();
     sub->add_option("--dir", opt->dir, "where 'latest' and a bare --from file name are looked up")->capture_default_str();
     sub->add_option("-c,--config", opt->config_path,
                     "JSON config file: its keys replace the stored ones, flags override it (its out and prefix "
                     "branch the run like --out and --prefix)");
+    sub->add_option("--run", opt->run, "with --from latest or DIR: continue this run (its prefix), not the one saved last");
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");

@@ -14,6 +14,7 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/checkpointer.hpp"
+#include "cmd/diverged_hint.hpp"
 #include "cmd/progress.hpp"
 #include "cmd/resume_branch.hpp"
 #include "cmd/resume_target.hpp"
@@ -148,6 +149,23 @@ LockedRun lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& cre
     return {std::move(branch_lock), run_prefix, std::move(note)};
 }
 
+// The breakpoint save on the way out of a stopped, failed or diverged run: a second Ctrl-C
+// meanwhile must tell the truth about it, so the phases go to the signal handler (a failed save
+// goes back to "no breakpoint").
+std::string save_breakpoint_told(Checkpointer& checkpointer, const TrainState& state, const std::string& diverged = "") {
+    breakpoint_saving();
+    try {
+        return checkpointer.save_breakpoint(state, diverged);
+    } catch (...) {
+        breakpoint_not_saved();
+        throw;
+    }
+}
+
+std::string continue_hint(const RunPlan& plan, const std::string& bp) {
+    return "breakpoint saved: " + bp + " (continue with: " + shell_word(plan.program) + " resume --from " + shell_word(bp) + ")";
+}
+
 }  // namespace
 
 int run_training(const RunPlan& plan) {
@@ -227,7 +245,8 @@ int run_training(const RunPlan& plan) {
     } catch (const Error& e) {
         progress.close_line();  // the error line must not run on from the bar
         if (e.exit_code() == kExitSaveFailed) throw;  // the disk failed: a breakpoint would too
-        const std::string bp = checkpointer.save_breakpoint(state);
+        const std::string bp = save_breakpoint_told(checkpointer, state);
+        breakpoint_saved(continue_hint(plan, bp));
         throw Error(std::string(e.what()) + " (breakpoint saved: " + bp + ")", e.exit_code());
     } catch (...) {
         progress.close_line();
@@ -240,15 +259,17 @@ int run_training(const RunPlan& plan) {
     }
     if (outcome == TrainOutcome::kNonFinite) {
         progress.close_line();
-        const std::string bp = checkpointer.save_breakpoint(state);
-        throw Error("loss is " + shortest_float_text(state.last_loss) + " at global step " +
-                    std::to_string(state.global_step + 1) + ": training diverged (try a lower --lr); breakpoint saved: " + bp);
+        const std::string loss = shortest_float_text(state.last_loss), step = std::to_string(state.global_step + 1);
+        // Marked diverged: latest skips it, ckpt ls shows it, and prefix-latest stays on a healthy file.
+        const std::string bp = save_breakpoint_told(checkpointer, state, "loss " + loss + " at global step " + step);
+        const std::string saved = "breakpoint saved: " + bp + " (marked diverged: it holds the diverged weights); " +
+                                  diverged_hint(plan.program, dir, prefix, plan.resume_from, state.global_step, config.lr);
+        breakpoint_saved(saved);
+        throw Error("loss is " + loss + " at global step " + step + ": training diverged; " + saved);
     }
     progress.refresh(state);
-    breakpoint_saving();
-    const std::string bp = checkpointer.save_breakpoint(state);
-    const std::string saved = "breakpoint saved: " + bp + " (continue with: " + shell_word(plan.program) +
-                              " resume --from " + shell_word(bp) + ")";
+    const std::string bp = save_breakpoint_told(checkpointer, state);
+    const std::string saved = continue_hint(plan, bp);
     breakpoint_saved(saved);
     const int sig = stop_signal();
     // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.

@@ -17,7 +17,7 @@ volatile std::sig_atomic_t g_stop_signal = 0;
 enum Phase : int { kTraining, kSaving, kSaved };
 std::atomic<int> g_phase{kTraining};  // lock-free: safe in a handler, on whichever thread it runs
 volatile std::sig_atomic_t g_extra_interrupts = 0;  // SIGINTs after the first, while saving
-char g_saved_line[1024];                            // written before g_phase becomes kSaved
+char g_saved_line[4096];                            // written before g_phase becomes kSaved (a diverged run's line names two files)
 std::size_t g_saved_length = 0;
 
 template <std::size_t N>
@@ -78,6 +78,8 @@ void breakpoint_saved(const std::string& saved) {
     std::memcpy(g_saved_line, line.data(), g_saved_length);
     g_phase = kSaved;
 }
+
+void breakpoint_not_saved() { g_phase = kTraining; }
 
 const char* stop_signal_name(int sig) {
     switch (sig) {

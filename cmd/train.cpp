@@ -2,6 +2,8 @@
 #include <iostream>
 #include <memory>
 
+#include "ckpt_format/ckpt_names.hpp"
+#include "cmd/ckpt_find.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
 #include "cmd/run_training.hpp"
@@ -14,6 +16,7 @@ struct TrainOptions {
     bool print_config = false;
     bool quiet = false;
     std::string init_from;
+    std::string init_run;  // --init-run: which run `--init-from latest`/DIR takes
     bool skip_mismatch = false;
     bool reset_optimizer = false;
     std::string program;  // argv[0], for hints
@@ -76,7 +79,10 @@ static void run_train(const TrainOptions& opt) {
     RunPlan plan;
     plan.config = config;
     plan.quiet = opt.quiet;
-    plan.init_from = opt.init_from;
+    // What resume --from accepts, looked up where eval looks: train's default --out, not this
+    // run's (a fine-tune usually writes somewhere new).
+    if (!opt.init_from.empty())
+        plan.init_from = resolve_checkpoint(opt.init_from, {"--init-from", RunConfig{}.out, opt.init_run, "--init-run"});
     plan.skip_mismatch = opt.skip_mismatch;
     plan.reset_optimizer = opt.reset_optimizer;
     plan.program = opt.program;
@@ -90,8 +96,10 @@ void setup_train(CLI::App& app) {
     sub->add_option("-c,--config", opt->config_path, "JSON config file (flags override its keys)");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
-    sub->add_option("--init-from", opt->init_from, "start from this checkpoint's weights (fine-tuning)")
-        ->check(CLI::ExistingFile);
+    sub->add_option("--init-from", opt->init_from,
+                    "start from this checkpoint's weights (fine-tuning): FILE (here or in ckpt/), a DIR (its latest) "
+                    "or 'latest' (the latest in ckpt/)");
+    sub->add_option("--init-run", opt->init_run, "with --init-from latest or DIR: that run's latest, not the run saved last");
     sub->add_flag("--skip-mismatch", opt->skip_mismatch, "with --init-from: keep initial values for tensors that do not fit");
     sub->add_flag("--reset-optimizer", opt->reset_optimizer, "with --init-from: do not load the optimizer state");
     add_config_flags(*sub, opt->flags);

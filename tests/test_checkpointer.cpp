@@ -6,6 +6,7 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "ckpt_test_util.hpp"
 #include "cmd/checkpointer.hpp"
+#include "cmd/ckpt_marks.hpp"
 #include "nets/nets.hpp"
 #include "temp_dir.hpp"
 
@@ -145,6 +146,36 @@ TEST_CASE("checkpointer: a resumed run adopts only the files whose metadata name
     CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == foreign);
     CHECK_FALSE(exists(tmp.file("t-1_2.ckpt")));  // adopted: its metadata names run t
     CHECK(exists(tmp.file("t-1_4.ckpt")));
+}
+
+TEST_CASE("checkpointer: a resumed run's breakpoint counts in --keep-max once later saves landed", "[cmd][ckpt]") {
+    TempDir tmp("prune-bp");
+    const std::string dir = tmp.path.string();
+    {
+        SmallRun run(dir, "t", /*keep_max=*/2);
+        run.checkpointer->on_step_end(SmallRun::at(1));
+        run.checkpointer->on_step_end(SmallRun::at(2));
+        run.checkpointer->save_breakpoint(SmallRun::at(3));  // stopped at step 3
+    }
+    REQUIRE(exists(tmp.file("t-1_3_breakpoint.ckpt")));
+    SmallRun resumed(dir, "t", /*keep_max=*/2, /*start=*/3);
+    resumed.steps(4, 6);
+    CHECK_FALSE(exists(tmp.file("t-1_3_breakpoint.ckpt")));
+    CHECK_FALSE(exists(tmp.file("t-1_4.ckpt")));
+    CHECK(exists(tmp.file("t-1_5.ckpt")));
+    CHECK(exists(tmp.file("t-1_6.ckpt")));
+}
+
+TEST_CASE("checkpointer: a diverged breakpoint is marked and the latest pointer stays put", "[cmd][ckpt]") {
+    TempDir tmp("diverged");
+    const std::string dir = tmp.path.string();
+    SmallRun run(dir, "t", 0);
+    run.checkpointer->on_step_end(SmallRun::at(1));
+    run.checkpointer->save_breakpoint(SmallRun::at(2), "loss nan at global step 3");
+    CHECK(std::filesystem::read_symlink(tmp.file("t-latest")).string() == "t-1_1.ckpt");
+    const CkptReader reader(tmp.file("t-1_2_breakpoint.ckpt"));
+    CHECK(reader.metadata().at(kMetaDiverged) == "loss nan at global step 3");
+    CHECK(saved_at_seconds(reader.metadata()).has_value());
 }
 
 TEST_CASE("checkpointer: a save never replaces a file it cannot prove its own", "[cmd][ckpt]") {

@@ -63,14 +63,20 @@ expect_rejected 1 "header-bit-flip.ckpt: header CRC32C mismatch" -- eval --ckpt 
 expect_rejected 1 'no-metadata.ckpt: not a trainctl checkpoint: header has no "__metadata__"' -- eval --ckpt no-metadata.ckpt --data "$DATA"
 expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- eval --ckpt deep-metadata.ckpt --data "$DATA"
 expect_rejected 1 'deep-metadata.ckpt: metadata key "model": JSON nested deeper than 64 levels' -- infer --ckpt deep-metadata.ckpt --data "$DATA"
-expect_rejected 1 "nope.ckpt: cannot open: No such file or directory" -- eval --ckpt nope.ckpt --data "$DATA"
-# A bare name that only train's default --out holds: the error points there.
+# --ckpt takes what resume --from takes: a missing file is a usage error naming both places looked.
+expect_rejected 2 "--ckpt: nope.ckpt: no such checkpoint file or directory (nor ckpt/nope.ckpt)" -- eval --ckpt nope.ckpt --data "$DATA"
+# A bare name that only train's default --out holds is found there (it was refused); a path
+# that misses points there.
 mkdir ckpt && cp sound.ckpt ckpt/only-there.ckpt
-expect_rejected 1 "only-there.ckpt: no such file here (did you mean ckpt/only-there.ckpt?)" -- eval --ckpt only-there.ckpt --data "$DATA"
-expect_rejected 1 "only-there.ckpt: no such file here (did you mean ckpt/only-there.ckpt?)" -- export --ckpt only-there.ckpt --format onnx
+"$TRAINCTL" eval --ckpt only-there.ckpt --data "$DATA" > "$SCRATCH/there.out" 2>&1 && grep -q "ckpt/only-there.ckpt" "$SCRATCH/there.out" \
+  && pass || fail "eval --ckpt NAME in ckpt/: $(cat "$SCRATCH/there.out")"
+expect_rejected 2 "--ckpt: elsewhere/only-there.ckpt: no such checkpoint file or directory (did you mean ckpt/only-there.ckpt?)" \
+  -- eval --ckpt elsewhere/only-there.ckpt --data "$DATA"
+expect_rejected 2 "--ckpt: ckpt/only-there: no such checkpoint file or directory (did you mean ckpt/only-there.ckpt?)" \
+  -- export --ckpt ckpt/only-there --format onnx
 rm -r ckpt
 mkdir ckdir
-expect_rejected 1 "ckdir: not a regular file" -- eval --ckpt ckdir --data "$DATA"
+expect_rejected 2 "--ckpt ckdir: no complete checkpoint in ckdir/" -- eval --ckpt ckdir --data "$DATA"
 
 # Resuming writes into the checkpoint's folder: copies here are covered by the snapshots.
 cp "$MLP" mlp.ckpt

@@ -91,7 +91,7 @@ flag '--monitor must be one of "acc" "loss", got "f1"' --monitor f1
 flag "--input-size must be an integer in [8, 256], got 1000" --input-size 1000
 deep=$(printf '%60000s' '' | tr ' ' '[')$(printf '%60000s' '' | tr ' ' ']')
 flag "--lr: JSON nested deeper than 64 levels" --lr "$deep"
-flag "--init-from: File does not exist: nope.ckpt" --init-from nope.ckpt
+flag "--init-from: nope.ckpt: no such checkpoint file or directory (nor ckpt/nope.ckpt)" --init-from nope.ckpt
 flag "batch_size: 100 is larger than the 60 training images (drop_remainder is on)" --batch-size 100
 printf 'x' > a-file
 flag "--out a-file: exists and is not a directory" --out a-file

@@ -22,7 +22,7 @@ final=lenet-adam-2_10.ckpt
 
 # ls: a header line and one row per checkpoint (4 per epoch), ordered by global step.
 "$TRAINCTL" ckpt ls A > ls.txt 2> ls.err && pass || fail "ckpt ls failed: $(cat ls.err)"
-head -1 ls.txt | grep -q 'file.*epoch.*step.*global step.*size.*acc.*loss.*train time.*valid' && pass || fail "ls header: $(head -1 ls.txt)"
+head -1 ls.txt | grep -q 'file.*epoch.*step.*global step.*net.*size.*acc.*loss.*train time.*status' && pass || fail "ls header: $(head -1 ls.txt)"
 [ "$(grep -c '\.ckpt .* ok$' ls.txt)" -eq 4 ] && pass || fail "expected 4 ok rows: $(cat ls.txt)"
 [ "$(awk 'NR > 1 { print $4 }' ls.txt | tr '\n' ' ')" = "5 10 15 20 " ] && pass || fail "not by global step: $(cat ls.txt)"
 grep -q "^lenet-adam-2_10.ckpt  *2  *10/10  *20 " ls.txt && pass || fail "epoch/step columns: $(cat ls.txt)"

@@ -37,7 +37,7 @@ PYEOF
 expect_error 1 "--min-acc: $CK scores accuracy" -- eval --ckpt "$CK" --data "$MNIST" --min-acc 0.9999
 expect_error 2 "--min-acc" -- eval --ckpt "$CK" --data "$MNIST" --min-acc 1.5
 expect_error 2 "--split" -- eval --ckpt "$CK" --data "$MNIST" --split valid
-expect_error 1 "nope.ckpt" -- eval --ckpt nope.ckpt --data "$MNIST"
+expect_error 2 "--ckpt: nope.ckpt: no such checkpoint file or directory" -- eval --ckpt nope.ckpt --data "$MNIST"
 
 # --- infer on test images
 NO_COLOR= "$TRAINCTL" infer --ckpt "$CK" --data "$MNIST" --show --index 0,1,2,3 > show.out

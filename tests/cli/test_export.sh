@@ -52,7 +52,7 @@ expect_error 2 "--batch must be \"dynamic\" or an integer in [1, 65536], got \"0
   export --ckpt lenet.ckpt --format onnx --batch 0 --out bad2.onnx
 expect_error 2 "--batch and --opset apply to --format onnx only" -- \
   export --ckpt lenet.ckpt --format safetensors --batch 4 --out bad3.safetensors
-expect_error 1 "nope.ckpt" -- export --ckpt nope.ckpt --format onnx --out bad4.onnx
+expect_error 2 "--ckpt: nope.ckpt: no such checkpoint file or directory" -- export --ckpt nope.ckpt --format onnx --out bad4.onnx
 cp lenet.ckpt corrupt.ckpt
 printf '\xff\xff\xff\xff' | dd of=corrupt.ckpt bs=1 seek=$(($(stat -c %s corrupt.ckpt) - 8)) conv=notrunc 2>/dev/null
 expect_error 1 "corrupt.ckpt" -- export --ckpt corrupt.ckpt --format onnx --out bad5.onnx
