@@ -10,7 +10,6 @@ The run needs --ckpt-steps 0 so that nothing else writes to stderr before the st
 --log-every 1: its first loss line in OUT_FILE shows the loop (and so the handlers) started.
 Saves the run's stderr to ERR_FILE and prints its exit code.
 """
-import fcntl
 import glob
 import os
 import signal
@@ -18,24 +17,15 @@ import subprocess
 import sys
 import time
 
-F_SETPIPE_SZ = 1031
+from blocked_stderr import fill, finish, small_pipe, wait_for
 
-
-def wait_for(proc, what, check, seconds=120):
-    end = time.time() + seconds
-    while not check():
-        if proc.poll() is not None:
-            sys.exit(f"interrupt_after_save.py: the run exited {proc.returncode} before {what}")
-        if time.time() > end:
-            sys.exit(f"interrupt_after_save.py: timed out waiting for {what}")
-        time.sleep(0.05)
+ME = "interrupt_after_save.py"  # names this script in its errors
 
 
 def main():
     ckpt_dir, out_file, err_file = sys.argv[1], sys.argv[2], sys.argv[3]
     command = sys.argv[sys.argv.index("--") + 1:]
-    r, w = os.pipe()
-    fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
+    r, w = small_pipe()
     with open(out_file, "wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=w)
     err = b""
@@ -44,36 +34,20 @@ def main():
         if not chunk:
             sys.exit(f"interrupt_after_save.py: the run ended early: {err!r}")
         err += chunk
-    # A second opening of the pipe, non-blocking: the run's own stderr must stay blocking.
-    filler = os.open(f"/proc/self/fd/{w}", os.O_WRONLY | os.O_NONBLOCK)
-    try:
-        while True:
-            os.write(filler, b"#")
-    except BlockingIOError:
-        pass  # full: the run's next write to stderr waits until this script reads
-    os.close(filler)
+    fill(w)  # the run's next write to stderr now waits until this script reads
     def started():
         with open(out_file, "rb") as f:
             return b"epoch: " in f.read()
-    wait_for(proc, "the first step", started)
+    wait_for(proc, ME, "the first step", started)
     proc.send_signal(signal.SIGINT)
     def landed():  # the breakpoint, and the latest pointer (renamed after it) naming it
         pointers = glob.glob(os.path.join(ckpt_dir, "*-latest"))
         return pointers and os.path.realpath(pointers[0]).endswith("_breakpoint.ckpt")
-    wait_for(proc, "the breakpoint", landed)
+    wait_for(proc, ME, "the breakpoint", landed)
     time.sleep(1)  # the run is now blocked writing the stop line
     proc.send_signal(signal.SIGINT)
     time.sleep(0.5)
-    os.close(w)
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        err += chunk
-    code = proc.wait()
-    with open(err_file, "wb") as f:
-        f.write(err.replace(b"#", b""))
-    print(code)
+    finish(proc, r, w, err, err_file)
 
 
 if __name__ == "__main__":
