@@ -17,7 +17,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cmd/checkpointer.hpp"
+#include "cmd/run/checkpointer.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/mnist.hpp"

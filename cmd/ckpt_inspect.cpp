@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_cmds.hpp"
 #include "cmd/ckpt_show.hpp"
+#include "cmd/run/checkpoint_io.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
 #include "core/memory.hpp"

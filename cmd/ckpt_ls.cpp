@@ -10,10 +10,10 @@
 
 #include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_cmds.hpp"
-#include "cmd/ckpt_runs.hpp"
 #include "cmd/ckpt_show.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/ckpt_runs.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
 #include "core/memory.hpp"

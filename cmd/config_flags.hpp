@@ -32,7 +32,7 @@ bool flag_given(const ConfigFlags& flags, const std::string& key);
 // Refuses (usage_error) a prefix ending in "-best", naming where it came from: run X-best's step
 // files would bear the names of run X's best files. Not parse_config's job: a run started before
 // this rule stores such a prefix in its config, and `resume` still reads it (that run branches,
-// see cmd/resume_branch.hpp).
+// see cmd/run/resume_branch.hpp).
 void refuse_reserved_prefix(const RunConfig& config, const ConfigOrigins& origins);
 
 }  // namespace trainctl

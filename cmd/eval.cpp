@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "cmd/commands.hpp"
-#include "cmd/model_from_ckpt.hpp"
+#include "cmd/run/model_from_ckpt.hpp"
 #include "core/error.hpp"
 #include "core/evaluate.hpp"
 #include "core/gemm.hpp"

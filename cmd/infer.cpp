@@ -12,9 +12,9 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/infer_samples.hpp"
-#include "cmd/model_from_ckpt.hpp"
 #include "cmd/png_grid.hpp"
 #include "cmd/png_write.hpp"
+#include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/same_file.hpp"
 #include "cmd/term_grid.hpp"
 #include "cmd/term_width.hpp"

@@ -4,13 +4,14 @@
 #include <memory>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
-#include "cmd/ckpt_find.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
+#include "cmd/progress_display.hpp"
 #include "cmd/resume_config.hpp"
-#include "cmd/resume_target.hpp"
-#include "cmd/run_training.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/ckpt_find.hpp"
+#include "cmd/run/resume_target.hpp"
+#include "cmd/run/run_training.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -48,7 +49,8 @@ static void run_resume(const ResumeOptions& opt) {
     plan.resume_from = path;
     plan.resume_new_run = new_run;
     plan.program = opt.program;
-    int rc_exit = run_training(plan);
+    ProgressDisplay display(plan.config, plan.quiet);
+    int rc_exit = run_training(plan, display);
     if (rc_exit != kExitOk) throw Error("", rc_exit);  // already explained on stderr
 }
 

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cmd/resume_fixed_keys.hpp"
-#include "cmd/resume_target.hpp"
+#include "cmd/run/resume_target.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

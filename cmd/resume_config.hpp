@@ -4,8 +4,8 @@
 #pragma once
 #include <string>
 
-#include "cmd/checkpoint_io.hpp"
 #include "cmd/config_flags.hpp"
+#include "cmd/run/checkpoint_io.hpp"
 #include "core/config.hpp"
 
 namespace trainctl {

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "cmd/config_flags.hpp"
-#include "cmd/shell_word.hpp"
+#include "cmd/run/shell_word.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

@@ -3,10 +3,11 @@
 #include <memory>
 
 #include "ckpt_format/ckpt_names.hpp"
-#include "cmd/ckpt_find.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
-#include "cmd/run_training.hpp"
+#include "cmd/progress_display.hpp"
+#include "cmd/run/ckpt_find.hpp"
+#include "cmd/run/run_training.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -86,7 +87,8 @@ static void run_train(const TrainOptions& opt) {
     plan.skip_mismatch = opt.skip_mismatch;
     plan.reset_optimizer = opt.reset_optimizer;
     plan.program = opt.program;
-    int rc = run_training(plan);
+    ProgressDisplay display(plan.config, plan.quiet);
+    int rc = run_training(plan, display);
     if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
 }
 

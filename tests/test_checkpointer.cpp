@@ -5,8 +5,8 @@
 
 #include "ckpt_format/ckpt_reader.hpp"
 #include "ckpt_test_util.hpp"
-#include "cmd/checkpointer.hpp"
-#include "cmd/ckpt_marks.hpp"
+#include "cmd/run/checkpointer.hpp"
+#include "cmd/run/ckpt_marks.hpp"
 #include "nets/nets.hpp"
 #include "temp_dir.hpp"
 

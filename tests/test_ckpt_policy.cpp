@@ -3,8 +3,8 @@
 #include <fstream>
 
 #include "ckpt_format/ckpt_names.hpp"
-#include "ckpt_format/ckpt_policy.hpp"
 #include "ckpt_test_util.hpp"
+#include "cmd/run/ckpt_policy.hpp"
 
 using namespace trainctl;
 using namespace trainctl::testing;

@@ -2,8 +2,8 @@
 // and a diverged breakpoint marks the files of its run at or past its step.
 #include <catch2/catch.hpp>
 
-#include "cmd/ckpt_marks.hpp"
-#include "cmd/ckpt_runs.hpp"
+#include "cmd/run/ckpt_marks.hpp"
+#include "cmd/run/ckpt_runs.hpp"
 
 using namespace trainctl;
 

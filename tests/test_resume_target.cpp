@@ -1,11 +1,11 @@
 // What a resume may change and where it writes: the keys it keeps (cmd/resume_fixed_keys.hpp),
 // refused with where the value came from and what to run instead; a new run asked for by --out
-// or --prefix, a directory spelled another way being the same one (cmd/resume_target.hpp).
+// or --prefix, a directory spelled another way being the same one (cmd/run/resume_target.hpp).
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "cmd/resume_fixed_keys.hpp"
-#include "cmd/resume_target.hpp"
+#include "cmd/run/resume_target.hpp"
 #include "core/error.hpp"
 #include "temp_dir.hpp"
 

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <optional>
 
-#include "cmd/run_lock.hpp"
 #include "ckpt_test_util.hpp"
+#include "cmd/run/run_lock.hpp"
 #include "core/error.hpp"
 
 using namespace trainctl;

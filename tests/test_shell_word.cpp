@@ -1,7 +1,7 @@
 // Hints print commands a user pastes back into a shell: odd paths come out quoted.
 #include <catch2/catch.hpp>
 
-#include "cmd/shell_word.hpp"
+#include "cmd/run/shell_word.hpp"
 
 using namespace trainctl;
 

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "cmd/signals.hpp"
+#include "cmd/run/signals.hpp"
 #include "core/error.hpp"
 
 using namespace trainctl;

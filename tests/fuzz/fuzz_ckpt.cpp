@@ -7,7 +7,7 @@
 
 #include "ckpt_format/ckpt_header.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
+#include "cmd/run/checkpoint_io.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "fuzz_input_file.hpp"

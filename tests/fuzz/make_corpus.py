@@ -81,7 +81,7 @@ def ckpt_corpus() -> None:
     state = {"epoch": 1, "step_in_epoch": 0, "global_step": 3, "steps_per_epoch": 3, "seed": 1,
              "elapsed_s": 0.5, "lr": 0.01, "last_loss": 2.3,
              "metrics": {"epoch": 1, "acc": 0.9, "loss": 0.3}, "optimizer": {"type": "momentum", "step_count": 3}}
-    # The model description's spec: the config keys that shape the net (cmd/checkpoint_io.cpp).
+    # The model description's spec: the config keys that shape the net (cmd/run/checkpoint_io.cpp).
     spec = {k: config[k] for k in ("net", "fc_relu", "conv2_relu", "conv_padding", "conv_bias", "hidden", "input") if k in config}
     write("ckpt", "valid_training_metadata", ckpt(
         [("fc1.weight", "F32", [3, 4], f32(*range(12))), ("fc1.bias", "F32", [3], f32(0, 1, 2)),

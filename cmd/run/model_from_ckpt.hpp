@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "cmd/checkpoint_io.hpp"
-#include "cmd/ckpt_find.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/ckpt_find.hpp"
 #include "core/mnist.hpp"
 
 namespace trainctl {

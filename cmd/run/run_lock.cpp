@@ -1,5 +1,5 @@
 // Run locks: flock on DIR/PREFIX.lock per run, and on DIR while a new run picks its prefix.
-#include "cmd/run_lock.hpp"
+#include "cmd/run/run_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,5 +1,5 @@
 // Rebuilding a checkpoint's net for eval and infer, without any config file.
-#include "cmd/model_from_ckpt.hpp"
+#include "cmd/run/model_from_ckpt.hpp"
 
 #include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"

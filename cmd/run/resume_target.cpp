@@ -1,5 +1,5 @@
 // Deciding and saying where a resumed run writes.
-#include "cmd/resume_target.hpp"
+#include "cmd/run/resume_target.hpp"
 
 #include <sys/stat.h>
 

@@ -1,10 +1,10 @@
 // A run's own checkpoints: name parse and metadata run_prefix must agree.
-#include "cmd/run_checkpoints.hpp"
+#include "cmd/run/run_checkpoints.hpp"
 
 #include <algorithm>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
+#include "cmd/run/checkpoint_io.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

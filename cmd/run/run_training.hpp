@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 
+#include "cmd/run/run_display.hpp"
 #include "core/config.hpp"
 
 namespace trainctl {
@@ -12,7 +13,7 @@ struct RunPlan {
     // resume: continue this checkpoint's run (its arenas, state, directory and prefix).
     std::string resume_from;
     // resume as a new run in config.out under config.prefix (or its _N), asked for with --out or
-    // --prefix: the checkpoint's directory is only read (cmd/resume_target.hpp).
+    // --prefix: the checkpoint's directory is only read (cmd/run/resume_target.hpp).
     bool resume_new_run = false;
     // fine-tune: a new run that starts from this checkpoint's weights.
     std::string init_from;
@@ -22,7 +23,8 @@ struct RunPlan {
     std::string program = "trainctl";
 };
 
-// Trains per plan; returns the process exit code (0, or 130/143 after a signal's breakpoint).
-int run_training(const RunPlan& plan);
+// Trains per plan, showing it on `display`; returns the process exit code (0, or 130/143 after a
+// signal's breakpoint).
+int run_training(const RunPlan& plan, RunDisplay& display);
 
 }  // namespace trainctl

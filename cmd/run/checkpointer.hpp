@@ -8,9 +8,9 @@
 
 #include "ckpt_format/async_writer.hpp"
 #include "ckpt_format/ckpt_names.hpp"
-#include "ckpt_format/ckpt_policy.hpp"
-#include "cmd/checkpoint_io.hpp"
-#include "cmd/owned_files.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/ckpt_policy.hpp"
+#include "cmd/run/owned_files.hpp"
 #include "core/config.hpp"
 #include "core/optimizer.hpp"
 #include "core/sequential.hpp"

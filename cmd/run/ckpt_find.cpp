@@ -1,5 +1,5 @@
 // Resolving a checkpoint argument: a file, a bare name, or a directory's latest of one run.
-#include "cmd/ckpt_find.hpp"
+#include "cmd/run/ckpt_find.hpp"
 
 #include <sys/stat.h>
 
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/ckpt_runs.hpp"
+#include "cmd/run/ckpt_runs.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

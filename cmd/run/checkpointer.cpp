@@ -1,5 +1,5 @@
 // Save policy, keep policy, keep-best and the latest pointer.
-#include "cmd/checkpointer.hpp"
+#include "cmd/run/checkpointer.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,9 +10,9 @@
 #include "ckpt_format/atomic_file.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "ckpt_format/ckpt_writer.hpp"
-#include "cmd/checkpoint_io.hpp"
-#include "cmd/ckpt_marks.hpp"
-#include "cmd/run_checkpoints.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/ckpt_marks.hpp"
+#include "cmd/run/run_checkpoints.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

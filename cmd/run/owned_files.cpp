@@ -1,5 +1,5 @@
 // File identity by device and inode, checked with lstat semantics just before each use.
-#include "cmd/owned_files.hpp"
+#include "cmd/run/owned_files.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

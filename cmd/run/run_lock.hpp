@@ -34,7 +34,7 @@ private:
 // Runs while holding an flock on DIR itself, so two runs starting at once cannot pick one name.
 RunLock lock_new_run(const std::string& dir, const std::string& prefix);
 
-// A resume that branches (cmd/resume_branch.hpp): locks choose_branch_prefix's PREFIX or
+// A resume that branches (cmd/run/resume_branch.hpp): locks choose_branch_prefix's PREFIX or
 // PREFIX_N for `resume`, under the same flock on DIR, so two branches never share a prefix.
 RunLock lock_branch_run(const std::string& dir, const std::string& prefix);
 

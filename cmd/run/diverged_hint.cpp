@@ -1,10 +1,10 @@
 // The last healthy checkpoint of a diverged run, as a resume command.
-#include "cmd/diverged_hint.hpp"
+#include "cmd/run/diverged_hint.hpp"
 
 #include <vector>
 
-#include "cmd/ckpt_runs.hpp"
-#include "cmd/shell_word.hpp"
+#include "cmd/run/ckpt_runs.hpp"
+#include "cmd/run/shell_word.hpp"
 #include "core/float_text.hpp"
 
 namespace trainctl {

@@ -1,5 +1,5 @@
 // POSIX shell quoting: inside '...' only ' itself needs care ('\'' closes, escapes, reopens).
-#include "cmd/shell_word.hpp"
+#include "cmd/run/shell_word.hpp"
 
 namespace trainctl {
 

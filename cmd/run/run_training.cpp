@@ -1,5 +1,5 @@
 // run_training: data, net, restore (resume / fine-tune), checkpoints, the loop and breakpoints.
-#include "cmd/run_training.hpp"
+#include "cmd/run/run_training.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,15 +12,14 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
-#include "cmd/checkpointer.hpp"
-#include "cmd/diverged_hint.hpp"
-#include "cmd/progress.hpp"
-#include "cmd/resume_branch.hpp"
-#include "cmd/resume_target.hpp"
-#include "cmd/run_lock.hpp"
-#include "cmd/shell_word.hpp"
-#include "cmd/signals.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/checkpointer.hpp"
+#include "cmd/run/diverged_hint.hpp"
+#include "cmd/run/resume_branch.hpp"
+#include "cmd/run/resume_target.hpp"
+#include "cmd/run/run_lock.hpp"
+#include "cmd/run/shell_word.hpp"
+#include "cmd/run/signals.hpp"
 #include "core/address_space.hpp"
 #include "core/error.hpp"
 #include "core/float_text.hpp"
@@ -35,7 +34,7 @@ namespace {
 
 class RunHooks : public TrainHooks {
 public:
-    RunHooks(Progress& progress, Checkpointer& checkpointer) : progress_(progress), checkpointer_(checkpointer) {}
+    RunHooks(RunDisplay& progress, Checkpointer& checkpointer) : progress_(progress), checkpointer_(checkpointer) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
         progress_.step_end(s, loss, correct, batch);
@@ -48,7 +47,7 @@ public:
     bool stop_requested() override { return stop_signal() != 0; }
 
 private:
-    Progress& progress_;
+    RunDisplay& progress_;
     Checkpointer& checkpointer_;
 };
 
@@ -131,7 +130,7 @@ struct LockedRun {
 
 // A resume continues its run, or a new run asked for (--out, --prefix: the source directory is
 // only read, so its run is not locked), or a new run in the source directory when it would write
-// over later checkpoints of its run (cmd/resume_branch.hpp).
+// over later checkpoints of its run (cmd/run/resume_branch.hpp).
 LockedRun lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
     make_dirs(dir, created);
     if (plan.resume_from.empty()) return {lock_new_run(dir, plan.config.prefix), "", ""};
@@ -168,7 +167,7 @@ std::string continue_hint(const RunPlan& plan, const std::string& bp) {
 
 }  // namespace
 
-int run_training(const RunPlan& plan) {
+int run_training(const RunPlan& plan, RunDisplay& progress) {
     const RunConfig& config = plan.config;
     set_num_threads(config.threads);
     const MnistFiles files = locate_mnist(config.data);
@@ -209,12 +208,6 @@ int run_training(const RunPlan& plan) {
                           " epoch(s); ask for more with --epochs N or --more-epochs K");
 
     Trainer trainer(config, *net, *optimizer, train, &test);
-    ProgressOptions progress_options;
-    progress_options.live = isatty(STDOUT_FILENO) && !plan.quiet;
-    progress_options.quiet = plan.quiet;
-    progress_options.log_every = config.log_every;
-    progress_options.epochs = config.epochs;
-    Progress progress(progress_options);
     NoteSink notes;
     if (!plan.quiet) notes = [&progress](const std::string& line) { progress.message(line); };
     Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, notes);

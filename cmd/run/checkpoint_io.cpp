@@ -1,7 +1,7 @@
 // Gathering and restoring a run's tensors and metadata.
-#include "cmd/checkpoint_io.hpp"
+#include "cmd/run/checkpoint_io.hpp"
 
-#include "cmd/ckpt_marks.hpp"
+#include "cmd/run/ckpt_marks.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
 #include "nets/nets.hpp"

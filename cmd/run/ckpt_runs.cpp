@@ -1,5 +1,5 @@
 // Grouping a directory's checkpoints into runs and ordering the runs by their last activity.
-#include "cmd/ckpt_runs.hpp"
+#include "cmd/run/ckpt_runs.hpp"
 
 #include <sys/stat.h>
 
@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/checkpoint_io.hpp"
-#include "cmd/ckpt_marks.hpp"
+#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/ckpt_marks.hpp"
 
 namespace trainctl {
 

@@ -1,5 +1,5 @@
 // saved_at and diverged: writing and reading the two marks.
-#include "cmd/ckpt_marks.hpp"
+#include "cmd/run/ckpt_marks.hpp"
 
 #include <sys/time.h>
 

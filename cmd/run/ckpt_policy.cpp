@@ -1,5 +1,5 @@
 // Save and keep decisions.
-#include "ckpt_format/ckpt_policy.hpp"
+#include "cmd/run/ckpt_policy.hpp"
 
 #include <algorithm>
 

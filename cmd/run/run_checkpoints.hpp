@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_names.hpp"
-#include "cmd/owned_files.hpp"
+#include "cmd/run/owned_files.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {

@@ -1,8 +1,8 @@
 // Deciding and saying a resume's branch.
-#include "cmd/resume_branch.hpp"
+#include "cmd/run/resume_branch.hpp"
 
 #include "ckpt_format/ckpt_names.hpp"
-#include "cmd/run_checkpoints.hpp"
+#include "cmd/run/run_checkpoints.hpp"
 
 namespace trainctl {
 

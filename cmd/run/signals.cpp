@@ -1,5 +1,5 @@
 // Signal handlers. Their flags are the process-wide globals: a handler has nowhere else to write.
-#include "cmd/signals.hpp"
+#include "cmd/run/signals.hpp"
 
 #include <algorithm>
 #include <atomic>
