@@ -10,12 +10,12 @@
 #include "ckpt_format/atomic_file.hpp"
 #include "ckpt_format/ckpt_writer.hpp"
 #include "cmd/commands.hpp"
+#include "cmd/data_lookup.hpp"
 #include "cmd/model_from_ckpt.hpp"
 #include "cmd/onnx_export.hpp"
 #include "cmd/same_file.hpp"
-#include "core/batch.hpp"
+#include "core/data/batch.hpp"
 #include "core/error.hpp"
-#include "core/mnist.hpp"
 
 namespace trainctl {
 

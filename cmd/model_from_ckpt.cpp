@@ -3,6 +3,7 @@
 
 #include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
+#include "cmd/data_lookup.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

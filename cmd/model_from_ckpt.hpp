@@ -5,7 +5,7 @@
 
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/ckpt_find.hpp"
-#include "core/mnist.hpp"
+#include "core/data/mnist.hpp"
 
 namespace trainctl {
 

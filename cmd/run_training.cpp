@@ -14,8 +14,9 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/checkpoint_io.hpp"
 #include "cmd/checkpointer.hpp"
+#include "cmd/data_lookup.hpp"
 #include "cmd/diverged_hint.hpp"
-#include "cmd/progress.hpp"
+#include "cmd/render/progress.hpp"
 #include "cmd/resume_branch.hpp"
 #include "cmd/resume_target.hpp"
 #include "cmd/run_lock.hpp"
@@ -25,7 +26,6 @@
 #include "core/error.hpp"
 #include "core/float_text.hpp"
 #include "core/gemm.hpp"
-#include "core/mnist.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
 
