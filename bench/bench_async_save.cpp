@@ -18,9 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cmd/run/checkpointer.hpp"
+#include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
-#include "core/mnist.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
 

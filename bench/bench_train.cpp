@@ -8,9 +8,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
-#include "core/mnist.hpp"
 #include "core/rng.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"

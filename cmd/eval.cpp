@@ -8,13 +8,13 @@
 #include <optional>
 
 #include "cmd/commands.hpp"
+#include "cmd/run/data_lookup.hpp"
 #include "cmd/run/model_from_ckpt.hpp"
 #include "core/error.hpp"
 #include "core/evaluate.hpp"
 #include "core/gemm.hpp"
 #include "core/memory.hpp"
 #include "core/metrics.hpp"
-#include "core/mnist.hpp"
 
 namespace trainctl {
 

@@ -1,11 +1,10 @@
 // `trainctl export`: a checkpoint's net as ONNX (graph + weights) or its weights alone as
-// safetensors, for inference elsewhere. Optionally writes trainctl's own logits as a reference.
+// safetensors, for inference elsewhere. (Tests get trainctl's own logits to compare with from
+// tests/tools/reference_logits.cpp: a test hook stays out of the user's CLI.)
 #include <cstdint>
 #include <iostream>
 #include <memory>
-#include <numeric>
 #include <string>
-#include <vector>
 
 #include "ckpt_format/atomic_file.hpp"
 #include "ckpt_format/ckpt_writer.hpp"
@@ -13,9 +12,7 @@
 #include "cmd/onnx_export.hpp"
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/same_file.hpp"
-#include "core/batch.hpp"
 #include "core/error.hpp"
-#include "core/mnist.hpp"
 
 namespace trainctl {
 
@@ -23,7 +20,6 @@ namespace {
 
 constexpr const char* kBatchDynamic = "dynamic";
 constexpr std::int64_t kBatchMax = 65536;
-constexpr std::size_t kReferenceCountMax = 10000;  // the MNIST test set
 
 struct ExportOptions {
     std::string ckpt;
@@ -33,10 +29,6 @@ struct ExportOptions {
     std::string batch = kBatchDynamic;
     int opset = kOnnxOpsetDefault;
     bool onnx_flags_given = false;  // --batch or --opset, which only ONNX uses
-    // Verification aid: raw little-endian float32 logits [count,classes] of the first test images.
-    std::string reference_logits;
-    std::size_t reference_count = 100;
-    std::string data_dir;
 };
 
 std::string default_out(const std::string& ckpt, const std::string& format) {
@@ -81,39 +73,10 @@ void write_safetensors(const LoadedModel& m, const std::string& out) {
     std::cout << "exported " << m.path << " -> " << out << " (safetensors, " << tensors.size() << " tensors)\n";
 }
 
-// The net's logits for test images 0..count-1, through the same transform as training.
-// Neither output may be one of the MNIST files read here.
-std::vector<float> reference_logits(LoadedModel& m, const ExportOptions& opt, const std::string& out) {
-    const MnistFiles files = locate_mnist(opt.data_dir);
-    const std::vector<CommandInput> data = {{"an MNIST file", "--data", files.test_images},
-                                            {"an MNIST file", "--data", files.test_labels}};
-    refuse_output_over_input("--out", out, data);
-    refuse_output_over_input("--reference-logits", opt.reference_logits, data);
-    const LabeledImages test = load_mnist_split(files, "test");
-    const std::size_t n = opt.reference_count;
-    if (n > test.count)
-        throw usage_error("--reference-count " + std::to_string(n) + " exceeds the " + std::to_string(test.count) +
-                          " test images");
-    BatchMaker batches(m.config.input, test.rows, test.cols);
-    batches.reserve(n);
-    m.net->reserve(n);
-    std::vector<std::uint32_t> indices(n);
-    std::iota(indices.begin(), indices.end(), 0u);
-    std::vector<std::uint8_t> labels(n);
-    batches.make(test, indices.data(), n, labels.data());
-    const Tensor& logits = m.net->forward(batches.batch());
-    return std::vector<float>(logits.data(), logits.data() + logits.size());
-}
-
-// --out and --reference-logits may not name the checkpoint (or each other); returns the --out path.
+// --out may not name the checkpoint; returns the --out path.
 std::string refuse_outputs_over(const ExportOptions& opt, const std::string& ckpt_path) {
     const std::string out = opt.out.empty() ? default_out(ckpt_path, opt.format) : opt.out;
-    const CommandInput ckpt{"the checkpoint", "--ckpt", ckpt_path};
-    refuse_output_over_input("--out", out, {ckpt});
-    if (!opt.reference_logits.empty()) {  // written after --out: it would replace the export
-        const CommandInput exported{"the export", "--out", out, /*written=*/true};
-        refuse_output_over_input("--reference-logits", opt.reference_logits, {ckpt, exported});
-    }
+    refuse_output_over_input("--out", out, {{"the checkpoint", "--ckpt", ckpt_path}});
     return out;
 }
 
@@ -125,17 +88,9 @@ void run_export(const ExportOptions& opt) {
     parse_batch(opt.batch);  // a bad --batch fails before the checkpoint is read
     const std::string path = resolve_ckpt_flag(opt.ckpt, opt.run);
     const std::string out = refuse_outputs_over(opt, path);
-    LoadedModel m = load_model_from_ckpt(path);
-    // Computed first, so bad test data fails the export before any file is written.
-    std::vector<float> logits;
-    if (!opt.reference_logits.empty()) logits = reference_logits(m, opt, out);
+    const LoadedModel m = load_model_from_ckpt(path);
     if (opt.format == "onnx") write_onnx(m, opt, out);
     else write_safetensors(m, out);
-    if (!opt.reference_logits.empty()) {
-        atomic_write_file(opt.reference_logits, {{logits.data(), logits.size() * sizeof(float)}});
-        std::cerr << "export: wrote the logits of test images 0.." << opt.reference_count - 1 << " to "
-                  << opt.reference_logits << "\n";
-    }
 }
 
 }  // namespace
@@ -154,13 +109,6 @@ void setup_export(CLI::App& app) {
     sub->add_option("--opset", opt->opset, "ONNX opset version")
         ->capture_default_str()
         ->check(CLI::Range(kOnnxOpsetMin, onnx_opset_max()));
-    auto* ref = sub->add_option("--reference-logits", opt->reference_logits,
-                                "verification aid: also write trainctl's raw float32 logits of the first test images");
-    sub->add_option("--reference-count", opt->reference_count, "test images for --reference-logits")
-        ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, kReferenceCountMax))
-        ->needs(ref);
-    sub->add_option("--data", opt->data_dir, "MNIST folder for --reference-logits")->needs(ref);
     sub->callback([opt, sub] {
         opt->onnx_flags_given = sub->count("--batch") + sub->count("--opset") > 0;
         run_export(*opt);

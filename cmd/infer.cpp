@@ -11,15 +11,15 @@
 #include <numeric>
 
 #include "cmd/commands.hpp"
+#include "cmd/run/data_lookup.hpp"
 #include "cmd/infer_samples.hpp"
-#include "cmd/png_grid.hpp"
-#include "cmd/png_write.hpp"
+#include "cmd/render/png_grid.hpp"
+#include "cmd/render/png_write.hpp"
+#include "cmd/render/term_grid.hpp"
+#include "cmd/render/term_width.hpp"
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/same_file.hpp"
-#include "cmd/term_grid.hpp"
-#include "cmd/term_width.hpp"
 #include "core/evaluate.hpp"
-#include "core/mnist.hpp"
 
 namespace trainctl {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cmd/image_read.hpp"
-#include "core/batch.hpp"
-#include "core/idx.hpp"
+#include "core/data/batch.hpp"
+#include "core/data/idx.hpp"
+#include "core/data/image_read.hpp"
 
 namespace trainctl {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <unistd.h>
 
-#include "cmd/progress.hpp"
+#include "cmd/render/progress.hpp"
 #include "cmd/run/run_display.hpp"
 #include "core/config.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 
-#include "core/batch.hpp"
+#include "core/data/batch.hpp"
 #include "core/lr_schedule.hpp"
 #include "core/optimizer.hpp"
 

@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/batch.hpp"
-#include "core/idx.hpp"
+#include "core/data/batch.hpp"
+#include "core/data/idx.hpp"
 #include "core/loss.hpp"
 #include "core/sequential.hpp"
 

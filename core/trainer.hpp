@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/batch.hpp"
 #include "core/config.hpp"
+#include "core/data/batch.hpp"
+#include "core/data/idx.hpp"
 #include "core/evaluate.hpp"
-#include "core/idx.hpp"
 #include "core/loss.hpp"
 #include "core/optimizer.hpp"
 #include "core/sequential.hpp"

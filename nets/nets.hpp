@@ -2,8 +2,8 @@
 #pragma once
 #include <memory>
 
-#include "core/batch.hpp"
 #include "core/config.hpp"
+#include "core/data/batch.hpp"
 #include "core/sequential.hpp"
 
 namespace trainctl {

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Runs an exported .onnx with OpenCV's dnn module on MNIST test images and compares its logits
-with trainctl's own (export --reference-logits): an independent runtime must agree to 1e-4.
+with trainctl's own (tests/tools/reference_logits.cpp): an independent runtime must agree to 1e-4.
 
 Usage: onnx_opencv_check.py MODEL.onnx CKPT MNIST_DIR REFERENCE.f32 [COUNT]
 The input transform (size, mean, std) comes from the checkpoint's metadata, read with json+struct.

@@ -1,6 +1,6 @@
 // A tiny synthetic MNIST-like set: class k is a bright bar on row k of a 12x12 image, plus noise.
 #pragma once
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 #include "core/rng.hpp"
 
 namespace trainctl::testing {

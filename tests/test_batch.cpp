@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "core/batch.hpp"
+#include "core/data/batch.hpp"
 #include "core/rng.hpp"
 
 using namespace trainctl;

@@ -1,7 +1,7 @@
 // The PNG titles' font: a descender makes 'p' read as p, not as P.
 #include <catch2/catch.hpp>
 
-#include "cmd/bitmap_font.hpp"
+#include "cmd/render/bitmap_font.hpp"
 
 using namespace trainctl;
 

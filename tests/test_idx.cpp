@@ -7,9 +7,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/data/idx.hpp"
 #include "core/error.hpp"
 #include "temp_dir.hpp"
-#include "core/idx.hpp"
 
 using namespace trainctl;
 using Catch::Contains;

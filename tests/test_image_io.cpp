@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "ckpt_test_util.hpp"
-#include "cmd/image_read.hpp"
-#include "cmd/png_write.hpp"
+#include "cmd/render/png_write.hpp"
+#include "core/data/image_read.hpp"
 #include "core/error.hpp"
 
 using namespace trainctl;

@@ -8,10 +8,10 @@
 #include <fstream>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/image_read.hpp"
 #include "core/config.hpp"
+#include "core/data/idx.hpp"
+#include "core/data/image_read.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
 #include "core/input_file.hpp"
 #include "temp_dir.hpp"
 

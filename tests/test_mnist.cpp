@@ -9,10 +9,10 @@
 #include <fstream>
 #include <optional>
 
-#include "core/binary_repo.hpp"
+#include "cmd/run/binary_repo.hpp"
+#include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "temp_dir.hpp"
-#include "core/mnist.hpp"
 
 using namespace trainctl;
 using Catch::Contains;

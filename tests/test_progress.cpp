@@ -8,8 +8,8 @@
 #include <sstream>
 #include <thread>
 
-#include "cmd/progress.hpp"
-#include "cmd/progress_line.hpp"
+#include "cmd/render/progress.hpp"
+#include "cmd/render/progress_line.hpp"
 
 using namespace trainctl;
 

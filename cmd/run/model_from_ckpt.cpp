@@ -3,6 +3,7 @@
 
 #include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
+#include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

@@ -5,7 +5,7 @@
 
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_find.hpp"
-#include "core/mnist.hpp"
+#include "core/data/mnist.hpp"
 
 namespace trainctl {
 

@@ -14,6 +14,7 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/checkpointer.hpp"
+#include "cmd/run/data_lookup.hpp"
 #include "cmd/run/diverged_hint.hpp"
 #include "cmd/run/resume_branch.hpp"
 #include "cmd/run/resume_target.hpp"
@@ -24,7 +25,6 @@
 #include "core/error.hpp"
 #include "core/float_text.hpp"
 #include "core/gemm.hpp"
-#include "core/mnist.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
 

@@ -55,7 +55,8 @@ usage "--opset: Value 1 not in range 11 to" -- export --ckpt x.ckpt --format onn
 usage '--batch must be "dynamic" or an integer in [1, ' -- export --ckpt x.ckpt --format onnx --batch -3
 usage "--batch and --opset apply to --format onnx only, got --format safetensors" -- export --ckpt x.ckpt --format safetensors --opset 13
 usage "--out x.ckpt is the checkpoint itself; choose another path" -- export --ckpt x.ckpt --format onnx --out x.ckpt
-usage "--data requires --reference-logits" -- export --ckpt x.ckpt --format onnx --data somewhere
+# export reads no MNIST: its test hook (--reference-logits, --data) moved to tests/tools/.
+usage "unknown flag --data for trainctl export (see --help)" -- export --ckpt x.ckpt --format onnx --data somewhere
 
 # ckpt
 usage "A subcommand is required" -- ckpt

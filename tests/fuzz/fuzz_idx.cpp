@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/data/idx.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
 #include "fuzz_input_file.hpp"
 
 using namespace trainctl;

@@ -1,5 +1,5 @@
 // Lays the tiles out in the same grid as the terminal view, in pixels.
-#include "cmd/png_grid.hpp"
+#include "cmd/render/png_grid.hpp"
 
 #include <algorithm>
 

@@ -1,12 +1,12 @@
 // Progress bar, LossMonitor lines and metrics lines.
-#include "cmd/progress.hpp"
+#include "cmd/render/progress.hpp"
 
 #include <unistd.h>
 
 #include <iostream>
 
-#include "cmd/progress_line.hpp"
-#include "cmd/term_width.hpp"
+#include "cmd/render/progress_line.hpp"
+#include "cmd/render/term_width.hpp"
 #include "core/float_text.hpp"
 
 namespace trainctl {

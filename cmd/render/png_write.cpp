@@ -1,6 +1,6 @@
 // Encodes in memory with libpng's simplified API, then hands the bytes to atomic_write_file,
 // which gives the .tmp + fsync + rename sequence the checkpoints use.
-#include "cmd/png_write.hpp"
+#include "cmd/render/png_write.hpp"
 
 #include <png.h>
 

@@ -1,12 +1,9 @@
 // Finding the four MNIST files (flat or train/ + test/, raw or .gz) and loading a split.
-#include "core/mnist.hpp"
+#include "core/data/mnist.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 #include <utility>
-#include <vector>
 
-#include "core/binary_repo.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -70,53 +67,10 @@ std::string try_dir_or_mnist(const std::string& dir, MnistFiles& files) {
     return why_sub.empty() ? "" : why + "; " + sub + ": " + why_sub;
 }
 
-struct DataCandidate {
-    std::string dir;
-    std::string how;     // "$TRAINCTL_DATA=" for messages
-    bool also_mnist;     // try DIR/mnist too (folders a user named)
-    std::string note;    // "the binary's repository: " for messages
-};
-
-std::vector<DataCandidate> default_candidates() {
-    std::vector<DataCandidate> candidates;
-    if (const char* env = std::getenv("TRAINCTL_DATA"); env && *env)
-        candidates.push_back({env, "$TRAINCTL_DATA=", true, ""});
-    // The variable the test suite and scripts/get-mnist.sh use for the same folder.
-    if (const char* env = std::getenv("TRAINCTL_MNIST"); env && *env)
-        candidates.push_back({env, "$TRAINCTL_MNIST=", true, ""});
-    candidates.push_back({"data/mnist", "", false, ""});
-    candidates.push_back({"MNIST_Data", "", false, ""});
-    // Where scripts/get-mnist.sh puts the data, found from any working directory.
-    if (const std::string repo = binary_repo_dir(); !repo.empty()) {
-        const fs::path repo_data = fs::path(repo) / "data" / "mnist";
-        std::error_code ec1, ec2;  // equal when run from the repository: already listed
-        if (fs::weakly_canonical(repo_data, ec1) != fs::weakly_canonical("data/mnist", ec2) || ec1 || ec2)
-            candidates.push_back({repo_data.string(), "", false, "the binary's repository: "});
-    }
-    return candidates;
-}
-
 }  // namespace
 
-MnistFiles locate_mnist(const std::string& data_flag, const std::string& last_resort) {
-    MnistFiles files;
-    if (!data_flag.empty()) {
-        std::string why = try_dir_or_mnist(data_flag, files);
-        if (!why.empty())
-            throw usage_error("--data " + data_flag + ": no MNIST data: " + why +
-                              "; run scripts/get-mnist.sh");
-        return files;
-    }
-    std::vector<DataCandidate> candidates = default_candidates();
-    if (!last_resort.empty()) candidates.push_back({last_resort, "", true, "the folder the run trained on: "});
-    std::string looked;
-    for (const DataCandidate& c : candidates) {
-        std::string why = c.also_mnist ? try_dir_or_mnist(c.dir, files) : try_dir(c.dir, files);
-        if (why.empty()) return files;
-        looked += (looked.empty() ? "" : ", ") + c.how + c.dir + " (" + c.note + why + ")";
-    }
-    throw Error("no MNIST data found; looked in " + looked +
-                "; run scripts/get-mnist.sh, pass --data DIR or set $TRAINCTL_MNIST");
+std::string find_mnist_in(const std::string& dir, bool also_mnist, MnistFiles& files) {
+    return also_mnist ? try_dir_or_mnist(dir, files) : try_dir(dir, files);
 }
 
 LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split) {

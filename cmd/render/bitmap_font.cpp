@@ -1,7 +1,7 @@
 // The glyphs as rows of 5 bits (bit 4 = leftmost column), in the style of the HD44780 LCD font's
 // 5x10 cells: 7 rows down to the baseline, then descender rows (only p has ink there; rows not
 // listed are blank).
-#include "cmd/bitmap_font.hpp"
+#include "cmd/render/bitmap_font.hpp"
 
 #include <algorithm>
 #include <cstring>

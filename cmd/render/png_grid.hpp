@@ -2,8 +2,8 @@
 #pragma once
 #include <vector>
 
-#include "cmd/bitmap_font.hpp"
-#include "cmd/digit_tiles.hpp"
+#include "cmd/render/bitmap_font.hpp"
+#include "cmd/render/digit_tiles.hpp"
 
 namespace trainctl {
 

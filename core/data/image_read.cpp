@@ -1,6 +1,6 @@
 // PNG through libpng's simplified API (it handles palette, 16-bit, alpha and gamma) and a
 // hand-written PGM parser; both read from memory so every error can name the file.
-#include "cmd/image_read.hpp"
+#include "core/data/image_read.hpp"
 
 #include <png.h>
 
@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kMaxSide = 16384;
 // A 4096x4096 16-bit PGM is 32 MiB; a bigger file is not a digit to classify.
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} << 20;
-// Deflate expands at most ~1032:1, as in core/idx.cpp.
+// Deflate expands at most ~1032:1, as in core/data/idx.cpp.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 // The whole file, once it is known to be a regular file of a size worth reading.

@@ -1,5 +1,5 @@
 // BatchMaker: uint8 images -> normalised, resized float batches, with every table built once.
-#include "core/batch.hpp"
+#include "core/data/batch.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -1,18 +1,10 @@
 // Reading the user's digit images: PNG (any colour type and bit depth) or PGM (P5, P2) to grey.
 #pragma once
-#include <cstddef>
-#include <cstdint>
 #include <string>
-#include <vector>
+
+#include "core/data/grey_image.hpp"
 
 namespace trainctl {
-
-// 8-bit grey, row-major, width*height bytes.
-struct GreyImage {
-    std::size_t width = 0;
-    std::size_t height = 0;
-    std::vector<std::uint8_t> pixels;
-};
 
 // The format is told by the first bytes, not the name. Colour becomes grey (sRGB luminance),
 // transparency is composited onto white (as image viewers show it), 16-bit and PGM maxval

@@ -1,5 +1,5 @@
 // Terminal rendering of the infer grid: fixed-width cells, so tiles line up in columns.
-#include "cmd/term_grid.hpp"
+#include "cmd/render/term_grid.hpp"
 
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 // Fitting the live line: the same fields in the same order at every width, fewer of them
 // in a narrow terminal, so its columns do not jump about between redraws.
-#include "cmd/progress_line.hpp"
+#include "cmd/render/progress_line.hpp"
 
 #include <algorithm>
 #include <cmath>

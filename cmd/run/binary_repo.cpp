@@ -1,5 +1,5 @@
 // Finding the repository a binary lives in, from /proc/self/exe.
-#include "core/binary_repo.hpp"
+#include "cmd/run/binary_repo.hpp"
 
 #include <filesystem>
 #include <system_error>

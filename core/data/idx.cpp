@@ -1,6 +1,6 @@
 // IDX reading and writing. zlib reads both forms: gzread passes a non-gzip file through
 // unchanged, so one code path serves raw and .gz, and only the size checks differ.
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cmd/image_read.hpp"
+#include "core/data/grey_image.hpp"
 
 namespace trainctl {
 

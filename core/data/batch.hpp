@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 #include "core/tensor.hpp"
 
 namespace trainctl {

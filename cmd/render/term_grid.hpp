@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "cmd/digit_tiles.hpp"
+#include "cmd/render/digit_tiles.hpp"
 
 namespace trainctl {
 

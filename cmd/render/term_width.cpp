@@ -1,5 +1,5 @@
 // TIOCGWINSZ, the one place that asks the terminal for its size.
-#include "cmd/term_width.hpp"
+#include "cmd/render/term_width.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>

@@ -1,0 +1,27 @@
+// Finding the MNIST files on disk and loading a split.
+#pragma once
+#include <string>
+
+#include "core/data/idx.hpp"
+
+namespace trainctl {
+
+struct MnistFiles {
+    std::string dir;  // the folder that was chosen, for messages
+    std::string train_images, train_labels, test_images, test_labels;
+};
+
+// A folder matches when it holds the four files (raw or .gz, canonical names
+// train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+// t10k-labels-idx1-ubyte) either flat or as DIR/train/ + DIR/test/ (the tutorials' layout).
+// Where to look is the caller's policy (cmd/data_lookup.cpp): core reads no environment.
+
+// Fills `files` from `dir` (flat first, then train/ + test/; with `also_mnist` then DIR/mnist,
+// where scripts/get-mnist.sh puts it under data/). Returns "" when found, else why not, naming
+// a missing file of the layout the folder seems to use.
+std::string find_mnist_in(const std::string& dir, bool also_mnist, MnistFiles& files);
+
+// Loads "train" or "test".
+LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split);
+
+}  // namespace trainctl
