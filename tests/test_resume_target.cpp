@@ -7,23 +7,12 @@
 #include "cmd/resume_fixed_keys.hpp"
 #include "cmd/run/resume_target.hpp"
 #include "core/error.hpp"
+#include "error_of.hpp"
 #include "temp_dir.hpp"
 
 using namespace trainctl;
+using namespace trainctl::testing;
 using Catch::Matchers::Equals;
-
-namespace {
-// The exit code and message of the Error that `fn` throws.
-template <class Fn>
-std::pair<int, std::string> error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return {e.exit_code(), e.what()};
-    }
-    return {0, ""};
-}
-}  // namespace
 
 TEST_CASE("a resume refuses a new value for a key the run keeps, naming its origin", "[cmd][config]") {
     RunConfig stored;

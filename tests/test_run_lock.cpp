@@ -12,23 +12,11 @@
 #include "ckpt_test_util.hpp"
 #include "cmd/run/run_lock.hpp"
 #include "core/error.hpp"
+#include "error_of.hpp"
 
 using namespace trainctl;
 using namespace trainctl::testing;
 using Catch::Matchers::Contains;
-
-namespace {
-// The exit code and message of the Error that `fn` throws.
-template <class Fn>
-std::pair<int, std::string> error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return {e.exit_code(), e.what()};
-    }
-    return {0, ""};
-}
-}  // namespace
 
 TEST_CASE("RunLock: a second holder is refused with the first one's PID; release removes the file", "[cmd]") {
     CkptTempDir dir;
