@@ -29,7 +29,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"conv_padding", "--conv-padding", "lenet5: padding of conv1 (Paddle's variant: 2 on 28x28)"},
         {"conv_bias", "--conv-bias", "lenet5: conv layers have a bias (true|false)", true},
         {"hidden", "--hidden", "mlp: hidden layer sizes, e.g. 512,512 (64: one layer)"},
-        {"init", "--init", "weight init", false, {"pytorch", "normal"}},
+        {"init", "--init", "weight init", false, {"pytorch", "normal"}},  // InitSpec::Kind's order
         {"init_sigma", "--init-sigma", "sigma of the normal init"},
         {"input.size", "--input-size", "input side in pixels (28 = no resize, 32 = LeNet5)"},
         {"input.mean", "--input-mean", "normalisation mean (of pixel/255)"},
@@ -42,7 +42,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"beta1", "--beta1", "adam beta1"},
         {"beta2", "--beta2", "adam beta2"},
         {"eps", "--eps", "adam epsilon"},
-        {"lr_schedule", "--lr-schedule", "learning rate schedule", false, {"constant", "step", "cosine"}},
+        {"lr_schedule", "--lr-schedule", "learning rate schedule", false, {"constant", "step", "cosine"}},  // LrSchedule's
         {"lr_step_epochs", "--lr-step-epochs", "step schedule: epochs between drops"},
         {"lr_gamma", "--lr-gamma", "step schedule: factor per drop"},
         {"lr_min", "--lr-min", "cosine schedule: final learning rate"},
@@ -62,7 +62,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"keep_max", "--keep-max", "keep the newest N checkpoints (0 = all)"},
         {"keep_per_minutes", "--keep-per-minutes", "keep one checkpoint per M minutes of training steps (the --ckpt-seconds clock)"},
         {"keep_best", "--keep-best", "also keep the K best checkpoints by --monitor"},
-        {"monitor", "--monitor", "metric for --keep-best", false, {"acc", "loss"}},
+        {"monitor", "--monitor", "metric for --keep-best", false, {"acc", "loss"}},  // Monitor's order
         {"async_save", "--async-save", "write checkpoints from a background thread (true|false)", true},
     };
     return keys;
@@ -75,6 +75,12 @@ const ConfigKey& config_key(const std::string& key) {
         if (k.key == key) return k;
     throw std::logic_error("no config key " + key);  // our bug: parse_config names only listed keys
 }
+}  // namespace
+
+template <class E>
+const std::string& choice_name(const std::string& key, E value);
+
+namespace {
 
 
 std::string closest_key(const std::string& key) {
@@ -135,6 +141,14 @@ public:
             fail(key, expected);
         out = v.get<std::string>();
     }
+    // An enum key: its value is the index of the text among the key's choices.
+    template <class E>
+    void choice(const std::string& key, E& out) {
+        std::string name = choice_name(key, out);
+        choice(key, name);
+        const std::vector<std::string>& allowed = config_key(key).choices;
+        out = static_cast<E>(std::find(allowed.begin(), allowed.end(), name) - allowed.begin());
+    }
     void text(const std::string& key, std::string& out, bool allow_empty) {
         if (!has(key)) return;
         const json& v = j_.at(config_key_pointer(key));
@@ -147,6 +161,17 @@ private:
     const json& j_;
     const ConfigOrigins& origins_;
 };
+
+}  // namespace
+
+template <class E>
+const std::string& choice_name(const std::string& key, E value) {
+    return config_key(key).choices.at(static_cast<std::size_t>(value));
+}
+
+const std::string& monitor_name(Monitor monitor) { return choice_name("monitor", monitor); }
+
+namespace {
 
 // source names the file for messages ("" once flags are merged in).
 void check_known_keys(const json& j, const std::string& source) {
@@ -283,10 +308,10 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     r.number("beta1", c.optimizer.beta1, unit, "a number in [0, 1)");
     r.number("beta2", c.optimizer.beta2, unit, "a number in [0, 1)");
     r.number("eps", c.optimizer.eps, positive, "a number > 0");
-    r.choice("lr_schedule", c.schedule.type);
-    r.integer("lr_step_epochs", c.schedule.step_epochs, 1, 1000000);
-    r.number("lr_gamma", c.schedule.gamma, positive, "a number > 0");
-    r.number("lr_min", c.schedule.min_lr, non_negative, "a number >= 0");
+    r.choice("lr_schedule", c.schedule.lr_schedule);
+    r.integer("lr_step_epochs", c.schedule.lr_step_epochs, 1, 1000000);
+    r.number("lr_gamma", c.schedule.lr_gamma, positive, "a number > 0");
+    r.number("lr_min", c.schedule.lr_min, non_negative, "a number >= 0");
 
     r.integer("epochs", c.epochs, 1, 1000000);
     r.integer("batch_size", c.batch_size, 1, 65536);
@@ -337,7 +362,7 @@ json to_json(const RunConfig& c) {
     j["conv_padding"] = c.net.conv_padding;
     j["conv_bias"] = c.net.conv_bias;
     j["hidden"] = c.net.hidden;
-    j["init"] = c.init;
+    j["init"] = choice_name("init", c.init);
     j["init_sigma"] = tidy(c.init_sigma);
     j["input"] = {{"size", c.input.size}, {"mean", tidy(c.input.mean)}, {"std", tidy(c.input.std)}};
     j["optimizer"] = c.optimizer.type;
@@ -348,10 +373,10 @@ json to_json(const RunConfig& c) {
     j["beta1"] = tidy(c.optimizer.beta1);
     j["beta2"] = tidy(c.optimizer.beta2);
     j["eps"] = tidy(c.optimizer.eps);
-    j["lr_schedule"] = c.schedule.type;
-    j["lr_step_epochs"] = c.schedule.step_epochs;
-    j["lr_gamma"] = tidy(c.schedule.gamma);
-    j["lr_min"] = tidy(c.schedule.min_lr);
+    j["lr_schedule"] = choice_name("lr_schedule", c.schedule.lr_schedule);
+    j["lr_step_epochs"] = c.schedule.lr_step_epochs;
+    j["lr_gamma"] = tidy(c.schedule.lr_gamma);
+    j["lr_min"] = tidy(c.schedule.lr_min);
     j["epochs"] = c.epochs;
     j["batch_size"] = c.batch_size;
     j["drop_remainder"] = c.drop_remainder;
@@ -369,7 +394,7 @@ json to_json(const RunConfig& c) {
     j["keep_max"] = c.ckpt.keep_max;
     j["keep_per_minutes"] = c.ckpt.keep_per_minutes;
     j["keep_best"] = c.ckpt.keep_best;
-    j["monitor"] = c.ckpt.monitor;
+    j["monitor"] = monitor_name(c.ckpt.monitor);
     j["async_save"] = c.ckpt.async_save;
     return j;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/batch.hpp"
+#include "core/layer.hpp"
 #include "core/lr_schedule.hpp"
 #include "core/optimizer.hpp"
 
@@ -21,19 +22,24 @@ struct NetSpec {
     std::vector<std::size_t> hidden{512, 512};  // mlp hidden sizes
 };
 
+// The metric --keep-best ranks by; parsed once (same order as the key's choices).
+enum class Monitor { kAcc, kLoss };
+// "acc" or "loss", as the config key spells it.
+const std::string& monitor_name(Monitor monitor);
+
 struct CheckpointSpec {
     long steps = -1;             // save every N global steps; -1 = once per epoch; 0 = off
     double seconds = 0;          // save every S seconds of training; 0 = off
     std::size_t keep_max = 5;    // keep the newest N step checkpoints; 0 = no limit
     double keep_per_minutes = 0; // keep one per M minutes of training (when keep_max is 0)
     std::size_t keep_best = 0;   // keep the K best by `monitor` in prefix-best-*.ckpt
-    std::string monitor = "acc"; // acc | loss
+    Monitor monitor = Monitor::kAcc;
     bool async_save = false;
 };
 
 struct RunConfig {
     NetSpec net;
-    std::string init = "pytorch";  // pytorch | normal
+    InitSpec::Kind init = InitSpec::Kind::kPytorch;
     float init_sigma = 0.02f;
     InputSpec input;
     OptimizerSpec optimizer;
