@@ -1,6 +1,7 @@
 // RunConfig: every setting of a training run, read from JSON and flags, validated in one place.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -59,14 +60,18 @@ struct RunConfig {
     CheckpointSpec ckpt;
 };
 
-// One settable key: its JSON path ("lr", "input.size"), its flag ("--lr") and help text.
+class ConfigReader;  // core/config_key.hpp
+
+// One settable key: its JSON path ("lr", "input.size"), what it takes, and how it reads into
+// and writes from a RunConfig. Flags and help are the command line's (cmd/config_flags.hpp).
 struct ConfigKey {
     std::string key;
-    std::string flag;
-    std::string help;
-    bool boolean = false;               // a bare flag means true: --async-save
+    bool boolean = false;                // a bare flag means true: --async-save
     std::vector<std::string> choices{};  // the only values a text key takes (--optimizer)
+    std::function<void(const ConfigReader&, RunConfig&)> read;  // leaves the field when absent
+    std::function<nlohmann::json(const RunConfig&)> write;
 };
+// Every key, section by section (core/config_<section>.cpp).
 const std::vector<ConfigKey>& config_keys();
 // Where a key's value is in the config JSON: "input.size" -> "/input/size".
 nlohmann::json::json_pointer config_key_pointer(const std::string& key);
@@ -76,9 +81,6 @@ using ConfigOrigins = std::map<std::string, std::string>;
 
 // Reads a JSON file (usage_error naming the file on any problem) and records origins.
 nlohmann::json read_config_file(const std::string& path, ConfigOrigins& origins);
-// Sets key (dotted path) from a flag's text: JSON literal if it parses, else a string;
-// "a,b" lists become arrays.
-void apply_flag(nlohmann::json& j, const ConfigKey& key, const std::string& text, ConfigOrigins& origins);
 // Validates every key (unknown keys, types, ranges) into a RunConfig; usage_error on failure.
 // Policy conflicts are resolved as MindSpore does (steps over seconds, keep_max over
 // keep_per_minutes) and explained in `warnings` when both were given.
