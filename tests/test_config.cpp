@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cmd/config_flag.hpp"
+#include "cmd/config_help.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 
@@ -173,10 +174,15 @@ TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_pe
     REQUIRE_THAT(warnings[0], Catch::Contains("saving by steps"));
 }
 
-TEST_CASE("a key's flag is derived from the key", "[core][config]") {
+TEST_CASE("a key's flag is derived from the key, and its help is the flag layer's", "[core][config]") {
     REQUIRE(flag_of("lr_min") == "--lr-min");
     REQUIRE(flag_of("input.size") == "--input-size");
     REQUIRE(flag_of("beta1") == "--beta1");
+    for (const auto& k : config_keys()) {
+        INFO(k.key);
+        REQUIRE_NOTHROW(config_help(k.key));
+    }
+    REQUIRE_THROWS_AS(config_help("no_such_key"), std::logic_error);
 }
 
 TEST_CASE("kind keys parse once into enums and print back as their text", "[core][config]") {
