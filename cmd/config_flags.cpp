@@ -27,8 +27,7 @@ std::string type_name(const ConfigKey& key, const nlohmann::json& value) {
 
 // What a key does in `resume` beyond its help in `train`.
 std::string resume_note(const std::string& key) {
-    if (key == "out") return " (another directory: continue as a new run there, the source left as it is)";
-    if (key == "prefix") return " (another prefix: continue as a new run under it)";
+    if (const char* note = config_help(key).in_resume) return std::string(" (") + note + ")";
     const std::string fixed = resume_fixed_reason(key);  // cmd/resume_fixed_keys.hpp
     return fixed.empty() ? "" : " (kept as stored: " + fixed + ")";
 }
