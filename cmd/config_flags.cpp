@@ -2,6 +2,7 @@
 #include "cmd/config_flags.hpp"
 
 #include "ckpt_format/ckpt_names.hpp"
+#include "cmd/config_help.hpp"
 #include "cmd/resume_fixed_keys.hpp"
 #include "core/error.hpp"
 
@@ -11,7 +12,7 @@ namespace {
 
 // The help's name for what a key takes, from its choices or the JSON type of its default.
 std::string type_name(const ConfigKey& key, const nlohmann::json& value) {
-    if (key.key == "ckpt_steps") return "INT|epoch";  // a count, or the word "epoch"
+    if (const char* type = config_help(key.key).type) return type;
     if (!key.choices.empty()) {
         std::string names;
         for (const auto& c : key.choices) names += (names.empty() ? "" : ",") + c;
@@ -26,21 +27,12 @@ std::string type_name(const ConfigKey& key, const nlohmann::json& value) {
 
 // What a key does in `resume` beyond its help in `train`.
 std::string resume_note(const std::string& key) {
-    if (key == "out") return " (another directory: continue as a new run there, the source left as it is)";
-    if (key == "prefix") return " (another prefix: continue as a new run under it)";
+    if (const char* note = config_help(key).in_resume) return std::string(" (") + note + ")";
     const std::string fixed = resume_fixed_reason(key);  // cmd/resume_fixed_keys.hpp
     return fixed.empty() ? "" : " (kept as stored: " + fixed + ")";
 }
 
 }  // namespace
-
-std::string flag_text(const nlohmann::json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (!value.is_array()) return value.dump();
-    std::string out;
-    for (const auto& v : value) out += (out.empty() ? "" : ",") + v.dump();
-    return out;
-}
 
 void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults) {
     const RunConfig default_config;
@@ -49,8 +41,8 @@ void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults) 
     const std::string group = stored ? "Config keys (override --config; default: the value stored in the checkpoint)"
                                      : "Config keys (override --config; TYPE=default)";
     for (const auto& key : config_keys()) {
-        const std::string help = stored ? key.help + resume_note(key.key) : key.help;
-        CLI::Option* opt = sub.add_option(key.flag, flags.text[key.key], help)->group(group);
+        const std::string help = config_help(key.key).help + (stored ? resume_note(key.key) : "");
+        CLI::Option* opt = sub.add_option(flag_of(key.key), flags.text[key.key], help)->group(group);
         if (key.boolean) opt->expected(0, 1);
         // Help text only: CLI11's own messages keep saying TEXT (`--lr: 1 required TEXT missing`).
         const nlohmann::json& value = built_in.at(config_key_pointer(key.key));

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cmd/config_flag.hpp"
 #include "core/config.hpp"
 
 namespace trainctl {
@@ -24,8 +25,6 @@ enum class FlagDefaults { kBuiltIn, kFromCheckpoint };
 void add_config_flags(CLI::App& sub, ConfigFlags& flags, FlagDefaults defaults = FlagDefaults::kBuiltIn);
 // Overlays the given flags on `base` (a config file's JSON or a checkpoint's stored config).
 void apply_config_flags(const ConfigFlags& flags, nlohmann::json& base, ConfigOrigins& origins);
-// A value as it is typed after its flag: 512,512 for a list, text without quotes.
-std::string flag_text(const nlohmann::json& value);
 // True when the flag for `key` was given.
 bool flag_given(const ConfigFlags& flags, const std::string& key);
 

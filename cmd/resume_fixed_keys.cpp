@@ -52,13 +52,8 @@ const FixedKey* find_fixed(const std::string& key) {
     return it == std::end(kFixedKeys) ? nullptr : &*it;
 }
 
-const ConfigKey& key_named(const std::string& key) {
-    const auto& keys = config_keys();
-    return *std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return k.key == key; });
-}
-
 std::string instead_command(const FixedKey& fixed, const std::string& from, const std::string& value) {
-    const std::string set = key_named(fixed.key).flag + " " + shell_word(value);
+    const std::string set = flag_of(fixed.key) + " " + shell_word(value);
     switch (fixed.instead) {
         case Instead::kNewRun: return "train " + set;
         case Instead::kFineTune: return "train --init-from " + shell_word(from) + " " + set;

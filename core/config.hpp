@@ -1,12 +1,14 @@
 // RunConfig: every setting of a training run, read from JSON and flags, validated in one place.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 #include <nlohmann/json.hpp>
 
 #include "core/data/batch.hpp"
+#include "core/layer.hpp"
 #include "core/lr_schedule.hpp"
 #include "core/optimizer.hpp"
 
@@ -21,19 +23,24 @@ struct NetSpec {
     std::vector<std::size_t> hidden{512, 512};  // mlp hidden sizes
 };
 
+// The metric --keep-best ranks by; parsed once (same order as the key's choices).
+enum class Monitor { kAcc, kLoss };
+// "acc" or "loss", as the config key spells it.
+const std::string& monitor_name(Monitor monitor);
+
 struct CheckpointSpec {
     long steps = -1;             // save every N global steps; -1 = once per epoch; 0 = off
     double seconds = 0;          // save every S seconds of training; 0 = off
     std::size_t keep_max = 5;    // keep the newest N step checkpoints; 0 = no limit
     double keep_per_minutes = 0; // keep one per M minutes of training (when keep_max is 0)
     std::size_t keep_best = 0;   // keep the K best by `monitor` in prefix-best-*.ckpt
-    std::string monitor = "acc"; // acc | loss
+    Monitor monitor = Monitor::kAcc;
     bool async_save = false;
 };
 
 struct RunConfig {
     NetSpec net;
-    std::string init = "pytorch";  // pytorch | normal
+    InitSpec::Kind init = InitSpec::Kind::kPytorch;
     float init_sigma = 0.02f;
     InputSpec input;
     OptimizerSpec optimizer;
@@ -53,14 +60,18 @@ struct RunConfig {
     CheckpointSpec ckpt;
 };
 
-// One settable key: its JSON path ("lr", "input.size"), its flag ("--lr") and help text.
+class ConfigReader;  // core/config_key.hpp
+
+// One settable key: its JSON path ("lr", "input.size"), what it takes, and how it reads into
+// and writes from a RunConfig. Flags and help are the command line's (cmd/config_flags.hpp).
 struct ConfigKey {
     std::string key;
-    std::string flag;
-    std::string help;
-    bool boolean = false;               // a bare flag means true: --async-save
+    bool boolean = false;                // a bare flag means true: --async-save
     std::vector<std::string> choices{};  // the only values a text key takes (--optimizer)
+    std::function<void(const ConfigReader&, RunConfig&)> read;  // leaves the field when absent
+    std::function<nlohmann::json(const RunConfig&)> write;
 };
+// Every key, section by section (core/config_<section>.cpp).
 const std::vector<ConfigKey>& config_keys();
 // Where a key's value is in the config JSON: "input.size" -> "/input/size".
 nlohmann::json::json_pointer config_key_pointer(const std::string& key);
@@ -70,9 +81,6 @@ using ConfigOrigins = std::map<std::string, std::string>;
 
 // Reads a JSON file (usage_error naming the file on any problem) and records origins.
 nlohmann::json read_config_file(const std::string& path, ConfigOrigins& origins);
-// Sets key (dotted path) from a flag's text: JSON literal if it parses, else a string;
-// "a,b" lists become arrays.
-void apply_flag(nlohmann::json& j, const ConfigKey& key, const std::string& text, ConfigOrigins& origins);
 // Validates every key (unknown keys, types, ranges) into a RunConfig; usage_error on failure.
 // Policy conflicts are resolved as MindSpore does (steps over seconds, keep_max over
 // keep_per_minutes) and explained in `warnings` when both were given.

@@ -38,7 +38,7 @@ Trainer::Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer,
 
 EvalResult Trainer::evaluate_test() { return evaluator_.run(net_, *test_); }
 
-std::size_t Trainer::run_step(const TrainState& state, float& loss) {
+std::size_t Trainer::run_step(const TrainState& state, float lr, float& loss) {
     const std::size_t begin = state.step_in_epoch * config_.batch_size;
     const std::size_t n = std::min(config_.batch_size, train_count_ - begin);
     batches_.make(train_, order_.data() + begin, n, labels_.data());
@@ -47,8 +47,7 @@ std::size_t Trainer::run_step(const TrainState& state, float& loss) {
     if (!std::isfinite(loss)) return n;  // no update: the arenas stay as they were
     net_.params().zero_grad();
     net_.backward(loss_.backward());
-    const std::uint64_t total_steps = steps_per_epoch_ * config_.epochs;
-    optimizer_.step(net_.params(), lr_at(config_.schedule, config_.lr, state.global_step, steps_per_epoch_, total_steps));
+    optimizer_.step(net_.params(), lr);
     return n;
 }
 
@@ -61,13 +60,15 @@ TrainOutcome Trainer::run(TrainState& state, TrainHooks& hooks) {
         while (state.step_in_epoch < steps_per_epoch_) {
             if (hooks.stop_requested()) return TrainOutcome::kStopped;
             const auto t0 = Clock::now();
+            // The one place the step's lr is computed: the update uses it, the state records it.
+            const float lr = lr_at(config_.schedule, config_.lr, state.global_step, steps_per_epoch_, total_steps);
             float loss = 0;
-            const std::size_t n = run_step(state, loss);
+            const std::size_t n = run_step(state, lr, loss);
             if (!std::isfinite(loss)) {
                 state.last_loss = loss;
                 return TrainOutcome::kNonFinite;
             }
-            state.lr = lr_at(config_.schedule, config_.lr, state.global_step, steps_per_epoch_, total_steps);
+            state.lr = lr;
             state.last_loss = loss;
             state.elapsed_s += seconds_since(t0);
             ++state.global_step;

@@ -42,8 +42,9 @@ public:
     EvalResult evaluate_test();
 
 private:
-    // Forward, loss and (when the loss is finite) backward and update; returns the batch size.
-    std::size_t run_step(const TrainState& state, float& loss);
+    // Forward, loss and (when the loss is finite) backward and an update with `lr`; returns the
+    // batch size.
+    std::size_t run_step(const TrainState& state, float lr, float& loss);
 
     const RunConfig& config_;
     Sequential& net_;

@@ -209,7 +209,7 @@ TEST_CASE("checkpointer: a best checkpoint's label says where it ranks", "[cmd][
     RunConfig c;
     c.ckpt.steps = 0;
     c.ckpt.keep_best = 2;
-    c.ckpt.monitor = "acc";
+    c.ckpt.monitor = Monitor::kAcc;
     auto net = build_net(c.net, c.input);
     net->init_params(c.seed, InitSpec{});
     auto opt = make_optimizer(c.optimizer, net->params().total());

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "cmd/config_flag.hpp"
+#include "cmd/config_help.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 
@@ -170,4 +172,30 @@ TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_pe
     REQUIRE(both.ckpt.keep_max == 3);
     REQUIRE(warnings.size() == 2);
     REQUIRE_THAT(warnings[0], Catch::Contains("saving by steps"));
+}
+
+TEST_CASE("a key's flag is derived from the key, and its help is the flag layer's", "[core][config]") {
+    REQUIRE(flag_of("lr_min") == "--lr-min");
+    REQUIRE(flag_of("input.size") == "--input-size");
+    REQUIRE(flag_of("beta1") == "--beta1");
+    for (const auto& k : config_keys()) {
+        INFO(k.key);
+        REQUIRE_NOTHROW(config_help(k.key));
+    }
+    REQUIRE_THROWS_AS(config_help("no_such_key"), std::logic_error);
+}
+
+TEST_CASE("kind keys parse once into enums and print back as their text", "[core][config]") {
+    RunConfig c = parse_text(R"({"lr_schedule": "cosine", "monitor": "loss", "init": "normal", "lr_min": 0.001})");
+    REQUIRE(c.schedule.lr_schedule == LrSchedule::kCosine);
+    REQUIRE(c.schedule.lr_min == 0.001f);
+    REQUIRE(c.ckpt.monitor == Monitor::kLoss);
+    REQUIRE(monitor_name(c.ckpt.monitor) == "loss");
+    REQUIRE(c.init == InitSpec::Kind::kNormal);
+    const json j = to_json(c);
+    REQUIRE(j["lr_schedule"] == "cosine");
+    REQUIRE(j["monitor"] == "loss");
+    REQUIRE(j["init"] == "normal");
+    REQUIRE_THROWS_WITH(parse_text(R"({"lr_schedule": "linear"})"),
+                        "config key \"lr_schedule\" must be one of \"constant\" \"step\" \"cosine\", got \"linear\"");
 }

@@ -83,16 +83,16 @@ TEST_CASE("lr schedules are functions of the global step", "[core][optim]") {
     REQUIRE(lr_at(constant, 0.1f, 12345, 100, 1000) == 0.1f);
 
     ScheduleSpec step;
-    step.type = "step";
-    step.step_epochs = 2;
-    step.gamma = 0.5f;
+    step.lr_schedule = LrSchedule::kStep;
+    step.lr_step_epochs = 2;
+    step.lr_gamma = 0.5f;
     REQUIRE(lr_at(step, 0.1f, 199, 100, 1000) == Approx(0.1));
     REQUIRE(lr_at(step, 0.1f, 200, 100, 1000) == Approx(0.05));
     REQUIRE(lr_at(step, 0.1f, 450, 100, 1000) == Approx(0.025));
 
     ScheduleSpec cosine;
-    cosine.type = "cosine";
-    cosine.min_lr = 0.01f;
+    cosine.lr_schedule = LrSchedule::kCosine;
+    cosine.lr_min = 0.01f;
     REQUIRE(lr_at(cosine, 0.1f, 0, 100, 1000) == Approx(0.1));
     REQUIRE(lr_at(cosine, 0.1f, 500, 100, 1000) == Approx(0.055));
     REQUIRE(lr_at(cosine, 0.1f, 1000, 100, 1000) == Approx(0.01));

@@ -89,7 +89,7 @@ void Checkpointer::adopt_existing() {
         if (c.name.kind != CkptKind::kBest) step_files_.push_back({c.file, st.global_step, 0});
         // Best files carry their metric in the metadata.
         if (c.name.kind == CkptKind::kBest && st.has_metrics)
-            best_files_.push_back({c.file, config_.ckpt.monitor == "acc" ? st.metrics_acc : st.metrics_loss, st.global_step});
+            best_files_.push_back({c.file, config_.ckpt.monitor == Monitor::kAcc ? st.metrics_acc : st.metrics_loss, st.global_step});
     }
     for (const std::string& why : unreadable) note("warning: ignoring " + why);
 }
@@ -232,7 +232,7 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
         after_step_save(s, save(s, CkptKind::kStep));
     }
     if (config_.ckpt.keep_best == 0 || !s.has_metrics || s.metrics_epoch != s.epoch) return;
-    const bool higher_is_better = config_.ckpt.monitor == "acc";
+    const bool higher_is_better = config_.ckpt.monitor == Monitor::kAcc;
     const double metric = higher_is_better ? s.metrics_acc : s.metrics_loss;
     if (!enters_best(best_files_, metric, higher_is_better, config_.ckpt.keep_best)) return;
     const std::string file = save(s, CkptKind::kBest);
@@ -244,7 +244,7 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
         std::find_if(best_files_.begin(), best_files_.end(), [&](const BestCkpt& b) { return b.file == file; }) -
         best_files_.begin()) + 1;
     note("saved " + path_of(file) + " (" + (rank == 1 ? std::string("best ") : ordinal(rank) + " best ") +
-         config_.ckpt.monitor + " so far" +
+         monitor_name(config_.ckpt.monitor) + " so far" +
          (config_.ckpt.keep_best > 1 ? ", keeping the best " + std::to_string(config_.ckpt.keep_best) : std::string()) + ")");
 }
 

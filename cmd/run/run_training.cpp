@@ -53,7 +53,7 @@ private:
 
 InitSpec init_spec(const RunConfig& c) {
     InitSpec spec;
-    spec.kind = c.init == "normal" ? InitSpec::Kind::kNormal : InitSpec::Kind::kPytorch;
+    spec.kind = c.init;
     spec.sigma = c.init_sigma;
     return spec;
 }

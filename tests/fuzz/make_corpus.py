@@ -139,7 +139,7 @@ def idx_corpus() -> None:
     write("idx", "gzip_trailing", gzip.compress(labels + b"\0", mtime=0))
 
 
-# --- configs (core/config.cpp) ----------------------------------------------------------------
+# --- configs (core/config*.cpp) ---------------------------------------------------------------
 
 def config_corpus() -> None:
     for name in sorted(os.listdir(os.path.join(ROOT, "configs"))):

@@ -1,0 +1,56 @@
+// Config section: when checkpoints are saved and which are kept.
+#include "core/config_key.hpp"
+
+namespace trainctl {
+
+namespace {
+
+// Monitor's order.
+const std::vector<std::string> kMonitorNames = {"acc", "loss"};
+
+// A count of steps, or the word "epoch" (kept as -1).
+void read_ckpt_steps(const ConfigReader& r, RunConfig& c) {
+    if (!r.has("ckpt_steps")) return;
+    const nlohmann::json& v = r.value("ckpt_steps");
+    if (v.is_string() && v.get<std::string>() == "epoch") c.ckpt.steps = -1;
+    else r.integer("ckpt_steps", c.ckpt.steps, 0, UINT32_MAX);
+}
+
+nlohmann::json write_ckpt_steps(const RunConfig& c) {
+    return c.ckpt.steps < 0 ? nlohmann::json("epoch") : nlohmann::json(c.ckpt.steps);
+}
+
+}  // namespace
+
+const std::string& monitor_name(Monitor monitor) { return kMonitorNames.at(static_cast<std::size_t>(monitor)); }
+
+std::vector<ConfigKey> checkpointing_config_keys() {
+    auto non_negative = [](double v) { return v >= 0; };
+    return {
+        {"ckpt_steps", false, {}, read_ckpt_steps, write_ckpt_steps},
+        number_key("ckpt_seconds", [](auto& c) -> auto& { return c.ckpt.seconds; }, non_negative,
+                   "a number of seconds >= 0"),
+        integer_key("keep_max", [](auto& c) -> auto& { return c.ckpt.keep_max; }, 0, 1000000),
+        number_key("keep_per_minutes", [](auto& c) -> auto& { return c.ckpt.keep_per_minutes; }, non_negative,
+                   "a number of minutes >= 0"),
+        integer_key("keep_best", [](auto& c) -> auto& { return c.ckpt.keep_best; }, 0, 1000000),
+        choice_key("monitor", [](auto& c) -> auto& { return c.ckpt.monitor; }, kMonitorNames),
+        bool_key("async_save", [](auto& c) -> auto& { return c.ckpt.async_save; }),
+    };
+}
+
+void resolve_policy_conflicts(const ConfigReader& r, CheckpointSpec& ckpt, std::vector<std::string>* warnings) {
+    auto warn = [&](const std::string& w) {
+        if (warnings) warnings->push_back(w);
+    };
+    if (ckpt.seconds > 0) {
+        if (!r.has("ckpt_steps")) ckpt.steps = 0;
+        else if (ckpt.steps != 0) warn("ckpt_steps and ckpt_seconds both set: saving by steps (ckpt_seconds ignored)");
+    }
+    if (ckpt.keep_per_minutes > 0) {
+        if (!r.has("keep_max")) ckpt.keep_max = 0;
+        else if (ckpt.keep_max != 0) warn("keep_max and keep_per_minutes both set: keeping the newest keep_max (keep_per_minutes ignored)");
+    }
+}
+
+}  // namespace trainctl
