@@ -9,14 +9,11 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/ckpt_runs.hpp"
 #include "core/error.hpp"
+#include "core/path_kind.hpp"
 
 namespace trainctl {
 
 namespace {
-bool is_dir(const std::string& path) {
-    struct stat st {};
-    return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
 bool is_file(const std::string& path) {
     struct stat st {};
     return stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
