@@ -10,6 +10,7 @@
 #include "cmd/ckpt_runs.hpp"
 #include "core/error.hpp"
 #include "core/path_kind.hpp"
+#include "core/path_text.hpp"
 
 namespace trainctl {
 
@@ -18,7 +19,6 @@ bool is_file(const std::string& path) {
     struct stat st {};
     return stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 // " (did you mean ckpt/NAME?)" for a near miss in the default directory: the same name under
 // another folder, or the name without its .ckpt.
