@@ -13,8 +13,9 @@
 #include <climits>
 #include <cstring>
 
-#include "core/unique_fd.hpp"
 #include "core/error.hpp"
+#include "core/path_text.hpp"
+#include "core/unique_fd.hpp"
 
 namespace trainctl {
 namespace {
@@ -85,10 +86,8 @@ struct ParentDir {
 };
 
 ParentDir open_parent(const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    return {dir, UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)),
-            slash == std::string::npos ? path : path.substr(slash + 1)};
+    const std::string dir = dir_name(path);
+    return {dir, UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)), base_name(path)};
 }
 
 // A leftover NAME.tmp (a killed run's, or a planted symlink) is unlinked, never opened: whatever

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/config.hpp"
+#include "core/strings.hpp"
 
 namespace trainctl {
 
@@ -15,10 +16,6 @@ constexpr const char* kExt = ".ckpt";
 constexpr const char* kBreakpointSuffix = "_breakpoint";
 constexpr const char* kBest = "best";
 
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-bool starts_with(const std::string& s, const std::string& head) { return s.compare(0, head.size(), head) == 0; }
 
 // A number as ckpt_file_name writes it: 1..kMaxNameNumber, no sign, no leading zero.
 bool parse_number(const std::string& s, std::uint64_t& out) {

@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
 #include "core/memory.hpp"
+#include "core/strings.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {
@@ -139,7 +140,7 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
     }
     for (const std::string& file : one_file ? std::vector<std::string>{} : list_dir(opt.dir)) {
         const std::string ext = ".ckpt";
-        if (file.size() > ext.size() && file.compare(file.size() - ext.size(), ext.size(), ext) == 0)
+        if (file.size() > ext.size() && ends_with(file, ext))
             rows.push_back(read_row(opt.dir, file));
     }
     // Training checkpoints by run, the run saved last at the end (the one `latest` takes), each

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/strings.hpp"
+
 namespace trainctl {
 
 TextTable::TextTable(std::vector<std::string> header, std::string align) : align_(std::move(align)) {
@@ -138,7 +140,7 @@ std::string join_problems(const std::string& path, const std::vector<std::string
     std::string text;
     const std::string lead = path + ": ";
     for (const std::string& p : problems)
-        text += (text.empty() ? "" : "; ") + (p.compare(0, lead.size(), lead) == 0 ? p.substr(lead.size()) : p);
+        text += (text.empty() ? "" : "; ") + (starts_with(p, lead) ? p.substr(lead.size()) : p);
     return text;
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/strings.hpp"
 #include "core/suggest.hpp"
 
 namespace trainctl {
@@ -72,7 +73,7 @@ std::string explain_unknown_words(CLI::App& app, int argc, char** argv) {
     for (; i < argc; ++i) {
         const std::string word = argv[i];
         if (word == "--") break;
-        if (word.size() < 3 || word.compare(0, 2, "--") != 0) continue;
+        if (word.size() < 3 || !starts_with(word, "--")) continue;
         const std::string flag = word.substr(0, word.find('='));
         if (flag == "--help" || current->get_option_no_throw(flag) != nullptr) continue;
         std::vector<std::string> flags;

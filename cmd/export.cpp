@@ -13,6 +13,7 @@
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/same_file.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
 
 namespace trainctl {
 
@@ -34,7 +35,7 @@ struct ExportOptions {
 std::string default_out(const std::string& ckpt, const std::string& format) {
     const std::string ext = format == "onnx" ? ".onnx" : ".safetensors";
     const std::string old_ext = ".ckpt";
-    if (ckpt.size() > old_ext.size() && ckpt.compare(ckpt.size() - old_ext.size(), old_ext.size(), old_ext) == 0)
+    if (ckpt.size() > old_ext.size() && ends_with(ckpt, old_ext))
         return ckpt.substr(0, ckpt.size() - old_ext.size()) + ext;
     return ckpt + ext;
 }

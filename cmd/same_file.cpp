@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "core/error.hpp"
+#include "core/path_text.hpp"
 
 namespace trainctl {
 
@@ -12,13 +13,8 @@ bool same_inode(const struct stat& a, const struct stat& b) { return a.st_dev ==
 
 // Two names of one directory entry: the same directory (by inode) and last component.
 bool same_place(const std::string& a, const std::string& b) {
-    const auto split = [](const std::string& p) {
-        const std::size_t slash = p.rfind('/');
-        if (slash == std::string::npos) return std::make_pair(std::string("."), p);
-        return std::make_pair(slash == 0 ? std::string("/") : p.substr(0, slash), p.substr(slash + 1));
-    };
-    const auto [a_dir, a_name] = split(a);
-    const auto [b_dir, b_name] = split(b);
+    const std::string a_dir = dir_name(a), a_name = base_name(a);
+    const std::string b_dir = dir_name(b), b_name = base_name(b);
     struct stat a_st {}, b_st {};
     return a_name == b_name && ::stat(a_dir.c_str(), &a_st) == 0 && ::stat(b_dir.c_str(), &b_st) == 0 &&
            same_inode(a_st, b_st);

@@ -10,6 +10,7 @@
 #include "core/address_space.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
+#include "core/strings.hpp"
 
 namespace trainctl {
 namespace {
@@ -40,7 +41,7 @@ std::uint64_t cgroup_headroom() {
     std::string line;
     while (std::getline(in, line)) {
         std::string limit, usage;
-        if (line.rfind("0::", 0) == 0) {
+        if (starts_with(line, "0::")) {
             const std::string dir = "/sys/fs/cgroup" + line.substr(3);
             limit = dir + "/memory.max", usage = dir + "/memory.current";
         } else if (std::size_t at = line.find(":memory:"); at != std::string::npos) {

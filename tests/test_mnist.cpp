@@ -1,5 +1,5 @@
-// locate_mnist over temp folders in both layouts, its lookup order and errors; the real files
-// when present ($TRAINCTL_MNIST or ../shared/data/mnist beside the source tree).
+// core/data's folder check (find_mnist_in) and cmd/data_lookup's locate_mnist over temp folders in
+// both layouts, its lookup order and errors; the real files when present ($TRAINCTL_MNIST or ../shared/data/mnist beside the source tree).
 #include <unistd.h>
 
 #include <array>
@@ -173,6 +173,21 @@ TEST_CASE("mnist: --data DIR also looks in DIR/mnist, and names both when neithe
     write_tiny_mnist(tmp.path / "mnist", tmp.path / "mnist", "");
     const MnistFiles files = locate_mnist(dir);
     CHECK(files.dir == (tmp.path / "mnist").string());
+    check_tiny_mnist(files);
+}
+
+TEST_CASE("mnist: find_mnist_in judges the one folder it is given, reading no environment", "[core][mnist]") {
+    TempDir tmp;
+    write_tiny_mnist(tmp.path / "env", tmp.path / "env", "");
+    EnvGuard env("TRAINCTL_DATA", (tmp.path / "env").c_str());
+    EnvGuard mnist_env("TRAINCTL_MNIST", (tmp.path / "env").c_str());
+    const std::string dir = (tmp.path / "parent").string();
+    write_tiny_mnist(tmp.path / "parent/mnist", tmp.path / "parent/mnist", ".gz");
+    MnistFiles files;
+    CHECK(find_mnist_in(dir, /*also_mnist=*/false, files) == "missing " + dir + "/train-images-idx3-ubyte[.gz]");
+    CHECK(find_mnist_in(dir + "/nope", /*also_mnist=*/true, files) == "no such folder");
+    REQUIRE(find_mnist_in(dir, /*also_mnist=*/true, files).empty());
+    CHECK(files.dir == dir + "/mnist");
     check_tiny_mnist(files);
 }
 

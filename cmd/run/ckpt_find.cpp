@@ -9,19 +9,16 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/ckpt_runs.hpp"
 #include "core/error.hpp"
+#include "core/path_kind.hpp"
+#include "core/path_text.hpp"
 
 namespace trainctl {
 
 namespace {
-bool is_dir(const std::string& path) {
-    struct stat st {};
-    return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
 bool is_file(const std::string& path) {
     struct stat st {};
     return stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 // " (did you mean ckpt/NAME?)" for a near miss in the default directory: the same name under
 // another folder, or the name without its .ckpt.

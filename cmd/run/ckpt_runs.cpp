@@ -10,14 +10,11 @@
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_marks.hpp"
+#include "core/strings.hpp"
 
 namespace trainctl {
 
 namespace {
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 double mtime_of(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return 0;

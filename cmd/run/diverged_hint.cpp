@@ -6,6 +6,7 @@
 #include "cmd/run/ckpt_runs.hpp"
 #include "cmd/run/shell_word.hpp"
 #include "core/float_text.hpp"
+#include "core/path_text.hpp"
 
 namespace trainctl {
 
@@ -19,7 +20,7 @@ std::string diverged_hint(const std::string& program, const std::string& dir, co
             if (run.prefix == prefix && c.diverged.empty() && healthy.empty()) healthy = c.file;
     // A resumed run continues in its checkpoint's directory: the file it started from is there. At
     // the diverged step it holds the diverged weights (the loss after them was not finite).
-    const std::string resumed_file = resumed_from.substr(resumed_from.rfind('/') + 1);
+    const std::string resumed_file = base_name(resumed_from);
     for (const DirRun& run : runs)
         for (const DirCkpt& c : run.ckpts)
             if (healthy.empty() && !resumed_from.empty() && c.file == resumed_file && c.diverged.empty() &&

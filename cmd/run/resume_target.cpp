@@ -8,6 +8,7 @@
 
 #include "ckpt_format/ckpt_names.hpp"
 #include "core/error.hpp"
+#include "core/path_text.hpp"
 
 namespace trainctl {
 
@@ -26,9 +27,7 @@ bool same_directory(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string checkpoint_dir(const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
+    return dir_name(path);
 }
 
 std::string resume_prefix(const std::string& path, const std::string& stored_run_prefix) {
@@ -39,7 +38,7 @@ std::string resume_prefix(const std::string& path, const std::string& stored_run
         throw Error(path + ": metadata \"run_prefix\" is " + quoted +
                     ", expected letters, digits, '.', '_' or '-' (not starting with '.')");
     }
-    const std::optional<CkptName> name = parse_ckpt_file_name(path.substr(path.rfind('/') + 1));
+    const std::optional<CkptName> name = parse_ckpt_file_name(base_name(path));
     if (!name)
         throw Error(path + ": no \"run_prefix\" in the metadata and the name is not PREFIX-EPOCH_STEP.ckpt: " +
                     "cannot tell which run to continue");

@@ -12,6 +12,7 @@
 
 #include "ckpt_format/ckpt_names.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
 
 namespace trainctl {
 
@@ -130,7 +131,7 @@ RunLock lock_new_run(const std::string& dir, const std::string& prefix) {
         if (errno != EINTR) throw Error(dir + ": cannot lock directory: " + std::strerror(errno));
     const std::string lock_ext = ".lock";
     for (const std::string& file : list_dir(dir)) {
-        if (file.size() <= lock_ext.size() || file.compare(file.size() - lock_ext.size(), lock_ext.size(), lock_ext) != 0)
+        if (file.size() <= lock_ext.size() || !ends_with(file, lock_ext))
             continue;
         if (is_run_of_prefix(file.substr(0, file.size() - lock_ext.size()), prefix)) check_not_held(dir + "/" + file);
     }

@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/memory.hpp"
+#include "core/strings.hpp"
 
 namespace trainctl {
 namespace {
@@ -174,7 +175,7 @@ private:
         if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
             std::string why = err == Z_BUF_ERROR ? "truncated" : msg;
             // zlib prefixes the name it opened: "<fd:4>: " (gzdopen).
-            if (why.rfind("<fd:", 0) == 0 && why.find(">: ") != std::string::npos) why.erase(0, why.find(">: ") + 3);
+            if (starts_with(why, "<fd:") && why.find(">: ") != std::string::npos) why.erase(0, why.find(">: ") + 3);
             throw Error(path_ + ": corrupt gzip stream: " + why);
         }
         return static_cast<std::size_t>(got);
@@ -211,10 +212,6 @@ void put_u32(std::vector<std::uint8_t>& out, std::uint64_t v, const std::string&
     if (v > std::numeric_limits<std::uint32_t>::max())
         throw Error(path + ": cannot write: dimension " + std::to_string(v) + " does not fit in 32 bits");
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Writes header + payload to path.tmp, then renames, so a failed write leaves no half file.

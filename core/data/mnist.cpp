@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/path_kind.hpp"
 
 namespace trainctl {
 namespace {
@@ -19,11 +20,6 @@ constexpr const char* kTestLabels = "t10k-labels-idx1-ubyte";
 bool is_file(const fs::path& p) {
     std::error_code ec;
     return fs::is_regular_file(p, ec);
-}
-
-bool is_dir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
 }
 
 // dir/name if present, else dir/name.gz, else empty.
