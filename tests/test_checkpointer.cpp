@@ -116,12 +116,18 @@ TEST_CASE("checkpointer: keep-max leaves a file swapped in under a name it wrote
         const std::string dir = tmp.path.string();
         write_bytes(tmp.file("victim"), "victim");
         SmallRun run(dir, "t", /*keep_max=*/1, 0, 0, async_save);
-        run.checkpointer->on_step_end(SmallRun::at(1));
-        run.checkpointer->on_step_end(SmallRun::at(2));  // t-1_1 is dropped: it goes at the next save
         // Made beside the original, then renamed over it: another inode.
-        if (symlink) std::filesystem::create_symlink("victim", tmp.file("new"));
-        else write_bytes(tmp.file("new"), "someone else's");
-        std::filesystem::rename(tmp.file("new"), tmp.file("t-1_1.ckpt"));
+        auto swap_in = [&] {
+            if (symlink) std::filesystem::create_symlink("victim", tmp.file("new"));
+            else write_bytes(tmp.file("new"), "someone else's");
+            std::filesystem::rename(tmp.file("new"), tmp.file("t-1_1.ckpt"));
+        };
+        // t-1_1 is dropped by the save of step 2 and goes once that file is on disk: at once, or
+        // with --async-save when the step-2 file has landed (announced at a later step).
+        run.checkpointer->on_step_end(SmallRun::at(1));
+        if (!async_save) swap_in();
+        run.checkpointer->on_step_end(SmallRun::at(2));
+        if (async_save) swap_in();
         run.steps(3, 4);
         REQUIRE(exists(tmp.file("t-1_1.ckpt")));
         CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == (symlink ? "victim" : "someone else's"));
@@ -235,4 +241,42 @@ TEST_CASE("checkpointer: a best checkpoint's label says where it ranks", "[cmd][
         "trainctl: saved " + dir + "/t-best-3_1.ckpt (2nd best acc so far, keeping the best 2)",
         "trainctl: saved " + dir + "/t-best-4_1.ckpt (best acc so far, keeping the best 2)"};
     CHECK(notes == want);
+}
+
+namespace {
+std::size_t step_files(const std::string& dir) {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("t-1_", 0) == 0 && name.size() > 5 && name.substr(name.size() - 5) == ".ckpt") ++n;
+    }
+    return n;
+}
+}  // namespace
+
+TEST_CASE("checkpointer: --keep-max N leaves N files after each save", "[cmd][ckpt]") {
+    TempDir tmp("keep-max");
+    const std::string dir = tmp.path.string();
+    SmallRun run(dir, "t", /*keep_max=*/2);
+    for (std::uint64_t g = 1; g <= 5; ++g) {
+        run.checkpointer->on_step_end(SmallRun::at(g));
+        CHECK(step_files(dir) == std::min<std::uint64_t>(g, 2));
+    }
+    run.checkpointer->finish(SmallRun::at(5));
+    CHECK(step_files(dir) == 2);
+    CHECK(exists(tmp.file("t-1_4.ckpt")));
+    CHECK(exists(tmp.file("t-1_5.ckpt")));
+}
+
+TEST_CASE("checkpointer: with --async-save a dropped file goes once its successor has landed", "[cmd][ckpt]") {
+    TempDir tmp("keep-max-async");
+    const std::string dir = tmp.path.string();
+    SmallRun run(dir, "t", /*keep_max=*/2, 0, 0, /*async_save=*/true);
+    for (std::uint64_t g = 1; g <= 5; ++g) {
+        run.checkpointer->on_step_end(SmallRun::at(g));
+        CHECK(step_files(dir) <= 3);  // the newest may still be in flight, its predecessors wait for it
+    }
+    run.checkpointer->finish(SmallRun::at(5));
+    CHECK(step_files(dir) == 2);
+    CHECK(exists(tmp.file("t-1_5.ckpt")));
 }
