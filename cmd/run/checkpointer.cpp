@@ -25,25 +25,20 @@ std::string ordinal(std::size_t n) {
     return std::to_string(n) + suffix;
 }
 
-// -1 ("epoch") means once per epoch; time-based saving applies only when steps are off.
-std::uint64_t every_steps(const CheckpointSpec& spec, std::uint64_t steps_per_epoch) {
-    return spec.steps < 0 ? steps_per_epoch : static_cast<std::uint64_t>(spec.steps);
-}
 CkptName name_at(const std::string& prefix, const TrainState& s, CkptKind kind) {
     return {prefix, s.epoch_1based(), s.step_1based(), kind};
 }
 }  // namespace
 
-Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix,
-                           std::uint64_t steps_per_epoch, Sequential& net, Optimizer& optimizer,
-                           const TrainState& start, NoteSink notes)
+Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, Sequential& net,
+                           Optimizer& optimizer, const TrainState& start, NoteSink notes)
     : config_(config),
       dir_(std::move(dir)),
       prefix_(std::move(run_prefix)),
       net_(net),
       optimizer_(optimizer),
       notes_(std::move(notes)),
-      schedule_(every_steps(config.ckpt, steps_per_epoch), config.ckpt.seconds, start.elapsed_s),
+      schedule_(save_every(config.ckpt), start.elapsed_s),
       last_saved_step_(start.global_step),
       owned_(dir_),
       run_metadata_(run_metadata(config, net, prefix_)) {
@@ -202,20 +197,12 @@ void Checkpointer::on_step_end(const TrainState& s) {
         async_->wait();
         announce_landed();
     }
-    if (!schedule_.due(s.global_step, s.elapsed_s)) return;
-    // At an epoch's end with evaluation on, save after it so the file carries the metrics.
-    if (s.step_in_epoch == 0 && config_.eval) {
-        pending_epoch_save_ = true;
-        return;
-    }
-    after_step_save(s, save(s, CkptKind::kStep));
+    if (s.step_in_epoch == 0) return;  // an epoch's last step: on_epoch_end saves, after evaluation
+    if (schedule_.due(s.global_step, s.elapsed_s, /*epoch_end=*/false)) after_step_save(s, save(s, CkptKind::kStep));
 }
 
 void Checkpointer::on_epoch_end(const TrainState& s) {
-    if (pending_epoch_save_) {
-        pending_epoch_save_ = false;
-        after_step_save(s, save(s, CkptKind::kStep));
-    }
+    if (schedule_.due(s.global_step, s.elapsed_s, /*epoch_end=*/true)) after_step_save(s, save(s, CkptKind::kStep));
     if (config_.ckpt.keep_best == 0 || !s.has_metrics || s.metrics_epoch != s.epoch) return;
     const bool higher_is_better = config_.ckpt.monitor == "acc";
     const double metric = higher_is_better ? s.metrics_acc : s.metrics_loss;

@@ -23,8 +23,8 @@ using NoteSink = std::function<void(const std::string& line)>;
 
 class Checkpointer {
 public:
-    Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, std::uint64_t steps_per_epoch,
-                 Sequential& net, Optimizer& optimizer, const TrainState& start, NoteSink notes);
+    Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, Sequential& net,
+                 Optimizer& optimizer, const TrainState& start, NoteSink notes);
 
     // Registers this run's checkpoints already in the directory (a resumed run): only files whose
     // metadata names this run, so another run's files are never counted, replaced or deleted.
@@ -36,6 +36,7 @@ public:
     void write_graph_meta();
 
     void on_step_end(const TrainState& s);
+    // After the epoch's evaluation: its scheduled save (so the file carries the metrics) and keep-best.
     void on_epoch_end(const TrainState& s);
     // End of a normal run: the last step is always saved; waits for any write in flight.
     void finish(const TrainState& s);
@@ -73,7 +74,6 @@ private:
     Optimizer& optimizer_;
     NoteSink notes_;
     SaveSchedule schedule_;
-    bool pending_epoch_save_ = false;
     std::uint64_t last_saved_step_ = 0;
     std::vector<StepCkpt> step_files_;  // this run's step files and adopted breakpoints, oldest first
     std::vector<BestCkpt> best_files_;

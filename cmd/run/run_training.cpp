@@ -210,7 +210,7 @@ int run_training(const RunPlan& plan, RunDisplay& progress) {
     Trainer trainer(config, *net, *optimizer, train, &test);
     NoteSink notes;
     if (!plan.quiet) notes = [&progress](const std::string& line) { progress.message(line); };
-    Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, notes);
+    Checkpointer checkpointer(config, dir, prefix, *net, *optimizer, state, notes);
     checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
     created.keep();
