@@ -16,6 +16,7 @@
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/checkpointer.hpp"
 #include "cmd/run/diverged_hint.hpp"
+#include "cmd/run/grad_reduce_local.hpp"
 #include "cmd/run/resume_branch.hpp"
 #include "cmd/run/resume_target.hpp"
 #include "cmd/run/run_lock.hpp"
@@ -231,7 +232,8 @@ void run_training(const RunPlan& plan, RunDisplay& progress) {
         throw usage_error("--epochs: " + plan.resume_from + " already completed " + std::to_string(state.epoch) +
                           " epoch(s); ask for more with --epochs N or --more-epochs K");
 
-    Trainer trainer(config, *net, *optimizer, train, &test);
+    LocalGradReduce grad_reduce;  // the data-parallel mode will reduce over processes here
+    Trainer trainer(config, *net, *optimizer, train, &test, &grad_reduce);
     NoteSink notes;
     if (!plan.quiet) notes = [&progress](const std::string& line) { progress.message(line); };
     Checkpointer checkpointer(config, dir, prefix, *net, *optimizer, state, notes);
