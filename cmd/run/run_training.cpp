@@ -1,12 +1,6 @@
 // run_training: data, net, restore (resume / fine-tune), checkpoints, the loop and breakpoints.
 #include "cmd/run/run_training.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,6 +13,7 @@
 #include "cmd/run/grad_reduce_local.hpp"
 #include "cmd/run/resume_branch.hpp"
 #include "cmd/run/resume_target.hpp"
+#include "cmd/run/run_dir.hpp"
 #include "cmd/run/run_lock.hpp"
 #include "cmd/run/shell_word.hpp"
 #include "cmd/run/signals.hpp"
@@ -58,40 +53,6 @@ InitSpec init_spec(const RunConfig& c) {
     spec.kind = c.init == "normal" ? InitSpec::Kind::kNormal : InitSpec::Kind::kPytorch;
     spec.sigma = c.init_sigma;
     return spec;
-}
-
-// The directories a run created; removed again (when still empty) unless keep() was called,
-// so a run that fails before writing anything leaves no trace.
-class CreatedDirs {
-public:
-    CreatedDirs() = default;
-    CreatedDirs(const CreatedDirs&) = delete;
-    CreatedDirs& operator=(const CreatedDirs&) = delete;
-    ~CreatedDirs() {
-        for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) rmdir(it->c_str());
-    }
-    void add(const std::string& dir) { dirs_.push_back(dir); }
-    void keep() { dirs_.clear(); }
-
-private:
-    std::vector<std::string> dirs_;
-};
-
-void make_dirs(const std::string& dir, CreatedDirs& created) {
-    struct stat st {};
-    if (stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
-        throw usage_error("--out " + dir + ": exists and is not a directory");
-    std::string partial;
-    for (std::size_t i = 0; i <= dir.size(); ++i) {
-        if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-            partial = dir.substr(0, i);
-            if (mkdir(partial.c_str(), 0777) == 0) created.add(partial);
-            else if (errno != EEXIST)
-                throw Error(partial + ": cannot create checkpoint directory: " + std::strerror(errno), kExitSaveFailed);
-        }
-    }
-    if (access(dir.c_str(), W_OK) != 0)
-        throw Error(dir + ": checkpoint directory is not writable: " + std::strerror(errno), kExitSaveFailed);
 }
 
 // Another net's checkpoint is named as such, not as a list of every tensor that differs.
