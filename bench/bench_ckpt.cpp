@@ -112,20 +112,12 @@ void bench_lenet(const std::string& dir) {
                       {"state", R"({"step":123456,"epoch":7,"lr":0.01,"best_acc":0.991})"}};
     std::vector<CkptTensorView> views{{"params", DType::F32, {kLenetParams}, params.data(), kLenetParams * 4},
                                       {"momentum", DType::F32, {kLenetParams}, momentum.data(), kLenetParams * 4}};
-    // Alternately: a save replacing the file of the same name (the old blocks are freed), and a
-    // save into the file the keep policy retired last time, as training with --keep-max does.
+    // A save replacing the file of the same name (the old blocks are freed).
     const std::string path = dir + "/lenet5.ckpt";
-    auto rolling = [&](int r) { return dir + "/lenet5-" + std::to_string(r) + ".ckpt"; };
-    ckpt_save(rolling(0), views, meta);
-    std::vector<double> ms, into_retired_ms;
-    for (int r = 1; r <= kLenetRuns; ++r) {
-        ms.push_back(1e3 * seconds([&] { ckpt_save(path, views, meta); }));
-        into_retired_ms.push_back(1e3 * seconds([&] { ckpt_save(rolling(r), views, meta, DirSync::kNow, rolling(r - 1)); }));
-    }
+    std::vector<double> ms;
+    for (int r = 1; r <= kLenetRuns; ++r) ms.push_back(1e3 * seconds([&] { ckpt_save(path, views, meta); }));
     std::remove(path.c_str());
-    std::remove(rolling(kLenetRuns).c_str());
     print("ckpt_save_lenet5", "median_ms", median(ms), kLenetRuns);
-    print("ckpt_save_lenet5_into_retired", "median_ms", median(into_retired_ms), kLenetRuns);
 }
 
 }  // namespace

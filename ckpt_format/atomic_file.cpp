@@ -5,7 +5,6 @@
 #include "ckpt_format/atomic_file.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -97,28 +96,6 @@ int remove_stale(int dir_fd, const std::string& name) {
     return errno;
 }
 
-// A write lease is granted only while no other open file refers to the inode: no reader holds
-// it through an fd or a mapping. Released at once; its grant was the answer.
-bool no_other_openers(int fd) {
-    if (::fcntl(fd, F_SETLEASE, F_WRLCK) != 0) return false;  // EAGAIN: in use; else no leases here
-    ::fcntl(fd, F_SETLEASE, F_UNLCK);
-    return true;
-}
-
-// `retired` renamed to `tmp` and opened for overwriting, or an invalid fd (then `retired` is
-// deleted). The rename comes first, so no new reader can open it by name once it is checked.
-UniqueFd reuse_retired(const std::string& retired, int dir_fd, const std::string& tmp) {
-    if (::renameat(AT_FDCWD, retired.c_str(), dir_fd, tmp.c_str()) != 0) return UniqueFd(-1);
-    UniqueFd fd(::openat(dir_fd, tmp.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    struct stat st {};
-    if (fd.valid() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-        no_other_openers(fd.get()))
-        return fd;
-    fd = UniqueFd(-1);
-    ::unlinkat(dir_fd, tmp.c_str(), 0);
-    return fd;
-}
-
 // A new temporary: O_EXCL fails on any name that exists, a symlink included, so the bytes can
 // only land in a file this call created.
 UniqueFd create_tmp(int dir_fd, const std::string& tmp, int& err) {
@@ -130,24 +107,16 @@ UniqueFd create_tmp(int dir_fd, const std::string& tmp, int& err) {
 
 }  // namespace
 
-void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces, DirSync dir_sync,
-                       const std::string& retired) {
+void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces, DirSync dir_sync) {
     const std::string tmp = path + ".tmp";
     ParentDir dir = open_parent(path);
     if (!dir.fd.valid()) fail(path, "cannot create", tmp, errno);
     const std::string tmp_name = dir.name + ".tmp";
-    UniqueFd fd = retired.empty() ? UniqueFd(-1) : reuse_retired(retired, dir.fd.get(), tmp_name);
-    const bool reused = fd.valid();
     int err = 0;
-    if (!reused) fd = create_tmp(dir.fd.get(), tmp_name, err);
+    UniqueFd fd = create_tmp(dir.fd.get(), tmp_name, err);
     if (!fd.valid()) fail(path, "cannot create", tmp, err);
     TmpRemover remover(dir.fd.get(), tmp_name);
     if ((err = write_all(fd.get(), pieces)) != 0) fail(path, "cannot write", tmp, err);
-    if (reused) {  // cut what the old file had beyond the new one
-        off_t size = 0;
-        for (const ByteSpan& p : pieces) size += static_cast<off_t>(p.size);
-        if (::ftruncate(fd.get(), size) != 0) fail(path, "cannot truncate", tmp, errno);
-    }
     if (::fsync(fd.get()) != 0) fail(path, "cannot fsync", tmp, errno);
     if (fd.close() != 0) fail(path, "cannot close", tmp, errno);
     // rename replaces whatever `path` is (a symlink included) and never writes through it.

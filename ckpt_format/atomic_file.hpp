@@ -22,16 +22,8 @@ enum class DirSync { kNow, kDeferred };
 // O_EXCL | O_NOFOLLOW, and a symlink at `path` is itself replaced by the rename.
 // On failure PATH.tmp is removed, an existing `path` is left as it was, and Error is thrown with
 // kExitSaveFailed: "PATH: save failed: <step> PATH.tmp: <strerror>".
-//
-// `retired`, when given, names a file the caller was about to delete (a checkpoint the keep
-// policy dropped). It is renamed to PATH.tmp and overwritten in place: no blocks to free,
-// discard and allocate again, which halves the CPU and wall time of a save (bench_async_save).
-// It is only reused when nothing else can see the change: a regular file with one link that no
-// other process holds open (a reader's fd or mmap keeps its old bytes; checked with a write
-// lease). Otherwise, or on a filesystem without leases, it is unlinked and PATH.tmp created anew.
-// Either way `retired` is gone afterwards, as deleting it would have left it.
 void atomic_write_file(const std::string& path, const std::vector<ByteSpan>& pieces,
-                       DirSync dir_sync = DirSync::kNow, const std::string& retired = {});
+                       DirSync dir_sync = DirSync::kNow);
 
 // Points the symlink `path` at `target` (relative to the link's directory) as atomically:
 // unlink any leftover PATH.tmp, symlink PATH.tmp, rename it over `path`, fsync the directory.

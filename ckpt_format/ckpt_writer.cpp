@@ -22,7 +22,7 @@ std::vector<std::uint32_t> tensor_crcs(const std::vector<CkptTensorView>& tensor
 }  // namespace
 
 void ckpt_save(const std::string& path, const std::vector<CkptTensorView>& tensors,
-               const CkptMetadata& metadata, DirSync dir_sync, const std::string& retired) {
+               const CkptMetadata& metadata, DirSync dir_sync) {
     const std::string header = ckpt_build_header(tensors, tensor_crcs(tensors), metadata);
     std::vector<ByteSpan> pieces{{header.data(), header.size()}};
     for (const CkptTensorView& t : tensors) {
@@ -32,7 +32,7 @@ void ckpt_save(const std::string& path, const std::vector<CkptTensorView>& tenso
         else
             pieces.push_back({t.data, t.bytes});
     }
-    atomic_write_file(path, pieces, dir_sync, retired);
+    atomic_write_file(path, pieces, dir_sync);
 }
 
 std::uint64_t ckpt_serialized_size(const std::vector<CkptTensorView>& tensors, const CkptMetadata& metadata) {

@@ -12,10 +12,9 @@ namespace trainctl {
 
 // Writes `tensors` back to back after the header, with `metadata` plus the format tag and CRCs.
 // Tensors adjacent in memory (a ParamSet arena) merge into one piece; pieces go out in 16 MB writevs.
-// Atomic as atomic_write_file (which may reuse `retired`); a failed save throws Error with
-// kExitSaveFailed.
+// Atomic as atomic_write_file; a failed save throws Error with kExitSaveFailed.
 void ckpt_save(const std::string& path, const std::vector<CkptTensorView>& tensors,
-               const CkptMetadata& metadata, DirSync dir_sync = DirSync::kNow, const std::string& retired = {});
+               const CkptMetadata& metadata, DirSync dir_sync = DirSync::kNow);
 
 // Bytes the file image of these tensors and metadata takes (header included).
 std::uint64_t ckpt_serialized_size(const std::vector<CkptTensorView>& tensors, const CkptMetadata& metadata);

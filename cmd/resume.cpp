@@ -50,8 +50,7 @@ static void run_resume(const ResumeOptions& opt) {
     plan.resume_new_run = new_run;
     plan.program = opt.program;
     ProgressDisplay display(plan.config, plan.quiet);
-    int rc_exit = run_training(plan, display);
-    if (rc_exit != kExitOk) throw Error("", rc_exit);  // already explained on stderr
+    run_training(plan, display);
 }
 
 void setup_resume(CLI::App& app) {

@@ -8,7 +8,6 @@
 #include "cmd/progress_display.hpp"
 #include "cmd/run/ckpt_find.hpp"
 #include "cmd/run/run_training.hpp"
-#include "core/error.hpp"
 
 namespace trainctl {
 
@@ -88,8 +87,7 @@ static void run_train(const TrainOptions& opt) {
     plan.reset_optimizer = opt.reset_optimizer;
     plan.program = opt.program;
     ProgressDisplay display(plan.config, plan.quiet);
-    int rc = run_training(plan, display);
-    if (rc != kExitOk) throw Error("", rc);  // already explained on stderr
+    run_training(plan, display);
 }
 
 void setup_train(CLI::App& app) {

@@ -19,12 +19,13 @@ std::uint64_t Trainer::steps_per_epoch(const RunConfig& config, std::size_t trai
 }
 
 Trainer::Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer, const LabeledImages& train,
-                 const LabeledImages* test)
+                 const LabeledImages* test, GradReduce* grad_reduce)
     : config_(config),
       net_(net),
       optimizer_(optimizer),
       train_(train),
       test_(test),
+      grad_reduce_(grad_reduce),
       train_count_(config.train_limit ? std::min(config.train_limit, train.count) : train.count),
       steps_per_epoch_(steps_per_epoch(config, train.count)),
       batches_(config.input, train.rows, train.cols),
@@ -47,6 +48,7 @@ std::size_t Trainer::run_step(const TrainState& state, float lr, float& loss) {
     if (!std::isfinite(loss)) return n;  // no update: the arenas stay as they were
     net_.params().zero_grad();
     net_.backward(loss_.backward());
+    if (grad_reduce_) grad_reduce_->reduce(net_.params().grads(), net_.params().total());
     optimizer_.step(net_.params(), lr);
     return n;
 }

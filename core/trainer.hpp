@@ -7,6 +7,7 @@
 #include "core/data/batch.hpp"
 #include "core/data/idx.hpp"
 #include "core/evaluate.hpp"
+#include "core/grad_reduce.hpp"
 #include "core/loss.hpp"
 #include "core/optimizer.hpp"
 #include "core/sequential.hpp"
@@ -32,8 +33,9 @@ enum class TrainOutcome { kFinished, kStopped, kNonFinite };
 
 class Trainer {
 public:
+    // `grad_reduce`: called after each backward (nullptr: none, the gradients are used as they are).
     Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer, const LabeledImages& train,
-            const LabeledImages* test);
+            const LabeledImages* test, GradReduce* grad_reduce = nullptr);
     static std::uint64_t steps_per_epoch(const RunConfig& config, std::size_t train_count);
     std::uint64_t steps_per_epoch() const { return steps_per_epoch_; }
     // Trains from `state` until config.epochs are done, a hook asks to stop, or a loss is not finite
@@ -51,6 +53,7 @@ private:
     Optimizer& optimizer_;
     const LabeledImages& train_;
     const LabeledImages* test_;
+    GradReduce* grad_reduce_;
     std::size_t train_count_;
     std::uint64_t steps_per_epoch_;
     BatchMaker batches_;

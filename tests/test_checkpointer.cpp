@@ -31,7 +31,7 @@ std::vector<std::string> save_every_step(bool async_save, std::uint64_t steps, s
     s.steps_per_epoch = steps;
     std::vector<std::string> notes;
     const std::string saved = "trainctl: saved ";
-    Checkpointer checkpointer(c, tmp.path.string(), "t", steps, *net, *opt, s, [&](const std::string& line) {
+    Checkpointer checkpointer(c, tmp.path.string(), "t", *net, *opt, s, [&](const std::string& line) {
         notes.push_back(line);
         if (line.rfind(saved, 0) == 0 && !ckpt_verify(line.substr(saved.size())).empty()) early.push_back(line);
     });
@@ -86,7 +86,7 @@ struct SmallRun {
         net = build_net(config.net, config.input);
         net->init_params(config.seed, InitSpec{});
         opt = make_optimizer(config.optimizer, net->params().total());
-        checkpointer = std::make_unique<Checkpointer>(config, dir, prefix, 10, *net, *opt, at(start),
+        checkpointer = std::make_unique<Checkpointer>(config, dir, prefix, *net, *opt, at(start),
                                                       [this](const std::string& line) { notes.push_back(line); });
         if (start > 0) checkpointer->adopt_existing();
     }
@@ -116,12 +116,18 @@ TEST_CASE("checkpointer: keep-max leaves a file swapped in under a name it wrote
         const std::string dir = tmp.path.string();
         write_bytes(tmp.file("victim"), "victim");
         SmallRun run(dir, "t", /*keep_max=*/1, 0, 0, async_save);
-        run.checkpointer->on_step_end(SmallRun::at(1));
-        run.checkpointer->on_step_end(SmallRun::at(2));  // t-1_1 is dropped: it goes at the next save
         // Made beside the original, then renamed over it: another inode.
-        if (symlink) std::filesystem::create_symlink("victim", tmp.file("new"));
-        else write_bytes(tmp.file("new"), "someone else's");
-        std::filesystem::rename(tmp.file("new"), tmp.file("t-1_1.ckpt"));
+        auto swap_in = [&] {
+            if (symlink) std::filesystem::create_symlink("victim", tmp.file("new"));
+            else write_bytes(tmp.file("new"), "someone else's");
+            std::filesystem::rename(tmp.file("new"), tmp.file("t-1_1.ckpt"));
+        };
+        // t-1_1 is dropped by the save of step 2 and goes once that file is on disk: at once, or
+        // with --async-save when the step-2 file has landed (announced at a later step).
+        run.checkpointer->on_step_end(SmallRun::at(1));
+        if (!async_save) swap_in();
+        run.checkpointer->on_step_end(SmallRun::at(2));
+        if (async_save) swap_in();
         run.steps(3, 4);
         REQUIRE(exists(tmp.file("t-1_1.ckpt")));
         CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == (symlink ? "victim" : "someone else's"));
@@ -216,7 +222,7 @@ TEST_CASE("checkpointer: a best checkpoint's label says where it ranks", "[cmd][
     TrainState s;
     s.steps_per_epoch = 1;
     std::vector<std::string> notes;
-    Checkpointer checkpointer(c, tmp.path.string(), "t", 1, *net, *opt, s,
+    Checkpointer checkpointer(c, tmp.path.string(), "t", *net, *opt, s,
                               [&](const std::string& line) { notes.push_back(line); });
     const double accs[] = {0.90, 0.95, 0.93, 0.97};
     for (int e = 1; e <= 4; ++e) {
@@ -235,4 +241,188 @@ TEST_CASE("checkpointer: a best checkpoint's label says where it ranks", "[cmd][
         "trainctl: saved " + dir + "/t-best-3_1.ckpt (2nd best acc so far, keeping the best 2)",
         "trainctl: saved " + dir + "/t-best-4_1.ckpt (best acc so far, keeping the best 2)"};
     CHECK(notes == want);
+}
+
+namespace {
+std::size_t step_files(const std::string& dir) {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("t-1_", 0) == 0 && name.size() > 5 && name.substr(name.size() - 5) == ".ckpt") ++n;
+    }
+    return n;
+}
+}  // namespace
+
+TEST_CASE("checkpointer: --keep-max N leaves N files after each save", "[cmd][ckpt]") {
+    TempDir tmp("keep-max");
+    const std::string dir = tmp.path.string();
+    SmallRun run(dir, "t", /*keep_max=*/2);
+    for (std::uint64_t g = 1; g <= 5; ++g) {
+        run.checkpointer->on_step_end(SmallRun::at(g));
+        CHECK(step_files(dir) == std::min<std::uint64_t>(g, 2));
+    }
+    run.checkpointer->finish(SmallRun::at(5));
+    CHECK(step_files(dir) == 2);
+    CHECK(exists(tmp.file("t-1_4.ckpt")));
+    CHECK(exists(tmp.file("t-1_5.ckpt")));
+}
+
+TEST_CASE("checkpointer: with --async-save a dropped file goes once its successor has landed", "[cmd][ckpt]") {
+    TempDir tmp("keep-max-async");
+    const std::string dir = tmp.path.string();
+    SmallRun run(dir, "t", /*keep_max=*/2, 0, 0, /*async_save=*/true);
+    for (std::uint64_t g = 1; g <= 5; ++g) {
+        run.checkpointer->on_step_end(SmallRun::at(g));
+        CHECK(step_files(dir) <= 3);  // the newest may still be in flight, its predecessors wait for it
+    }
+    run.checkpointer->finish(SmallRun::at(5));
+    CHECK(step_files(dir) == 2);
+    CHECK(exists(tmp.file("t-1_5.ckpt")));
+}
+
+// --- The policies over a clock: a run's clock is its training time (TrainState::elapsed_s),
+// passed in with each step, so these tests set it.
+namespace {
+
+// Drives a Checkpointer as the Trainer does over 4-step epochs, each step taking `step_s` of
+// training time; an epoch's end is scored (accuracy 0.5 + epoch / 100) before on_epoch_end.
+struct ClockedRun {
+    RunConfig config;
+    std::unique_ptr<Sequential> net;
+    std::unique_ptr<Optimizer> opt;
+    std::vector<std::string> notes;
+    std::unique_ptr<Checkpointer> checkpointer;
+    TrainState s;
+
+    ClockedRun(const std::string& dir, const CheckpointSpec& ckpt) {
+        config.ckpt = ckpt;
+        net = build_net(config.net, config.input);
+        net->init_params(config.seed, InitSpec{});
+        opt = make_optimizer(config.optimizer, net->params().total());
+        s.steps_per_epoch = 4;
+        checkpointer = std::make_unique<Checkpointer>(config, dir, "t", *net, *opt, s,
+                                                      [this](const std::string& line) { notes.push_back(line); });
+    }
+    void steps(std::uint64_t n, double step_s) {
+        for (std::uint64_t i = 0; i < n; ++i) {
+            ++s.global_step;
+            s.elapsed_s += step_s;
+            if (++s.step_in_epoch == s.steps_per_epoch) {
+                ++s.epoch;
+                s.step_in_epoch = 0;
+            }
+            checkpointer->on_step_end(s);
+            if (s.step_in_epoch != 0) continue;
+            s.has_metrics = true;
+            s.metrics_epoch = s.epoch;
+            s.metrics_acc = 0.5 + static_cast<double>(s.epoch) / 100;
+            checkpointer->on_epoch_end(s);
+        }
+    }
+    // The file names of the "saved" notes, in order.
+    std::vector<std::string> saved() const {
+        std::vector<std::string> names;
+        for (const std::string& n : notes) {
+            if (n.rfind("trainctl: saved ", 0) != 0) continue;
+            const std::size_t slash = n.rfind('/', n.find(' ', 16));
+            names.push_back(n.substr(slash + 1, n.find(' ', slash) - slash - 1));
+        }
+        return names;
+    }
+};
+
+using Names = std::vector<std::string>;
+
+CheckpointSpec spec(long steps, double seconds) {
+    CheckpointSpec c;
+    c.steps = steps;
+    c.seconds = seconds;
+    c.keep_max = 0;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("checkpointer: by steps, an epoch-end save comes after evaluation; finish saves the last step", "[cmd][ckpt]") {
+    TempDir tmp("policy-steps");
+    ClockedRun run(tmp.path.string(), spec(3, 0));
+    run.steps(8, 1.0);
+    run.checkpointer->finish(run.s);
+    CHECK(run.saved() == Names{"t-1_3.ckpt", "t-2_2.ckpt", "t-2_4.ckpt"});
+
+    TempDir tmp4("policy-steps-epoch");
+    ClockedRun at_epoch_end(tmp4.path.string(), spec(4, 0));
+    at_epoch_end.steps(8, 1.0);
+    at_epoch_end.checkpointer->finish(at_epoch_end.s);  // step 8 is saved: no second save
+    CHECK(at_epoch_end.saved() == Names{"t-1_4.ckpt", "t-2_4.ckpt"});
+    const StoredRun stored = read_stored_run(CkptReader(tmp4.file("t-1_4.ckpt")));
+    CHECK(stored.state.has_metrics);
+    CHECK(stored.state.metrics_epoch == 1);
+}
+
+TEST_CASE("checkpointer: \"epoch\" saves once per epoch, after evaluation", "[cmd][ckpt]") {
+    TempDir tmp("policy-epoch");
+    ClockedRun run(tmp.path.string(), spec(-1, 0));
+    run.steps(8, 1.0);
+    run.checkpointer->finish(run.s);
+    CHECK(run.saved() == Names{"t-1_4.ckpt", "t-2_4.ckpt"});
+    const StoredRun stored = read_stored_run(CkptReader(tmp.file("t-2_4.ckpt")));
+    CHECK(stored.state.metrics_epoch == 2);
+    CHECK(stored.state.metrics_acc == Approx(0.52));
+}
+
+TEST_CASE("checkpointer: by seconds of training time, counted from the last save", "[cmd][ckpt]") {
+    TempDir tmp("policy-seconds");
+    ClockedRun run(tmp.path.string(), spec(0, 2.5));
+    run.steps(8, 1.0);  // due at 3 s and 6 s; 8 s is 2 s after the last save
+    run.checkpointer->finish(run.s);
+    CHECK(run.saved() == Names{"t-1_3.ckpt", "t-2_2.ckpt", "t-2_4.ckpt"});
+}
+
+TEST_CASE("checkpointer: no schedule saves only the final step", "[cmd][ckpt]") {
+    TempDir tmp("policy-never");
+    ClockedRun run(tmp.path.string(), spec(0, 0));
+    run.steps(8, 1.0);
+    CHECK(run.saved().empty());
+    run.checkpointer->finish(run.s);
+    CHECK(run.saved() == Names{"t-2_4.ckpt"});
+}
+
+TEST_CASE("checkpointer: keep-per-minutes keeps the first of each window and the newest", "[cmd][ckpt]") {
+    TempDir tmp("policy-per-minutes");
+    CheckpointSpec c = spec(1, 0);
+    c.keep_per_minutes = 1;
+    ClockedRun run(tmp.path.string(), c);
+    run.steps(8, 25.0);  // saves at 25, 50, ..., 200 s of training
+    run.checkpointer->finish(run.s);
+    // Pruned at each save: 50 s and 75 s fall within 60 s of 25 s; 100 s opens a window, 175 s
+    // the next; 200 s is the newest.
+    for (const char* kept : {"t-1_1.ckpt", "t-1_4.ckpt", "t-2_3.ckpt", "t-2_4.ckpt"}) CHECK(exists(tmp.file(kept)));
+    for (const char* gone : {"t-1_2.ckpt", "t-1_3.ckpt", "t-2_1.ckpt", "t-2_2.ckpt"}) CHECK_FALSE(exists(tmp.file(gone)));
+}
+
+TEST_CASE("checkpointer: keep-best over epochs keeps the K best beside the step files", "[cmd][ckpt]") {
+    TempDir tmp("policy-best");
+    CheckpointSpec c = spec(-1, 0);
+    c.keep_max = 1;
+    c.keep_best = 1;
+    ClockedRun run(tmp.path.string(), c);
+    run.steps(12, 1.0);  // accuracy rises each epoch: each is the best so far
+    run.checkpointer->finish(run.s);
+    CHECK(exists(tmp.file("t-3_4.ckpt")));
+    CHECK_FALSE(exists(tmp.file("t-2_4.ckpt")));
+    CHECK(exists(tmp.file("t-best-3_4.ckpt")));
+    CHECK_FALSE(exists(tmp.file("t-best-2_4.ckpt")));
+    CHECK(std::filesystem::read_symlink(tmp.file("t-latest")).string() == "t-3_4.ckpt");
+}
+
+TEST_CASE("checkpointer: a breakpoint mid-epoch is saved and becomes latest", "[cmd][ckpt]") {
+    TempDir tmp("policy-breakpoint");
+    ClockedRun run(tmp.path.string(), spec(-1, 0));
+    run.steps(6, 1.0);
+    CHECK(run.checkpointer->save_breakpoint(run.s) == tmp.file("t-2_2_breakpoint.ckpt"));
+    CHECK(run.saved() == Names{"t-1_4.ckpt"});  // the run prints the breakpoint line itself
+    CHECK(std::filesystem::read_symlink(tmp.file("t-latest")).string() == "t-2_2_breakpoint.ckpt");
+    CHECK(read_stored_run(CkptReader(tmp.file("t-2_2_breakpoint.ckpt"))).state.global_step == 6);
 }

@@ -96,26 +96,51 @@ TEST_CASE("is_run_of_prefix: the prefix itself and prefix_N", "[ckpt]") {
     }
 }
 
+namespace {
+SaveEvery every(long steps, double seconds) {
+    CheckpointSpec spec;
+    spec.steps = steps;
+    spec.seconds = seconds;
+    return save_every(spec);
+}
+}  // namespace
+
 TEST_CASE("SaveSchedule saves by steps, by seconds, and steps win", "[ckpt]") {
-    SaveSchedule steps(10, 0, 0);
-    REQUIRE_FALSE(steps.due(9, 1e9));
-    REQUIRE(steps.due(10, 0));
-    REQUIRE_FALSE(steps.due(11, 0));
-    REQUIRE(steps.due(20, 0));
+    SaveSchedule steps(every(10, 0), 0);
+    REQUIRE_FALSE(steps.due(9, 1e9, false));
+    REQUIRE(steps.due(10, 0, false));
+    REQUIRE_FALSE(steps.due(11, 0, false));
+    REQUIRE(steps.due(20, 0, false));
 
-    SaveSchedule seconds(0, 5.0, 100.0);  // the clock is what we pass in
-    REQUIRE_FALSE(seconds.due(1, 104.9));
-    REQUIRE(seconds.due(1, 105.0));
+    SaveSchedule seconds(every(0, 5.0), 100.0);  // the clock is what we pass in
+    REQUIRE_FALSE(seconds.due(1, 104.9, false));
+    REQUIRE(seconds.due(1, 105.0, false));
     seconds.saved(105.0);
-    REQUIRE_FALSE(seconds.due(2, 109.0));
-    REQUIRE(seconds.due(3, 110.0));
+    REQUIRE_FALSE(seconds.due(2, 109.0, false));
+    REQUIRE(seconds.due(3, 110.0, false));
 
-    SaveSchedule both(10, 1.0, 0);
-    REQUIRE_FALSE(both.due(5, 100.0));
-    REQUIRE(both.due(10, 0.0));
+    SaveSchedule both(every(10, 1.0), 0);
+    REQUIRE_FALSE(both.due(5, 100.0, false));
+    REQUIRE(both.due(10, 0.0, false));
 
-    SaveSchedule never(0, 0, 0);
-    REQUIRE_FALSE(never.due(10, 1e9));
+    SaveSchedule never(every(0, 0), 0);
+    REQUIRE_FALSE(never.due(10, 1e9, false));
+    REQUIRE_FALSE(never.due(10, 1e9, true));
+}
+
+TEST_CASE("SaveSchedule: \"epoch\" saves at each epoch's end, and wins over seconds", "[ckpt]") {
+    for (double seconds : {0.0, 1.0}) {
+        const SaveEvery e = every(-1, seconds);
+        REQUIRE(e.kind == SaveEvery::Kind::kEpoch);
+        SaveSchedule epoch(e, 0);
+        REQUIRE_FALSE(epoch.due(7, 1e9, false));
+        REQUIRE(epoch.due(7, 0, true));
+    }
+    REQUIRE(every(0, 2.5).kind == SaveEvery::Kind::kSeconds);
+    REQUIRE(every(0, 2.5).seconds == 2.5);
+    REQUIRE(every(3, 2.5).kind == SaveEvery::Kind::kSteps);
+    REQUIRE(every(3, 2.5).steps == 3);
+    REQUIRE(every(0, 0).kind == SaveEvery::Kind::kNever);
 }
 
 TEST_CASE("ckpts_to_delete by keep_max and by keep_per_minutes", "[ckpt]") {

@@ -141,3 +141,43 @@ TEST_CASE("steps per epoch honour drop_remainder and train_limit", "[core][train
     c.train_limit = 2000;
     REQUIRE(Trainer::steps_per_epoch(c, 60000) == 32);
 }
+
+namespace {
+// Zeroes the gradients it is handed and counts the calls: a stand-in for an allreduce.
+class ZeroingReduce : public GradReduce {
+public:
+    explicit ZeroingReduce(const ParamSet& params) : params_(params) {}
+    void reduce(float* grads, std::size_t count) override {
+        CHECK(grads == params_.grads());  // the whole arena, in place
+        CHECK(count == params_.total());
+        std::fill(grads, grads + count, 0.0f);
+        ++calls;
+    }
+    std::size_t calls = 0;
+
+private:
+    const ParamSet& params_;
+};
+}  // namespace
+
+TEST_CASE("the trainer hands each step's gradients to its GradReduce before the update", "[core][trainer]") {
+    const LabeledImages train = testing::synthetic_bars(100, 1);
+    RunConfig c = small_config("mlp");
+    c.eval = false;
+    c.optimizer.type = "sgd";  // a zero gradient moves nothing
+    c.epochs = 2;
+    auto net = build_net(c.net, c.input);
+    net->init_params(c.seed, InitSpec{});
+    auto opt = make_optimizer(c.optimizer, net->params().total());
+    const float* w = net->params().values();
+    const std::vector<float> before(w, w + net->params().total());
+    ZeroingReduce reduce(net->params());
+    Trainer trainer(c, *net, *opt, train, nullptr, &reduce);
+    TrainState state;
+    state.seed = c.seed;
+    TrainHooks none;
+    REQUIRE(trainer.run(state, none) == TrainOutcome::kFinished);
+    CHECK(reduce.calls == state.global_step);
+    // Zeroed gradients: the update moved nothing.
+    CHECK(std::vector<float>(w, w + net->params().total()) == before);
+}

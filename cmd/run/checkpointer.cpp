@@ -25,25 +25,20 @@ std::string ordinal(std::size_t n) {
     return std::to_string(n) + suffix;
 }
 
-// -1 ("epoch") means once per epoch; time-based saving applies only when steps are off.
-std::uint64_t every_steps(const CheckpointSpec& spec, std::uint64_t steps_per_epoch) {
-    return spec.steps < 0 ? steps_per_epoch : static_cast<std::uint64_t>(spec.steps);
-}
 CkptName name_at(const std::string& prefix, const TrainState& s, CkptKind kind) {
     return {prefix, s.epoch_1based(), s.step_1based(), kind};
 }
 }  // namespace
 
-Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix,
-                           std::uint64_t steps_per_epoch, Sequential& net, Optimizer& optimizer,
-                           const TrainState& start, NoteSink notes)
+Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, Sequential& net,
+                           Optimizer& optimizer, const TrainState& start, NoteSink notes)
     : config_(config),
       dir_(std::move(dir)),
       prefix_(std::move(run_prefix)),
       net_(net),
       optimizer_(optimizer),
       notes_(std::move(notes)),
-      schedule_(every_steps(config.ckpt, steps_per_epoch), config.ckpt.seconds, start.elapsed_s),
+      schedule_(save_every(config.ckpt), start.elapsed_s),
       last_saved_step_(start.global_step),
       owned_(dir_),
       run_metadata_(run_metadata(config, net, prefix_)) {
@@ -60,6 +55,7 @@ void Checkpointer::announce_landed() {
     landed_id_.reset();
     note("saved " + path_of(in_flight_));
     in_flight_.clear();
+    delete_doomed();
 }
 
 // Every kind of leftover goes, a symlink (dangling or not) included; unlink never follows one.
@@ -92,16 +88,6 @@ void Checkpointer::adopt_existing() {
             best_files_.push_back({c.file, config_.ckpt.monitor == Monitor::kAcc ? st.metrics_acc : st.metrics_loss, st.global_step});
     }
     for (const std::string& why : unreadable) note("warning: ignoring " + why);
-}
-
-std::vector<Checkpointer::Retired> Checkpointer::take_doomed() {
-    std::vector<Retired> retired;
-    for (const std::string& file : doomed_) {
-        if (const std::optional<FileId> id = owned_.release(file)) retired.push_back({file, *id});
-        else note_left(file);
-    }
-    doomed_.clear();
-    return retired;
 }
 
 void Checkpointer::drop(const std::string& file) {
@@ -141,9 +127,7 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind, const std::st
         owned_.remember(file);
         return file;
     }
-    std::vector<Retired> retired;
-    if (kind == CkptKind::kStep) retired = take_doomed();
-    if (const std::optional<FileId> id = save_as_latest(file, tensors, metadata, retired)) owned_.remember(file, *id);
+    if (const std::optional<FileId> id = save_as_latest(file, tensors, metadata)) owned_.remember(file, *id);
     return file;
 }
 
@@ -159,11 +143,10 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
         t.data = snapshot;
         snapshot += t.bytes;
     }
-    std::vector<Retired> retired = take_doomed();
-    async_->submit([this, file, tensors = std::move(tensors), s, scalars, retired = std::move(retired)] {
+    async_->submit([this, file, tensors = std::move(tensors), s, scalars] {
         CkptMetadata metadata = run_metadata_;
         add_state_metadata(metadata, s, &scalars);
-        landed_id_ = save_as_latest(file, tensors, metadata, retired);
+        landed_id_ = save_as_latest(file, tensors, metadata);
     });
     in_flight_ = file;
 }
@@ -171,15 +154,11 @@ void Checkpointer::save_in_background(const std::string& file, std::vector<CkptT
 // The file, then prefix-latest pointing at it; the pointer's directory fsync covers both renames.
 // The pointer is a symlink (`eval --ckpt DIR/PREFIX-latest` just works, and it has no data to
 // fsync), or a text file holding the name where the filesystem has no symlinks.
-// `retired`: files the keep policy dropped after the previous save. The new file reuses the
-// first one's blocks; the others go once the new file has landed. Each is checked to be the
-// very file this run wrote or adopted right before: runs on the writer thread, without owned_.
+// Runs on the writer thread with --async-save: it touches no member that changes.
 std::optional<FileId> Checkpointer::save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
-                                                   const CkptMetadata& metadata, const std::vector<Retired>& retired) const {
-    const bool reuse = !retired.empty() && is_same_file(path_of(retired[0].file), retired[0].id);
-    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred, reuse ? path_of(retired[0].file) : "");
+                                                   const CkptMetadata& metadata) const {
+    ckpt_save(path_of(file), tensors, metadata, DirSync::kDeferred);
     const std::optional<FileId> id = regular_file_id(path_of(file));
-    for (std::size_t i = reuse ? 1 : 0; i < retired.size(); ++i) unlink_if_same(path_of(retired[i].file), retired[i].id);
     const std::string pointer = path_of(latest_pointer_name(prefix_));
     if (atomic_symlink(file, pointer)) return id;
     const std::string text = file + "\n";
@@ -202,8 +181,9 @@ void Checkpointer::after_step_save(const TrainState& s, const std::string& file)
                           step_files_.end());
         doomed_.push_back(old);
     }
-    // Dropped files stay until the next save (which reuses one) or the end of the run: the
-    // newest may still be in flight, and a new file costs half as much in a retired one's blocks.
+    // A dropped file goes once the file that replaces it is on disk: now, or when a background
+    // save lands. So --keep-max N leaves N files after each save.
+    if (!async_) delete_doomed();
 }
 
 void Checkpointer::delete_doomed() {
@@ -217,20 +197,12 @@ void Checkpointer::on_step_end(const TrainState& s) {
         async_->wait();
         announce_landed();
     }
-    if (!schedule_.due(s.global_step, s.elapsed_s)) return;
-    // At an epoch's end with evaluation on, save after it so the file carries the metrics.
-    if (s.step_in_epoch == 0 && config_.eval) {
-        pending_epoch_save_ = true;
-        return;
-    }
-    after_step_save(s, save(s, CkptKind::kStep));
+    if (s.step_in_epoch == 0) return;  // an epoch's last step: on_epoch_end saves, after evaluation
+    if (schedule_.due(s.global_step, s.elapsed_s, /*epoch_end=*/false)) after_step_save(s, save(s, CkptKind::kStep));
 }
 
 void Checkpointer::on_epoch_end(const TrainState& s) {
-    if (pending_epoch_save_) {
-        pending_epoch_save_ = false;
-        after_step_save(s, save(s, CkptKind::kStep));
-    }
+    if (schedule_.due(s.global_step, s.elapsed_s, /*epoch_end=*/true)) after_step_save(s, save(s, CkptKind::kStep));
     if (config_.ckpt.keep_best == 0 || !s.has_metrics || s.metrics_epoch != s.epoch) return;
     const bool higher_is_better = config_.ckpt.monitor == Monitor::kAcc;
     const double metric = higher_is_better ? s.metrics_acc : s.metrics_loss;

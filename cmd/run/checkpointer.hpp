@@ -23,8 +23,8 @@ using NoteSink = std::function<void(const std::string& line)>;
 
 class Checkpointer {
 public:
-    Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, std::uint64_t steps_per_epoch,
-                 Sequential& net, Optimizer& optimizer, const TrainState& start, NoteSink notes);
+    Checkpointer(const RunConfig& config, std::string dir, std::string run_prefix, Sequential& net,
+                 Optimizer& optimizer, const TrainState& start, NoteSink notes);
 
     // Registers this run's checkpoints already in the directory (a resumed run): only files whose
     // metadata names this run, so another run's files are never counted, replaced or deleted.
@@ -36,6 +36,7 @@ public:
     void write_graph_meta();
 
     void on_step_end(const TrainState& s);
+    // After the epoch's evaluation: its scheduled save (so the file carries the metrics) and keep-best.
     void on_epoch_end(const TrainState& s);
     // End of a normal run: the last step is always saved; waits for any write in flight.
     void finish(const TrainState& s);
@@ -48,11 +49,6 @@ public:
     AsyncWriter::Stats writer_stats() const { return async_ ? async_->stats() : AsyncWriter::Stats{}; }
 
 private:
-    // A doomed file still this run's, checked again just before it goes.
-    struct Retired {
-        std::string file;
-        FileId id;
-    };
     // The file saved; "" for a best checkpoint whose name holds a file that is not this run's
     // (a step or breakpoint save throws then: a file it cannot prove its own is never replaced).
     std::string save(const TrainState& s, CkptKind kind, const std::string& diverged = "");
@@ -61,14 +57,14 @@ private:
                             const OptimizerScalars& scalars);
     // Returns the saved file's identity (nullopt if it vanished at once).
     std::optional<FileId> save_as_latest(const std::string& file, const std::vector<CkptTensorView>& tensors,
-                                         const CkptMetadata& metadata, const std::vector<Retired>& retired) const;
-    std::vector<Retired> take_doomed();
+                                         const CkptMetadata& metadata) const;
     // Deletes a file of this run; one that is no longer the file it wrote or adopted stays.
     void drop(const std::string& file);
     void note_left(const std::string& file) const;
     void after_step_save(const TrainState& s, const std::string& file);
     void note(const std::string& line) const;
-    // --async-save: says "saved" for the file in flight once it has landed (after a wait).
+    // --async-save: says "saved" for the file in flight once it has landed (after a wait), then
+    // deletes what the keep policy dropped.
     void announce_landed();
     void delete_doomed();
 
@@ -78,11 +74,10 @@ private:
     Optimizer& optimizer_;
     NoteSink notes_;
     SaveSchedule schedule_;
-    bool pending_epoch_save_ = false;
     std::uint64_t last_saved_step_ = 0;
     std::vector<StepCkpt> step_files_;  // this run's step files and adopted breakpoints, oldest first
     std::vector<BestCkpt> best_files_;
-    std::vector<std::string> doomed_;   // pruned by the keep policy; retired by the next save
+    std::vector<std::string> doomed_;   // pruned by the keep policy; deleted once the newest save is on disk
     OwnedFiles owned_;                  // what this run wrote or adopted: all it may replace or delete
     CkptMetadata run_metadata_;         // the metadata fixed for the whole run, built once
     std::unique_ptr<AsyncWriter> async_;

@@ -5,9 +5,27 @@
 
 namespace trainctl {
 
-bool SaveSchedule::due(std::uint64_t global_step, double now_s) const {
-    if (every_steps_ > 0) return global_step % every_steps_ == 0;
-    if (every_seconds_ > 0) return now_s - last_save_s_ >= every_seconds_;
+SaveEvery save_every(const CheckpointSpec& spec) {
+    SaveEvery every;
+    if (spec.steps > 0) {
+        every.kind = SaveEvery::Kind::kSteps;
+        every.steps = static_cast<std::uint64_t>(spec.steps);
+    } else if (spec.steps < 0) {  // "epoch"
+        every.kind = SaveEvery::Kind::kEpoch;
+    } else if (spec.seconds > 0) {
+        every.kind = SaveEvery::Kind::kSeconds;
+        every.seconds = spec.seconds;
+    }
+    return every;
+}
+
+bool SaveSchedule::due(std::uint64_t global_step, double now_s, bool epoch_end) const {
+    switch (every_.kind) {
+        case SaveEvery::Kind::kSteps: return global_step % every_.steps == 0;
+        case SaveEvery::Kind::kEpoch: return epoch_end;
+        case SaveEvery::Kind::kSeconds: return now_s - last_save_s_ >= every_.seconds;
+        case SaveEvery::Kind::kNever: break;
+    }
     return false;
 }
 

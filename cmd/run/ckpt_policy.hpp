@@ -6,19 +6,30 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
+
 namespace trainctl {
 
-// Save every `every_steps` global steps; when that is 0, every `every_seconds` of training.
+// When a run saves: the one value its ckpt_steps and ckpt_seconds come to.
+struct SaveEvery {
+    enum class Kind { kNever, kSteps, kEpoch, kSeconds };
+    Kind kind = Kind::kNever;
+    std::uint64_t steps = 0;  // kSteps: every N global steps
+    double seconds = 0;       // kSeconds: every S seconds of training time
+};
+// Steps ("epoch" included) win over seconds: the config warns when both are set.
+SaveEvery save_every(const CheckpointSpec& spec);
+
 class SaveSchedule {
 public:
-    SaveSchedule(std::uint64_t every_steps, double every_seconds, double start_s)
-        : every_steps_(every_steps), every_seconds_(every_seconds), last_save_s_(start_s) {}
-    bool due(std::uint64_t global_step, double now_s) const;
+    SaveSchedule(SaveEvery every, double start_s) : every_(every), last_save_s_(start_s) {}
+    // Whether the end of `global_step`, at training time `now_s`, saves; `epoch_end`: that step
+    // ended an epoch (the caller saves then after evaluation, so the file carries the metrics).
+    bool due(std::uint64_t global_step, double now_s, bool epoch_end) const;
     void saved(double now_s) { last_save_s_ = now_s; }
 
 private:
-    std::uint64_t every_steps_;
-    double every_seconds_;
+    SaveEvery every_;
     double last_save_s_;
 };
 

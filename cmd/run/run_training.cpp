@@ -1,14 +1,9 @@
 // run_training: data, net, restore (resume / fine-tune), checkpoints, the loop and breakpoints.
 #include "cmd/run/run_training.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "ckpt_format/ckpt_reader.hpp"
@@ -16,8 +11,10 @@
 #include "cmd/run/checkpointer.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "cmd/run/diverged_hint.hpp"
+#include "cmd/run/grad_reduce_local.hpp"
 #include "cmd/run/resume_branch.hpp"
 #include "cmd/run/resume_target.hpp"
+#include "cmd/run/run_dir.hpp"
 #include "cmd/run/run_lock.hpp"
 #include "cmd/run/shell_word.hpp"
 #include "cmd/run/signals.hpp"
@@ -58,40 +55,6 @@ InitSpec init_spec(const RunConfig& c) {
     return spec;
 }
 
-// The directories a run created; removed again (when still empty) unless keep() was called,
-// so a run that fails before writing anything leaves no trace.
-class CreatedDirs {
-public:
-    CreatedDirs() = default;
-    CreatedDirs(const CreatedDirs&) = delete;
-    CreatedDirs& operator=(const CreatedDirs&) = delete;
-    ~CreatedDirs() {
-        for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) rmdir(it->c_str());
-    }
-    void add(const std::string& dir) { dirs_.push_back(dir); }
-    void keep() { dirs_.clear(); }
-
-private:
-    std::vector<std::string> dirs_;
-};
-
-void make_dirs(const std::string& dir, CreatedDirs& created) {
-    struct stat st {};
-    if (stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
-        throw usage_error("--out " + dir + ": exists and is not a directory");
-    std::string partial;
-    for (std::size_t i = 0; i <= dir.size(); ++i) {
-        if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-            partial = dir.substr(0, i);
-            if (mkdir(partial.c_str(), 0777) == 0) created.add(partial);
-            else if (errno != EEXIST)
-                throw Error(partial + ": cannot create checkpoint directory: " + std::strerror(errno), kExitSaveFailed);
-        }
-    }
-    if (access(dir.c_str(), W_OK) != 0)
-        throw Error(dir + ": checkpoint directory is not writable: " + std::strerror(errno), kExitSaveFailed);
-}
-
 // Another net's checkpoint is named as such, not as a list of every tensor that differs.
 void check_same_net(const std::string& from, const nlohmann::json& model, const RunPlan& plan) {
     if (plan.skip_mismatch || !model.is_object() || !model.contains("spec") || !model["spec"].is_object()) return;
@@ -101,23 +64,44 @@ void check_same_net(const std::string& from, const nlohmann::json& model, const 
                 "\"" + (plan.resume_from.empty() ? " (--skip-mismatch keeps the initial values of tensors that do not fit)" : ""));
 }
 
-// Restores what the plan asks for into the fresh net and optimizer; returns the start state.
-TrainState restore(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
+// A checkpoint opened once: its metadata picks the run a resume locks, its tensors restore the net
+// and optimizer, each CRC-checked as read.
+struct CkptSource {
+    explicit CkptSource(const std::string& path) : reader(path, CkptDataCrc::kOnRead), stored(read_stored_run(reader)) {}
+    CkptReader reader;
+    StoredRun stored;
+};
+
+// The source's tensors into the fresh net (and optimizer, unless reset); a corrupt file is
+// refused whole (check_unread: what was not loaded is checked too).
+void load_source(CkptSource& source, const RunPlan& plan, Sequential& net, Optimizer& optimizer,
+                 std::vector<std::string>* skipped, const std::string& reset_flag) {
+    check_same_net(source.reader.path(), source.stored.model, plan);
+    load_params(source.reader, net.params(), plan.skip_mismatch, skipped);
+    if (!plan.reset_optimizer) load_optimizer(source.reader, source.stored, net.params(), optimizer, reset_flag);
+    source.reader.check_unread();
+}
+
+// A new run starts at step 0 from the initialized net.
+TrainState start_new(const RunPlan& plan) {
     TrainState state;
     state.seed = plan.config.seed;
-    const std::string& from = plan.resume_from.empty() ? plan.init_from : plan.resume_from;
-    if (from.empty()) return state;
-    CkptReader reader(from, CkptDataCrc::kOnRead);  // every tensor it loads is CRC-checked as read
-    StoredRun stored = read_stored_run(reader);
-    check_same_net(from, stored.model, plan);
-    std::vector<std::string> skipped;  // resume has no --skip-mismatch to suggest
-    load_params(reader, net.params(), plan.skip_mismatch, plan.resume_from.empty() ? &skipped : nullptr);
-    for (const auto& s : skipped) std::cerr << "trainctl: warning: " << from << ": skipped tensor " << s << "\n";
-    if (!plan.reset_optimizer)
-        load_optimizer(reader, stored, net.params(), optimizer, plan.resume_from.empty() ? "--reset-optimizer" : "");
-    reader.check_unread();  // what was not loaded: a corrupt file is refused whole
-    if (!plan.resume_from.empty()) state = stored.state;
     return state;
+}
+
+// Fine-tuning starts at step 0 from a checkpoint's weights (and optimizer state, unless reset).
+TrainState start_fine_tune(const RunPlan& plan, Sequential& net, Optimizer& optimizer) {
+    CkptSource source(plan.init_from);
+    std::vector<std::string> skipped;
+    load_source(source, plan, net, optimizer, &skipped, "--reset-optimizer");
+    for (const auto& s : skipped) std::cerr << "trainctl: warning: " << plan.init_from << ": skipped tensor " << s << "\n";
+    return start_new(plan);
+}
+
+// A resume continues at its checkpoint's state (resume has no --skip-mismatch to suggest).
+TrainState start_resume(const RunPlan& plan, CkptSource& source, Sequential& net, Optimizer& optimizer) {
+    load_source(source, plan, net, optimizer, nullptr, "");
+    return source.stored.state;
 }
 
 // The run's directory and prefix, locked: a read-only directory or a live run there fails here,
@@ -131,11 +115,7 @@ struct LockedRun {
 // A resume continues its run, or a new run asked for (--out, --prefix: the source directory is
 // only read, so its run is not locked), or a new run in the source directory when it would write
 // over later checkpoints of its run (cmd/run/resume_branch.hpp).
-LockedRun lock_run(const RunPlan& plan, const std::string& dir, CreatedDirs& created) {
-    make_dirs(dir, created);
-    if (plan.resume_from.empty()) return {lock_new_run(dir, plan.config.prefix), "", ""};
-    CkptReader reader(plan.resume_from, CkptDataCrc::kSkip);
-    const StoredRun stored = read_stored_run(reader);
+LockedRun lock_resumed_run(const RunPlan& plan, const std::string& dir, const StoredRun& stored) {
     const std::string run_prefix = resume_prefix(plan.resume_from, stored.run_prefix);
     if (plan.resume_new_run) return {lock_branch_run(dir, plan.config.prefix), run_prefix, ""};
     RunLock lock(dir, run_prefix, "resume");
@@ -167,7 +147,7 @@ std::string continue_hint(const RunPlan& plan, const std::string& bp) {
 
 }  // namespace
 
-int run_training(const RunPlan& plan, RunDisplay& progress) {
+void run_training(const RunPlan& plan, RunDisplay& progress) {
     const RunConfig& config = plan.config;
     set_num_threads(config.threads);
     const MnistFiles files = locate_mnist(config.data);
@@ -175,7 +155,11 @@ int run_training(const RunPlan& plan, RunDisplay& progress) {
     const bool in_source_dir = !plan.resume_from.empty() && !plan.resume_new_run;
     const std::string dir = in_source_dir ? checkpoint_dir(plan.resume_from) : config.out;
     CreatedDirs created;  // declared before the lock: the lock file goes first, then the dirs
-    const LockedRun locked = lock_run(plan, dir, created);
+    make_dirs(dir, created);
+    std::optional<CkptSource> resumed;  // opened after the directory check, as the error order was
+    if (!plan.resume_from.empty()) resumed.emplace(plan.resume_from);
+    const LockedRun locked =
+        resumed ? lock_resumed_run(plan, dir, resumed->stored) : LockedRun{lock_new_run(dir, config.prefix), "", ""};
     const std::string& prefix = locked.lock.prefix();
     if (!plan.resume_from.empty() && !plan.quiet)
         std::cerr << "trainctl: "
@@ -196,7 +180,9 @@ int run_training(const RunPlan& plan, RunDisplay& progress) {
     auto net = build_net(config.net, config.input);
     net->init_params(config.seed, init_spec(config));
     auto optimizer = make_optimizer(config.optimizer, net->params().total());
-    TrainState state = restore(plan, *net, *optimizer);
+    TrainState state = resumed                     ? start_resume(plan, *resumed, *net, *optimizer)
+                       : !plan.init_from.empty() ? start_fine_tune(plan, *net, *optimizer)
+                                                 : start_new(plan);
     // batch_size, train_limit and drop_remainder are kept (cmd/resume_fixed_keys.hpp): what is
     // left to differ is the training set, e.g. another --data folder.
     if (!plan.resume_from.empty() && state.steps_per_epoch != steps_per_epoch)
@@ -207,10 +193,11 @@ int run_training(const RunPlan& plan, RunDisplay& progress) {
         throw usage_error("--epochs: " + plan.resume_from + " already completed " + std::to_string(state.epoch) +
                           " epoch(s); ask for more with --epochs N or --more-epochs K");
 
-    Trainer trainer(config, *net, *optimizer, train, &test);
+    LocalGradReduce grad_reduce;  // the data-parallel mode will reduce over processes here
+    Trainer trainer(config, *net, *optimizer, train, &test, &grad_reduce);
     NoteSink notes;
     if (!plan.quiet) notes = [&progress](const std::string& line) { progress.message(line); };
-    Checkpointer checkpointer(config, dir, prefix, steps_per_epoch, *net, *optimizer, state, notes);
+    Checkpointer checkpointer(config, dir, prefix, *net, *optimizer, state, notes);
     checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
     created.keep();
@@ -248,7 +235,7 @@ int run_training(const RunPlan& plan, RunDisplay& progress) {
     if (outcome == TrainOutcome::kFinished) {
         // With --eval false the test set is never scored (`trainctl eval --ckpt` does it later).
         checkpointer.finish(state);
-        return kExitOk;
+        return;
     }
     if (outcome == TrainOutcome::kNonFinite) {
         progress.close_line();
@@ -268,7 +255,7 @@ int run_training(const RunPlan& plan, RunDisplay& progress) {
     // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.
     std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step " << state.global_step << "; "
               << saved << "\n";
-    return kExitSignalBase + sig;  // 130 for SIGINT, 143 for SIGTERM, 129 SIGHUP, 141 SIGPIPE
+    throw Error("", kExitSignalBase + sig);  // explained above; 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE
 }
 
 }  // namespace trainctl

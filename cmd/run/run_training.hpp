@@ -23,8 +23,8 @@ struct RunPlan {
     std::string program = "trainctl";
 };
 
-// Trains per plan, showing it on `display`; returns the process exit code (0, or 130/143 after a
-// signal's breakpoint).
-int run_training(const RunPlan& plan, RunDisplay& display);
+// Trains per plan, showing it on `display`. Throws Error: a failure, or a stop by a signal after
+// its breakpoint save (exit code 130/143, the message already on stderr).
+void run_training(const RunPlan& plan, RunDisplay& display);
 
 }  // namespace trainctl

@@ -46,7 +46,7 @@ ln outside/victim r1/lenet.lock 2> /dev/null && {  # a hard link (fs.protected_h
 outside_intact "the run lock"
 
 # --- Every temporary of a training run, dangling (a link to an existing file would make the run
-# take prefix lenet_1): checkpoints (one written into the retired lenet-1_3's blocks), the graph
+# take prefix lenet_1): checkpoints, the graph
 # description and the latest pointer.
 mkdir r2
 plant DANGLING r2/lenet-1_3.ckpt.tmp r2/lenet-1_6.ckpt.tmp r2/lenet-graph.meta.tmp r2/lenet-latest.tmp
