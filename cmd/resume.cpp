@@ -3,13 +3,13 @@
 #include <iostream>
 #include <memory>
 
-#include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
 #include "cmd/progress_display.hpp"
 #include "cmd/resume_config.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_find.hpp"
+#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/resume_target.hpp"
 #include "cmd/run/run_training.hpp"
 #include "core/error.hpp"
@@ -32,8 +32,9 @@ static void run_resume(const ResumeOptions& opt) {
     if (opt.more_epochs > 0 && flag_given(opt.flags, "epochs"))
         throw usage_error("--more-epochs and --epochs both given: use one");
     const std::string path = resolve_checkpoint(opt.from, {"--from", opt.dir, opt.run});
-    CkptReader reader(path, CkptDataCrc::kSkip);
-    const StoredRun stored = read_stored_run(reader);
+    // Opened once: its stored run resolves the config here, and the run locks and restores from it.
+    const auto source = std::make_shared<CkptSource>(path);
+    const StoredRun& stored = source->stored;
     const ResumeConfig rc = resume_config(path, stored, opt.config_path, opt.flags, opt.more_epochs);
     const bool new_run =
         resume_asks_new_run(rc.resumed, path, resume_prefix(path, stored.run_prefix), rc.stored.prefix);
@@ -47,6 +48,7 @@ static void run_resume(const ResumeOptions& opt) {
     plan.config = rc.resumed;
     plan.quiet = opt.quiet;
     plan.resume_from = path;
+    plan.resume_source = source;
     plan.resume_new_run = new_run;
     plan.program = opt.program;
     ProgressDisplay display(plan.config, plan.quiet);

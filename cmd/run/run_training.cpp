@@ -1,14 +1,15 @@
 // run_training: data, net, restore (resume / fine-tune), checkpoints, the loop and breakpoints.
 #include "cmd/run/run_training.hpp"
 
+#include <cassert>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <vector>
 
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/checkpointer.hpp"
+#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "cmd/run/diverged_hint.hpp"
 #include "cmd/run/grad_reduce_local.hpp"
@@ -63,14 +64,6 @@ void check_same_net(const std::string& from, const nlohmann::json& model, const 
     throw Error(from + ": holds net \"" + net.get<std::string>() + "\", the run builds net \"" + plan.config.net.type +
                 "\"" + (plan.resume_from.empty() ? " (--skip-mismatch keeps the initial values of tensors that do not fit)" : ""));
 }
-
-// A checkpoint opened once: its metadata picks the run a resume locks, its tensors restore the net
-// and optimizer, each CRC-checked as read.
-struct CkptSource {
-    explicit CkptSource(const std::string& path) : reader(path, CkptDataCrc::kOnRead), stored(read_stored_run(reader)) {}
-    CkptReader reader;
-    StoredRun stored;
-};
 
 // The source's tensors into the fresh net (and optimizer, unless reset); a corrupt file is
 // refused whole (check_unread: what was not loaded is checked too).
@@ -156,8 +149,10 @@ void run_training(const RunPlan& plan, RunDisplay& progress) {
     const std::string dir = in_source_dir ? checkpoint_dir(plan.resume_from) : config.out;
     CreatedDirs created;  // declared before the lock: the lock file goes first, then the dirs
     make_dirs(dir, created);
-    std::optional<CkptSource> resumed;  // opened after the directory check, as the error order was
-    if (!plan.resume_from.empty()) resumed.emplace(plan.resume_from);
+    // A resume's checkpoint, opened once (by resume): its metadata picks the run to lock, its
+    // tensors restore the net and optimizer.
+    CkptSource* resumed = plan.resume_source.get();
+    assert(resumed || plan.resume_from.empty());
     const LockedRun locked =
         resumed ? lock_resumed_run(plan, dir, resumed->stored) : LockedRun{lock_new_run(dir, config.prefix), "", ""};
     const std::string& prefix = locked.lock.prefix();

@@ -1,7 +1,9 @@
 // The run shared by `train` and `resume`: data, net, optimizer, checkpoints, signals, the loop.
 #pragma once
+#include <memory>
 #include <string>
 
+#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/run_display.hpp"
 #include "core/config.hpp"
 
@@ -10,8 +12,9 @@ namespace trainctl {
 struct RunPlan {
     RunConfig config;
     bool quiet = false;
-    // resume: continue this checkpoint's run (its arenas, state, directory and prefix).
+    // resume: continue this checkpoint's run (its arenas, state, directory and prefix), opened once.
     std::string resume_from;
+    std::shared_ptr<CkptSource> resume_source;
     // resume as a new run in config.out under config.prefix (or its _N), asked for with --out or
     // --prefix: the checkpoint's directory is only read (cmd/run/resume_target.hpp).
     bool resume_new_run = false;
