@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 #include <vector>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/data/batch.hpp"
 #include "core/layer.hpp"
@@ -74,7 +74,7 @@ struct ConfigKey {
 // Every key, section by section (core/config_<section>.cpp).
 const std::vector<ConfigKey>& config_keys();
 // Where a key's value is in the config JSON: "input.size" -> "/input/size".
-nlohmann::json::json_pointer config_key_pointer(const std::string& key);
+nlohmann::json_pointer<std::string> config_key_pointer(const std::string& key);
 
 // Where a value came from, for messages: key -> "configs/x.json: key \"lr\"" or "--lr".
 using ConfigOrigins = std::map<std::string, std::string>;

@@ -1,6 +1,8 @@
 // TrainState <-> JSON, for checkpoint metadata.
 #include "core/train_state.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <limits>
 

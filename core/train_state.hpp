@@ -1,7 +1,7 @@
 // TrainState: where a run is, in numbers; with the arenas it is all a resume needs.
 #pragma once
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 namespace trainctl {
 

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ckpt_format/ckpt_reader.hpp"
 #include "core/config.hpp"
