@@ -3,6 +3,7 @@
 // `train --print-config` output is meant to be saved and reused as a config file.
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
