@@ -10,13 +10,13 @@
 // Usage: bench_async_save [--data DIR] [--threads 2] [--runs 5] [--every 5] [--dir /tmp]
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "bench/flags.hpp"
 #include "cmd/run/checkpointer.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
@@ -133,18 +133,18 @@ Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::st
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"cost of checkpoint saves during training, sync and --async-save"};
+    BenchFlags flags("cost of checkpoint saves during training, sync and --async-save");
     std::string data, dir = "/tmp";
     int threads = 2, runs = 5;
     // Every 5 steps: five times the saves of every 25 against the same epoch-to-epoch noise,
     // and a write (~1.5 ms) still lands long before the next save is due (~6 ms).
     long every = 5;
-    app.add_option("--data", data, "MNIST folder (default lookup)");
-    app.add_option("--threads", threads, "engine threads")->check(CLI::Range(1, 64));
-    app.add_option("--runs", runs, "runs per mode (median)")->check(CLI::Range(1, 100));
-    app.add_option("--every", every, "save every N steps")->check(CLI::Range(1, 1875));
-    app.add_option("--dir", dir, "where the checkpoints go (the disk under test)");
-    CLI11_PARSE(app, argc, argv);
+    flags.text("--data", data, "MNIST folder (default lookup)");
+    flags.integer("--threads", threads, "engine threads", 1, 64);
+    flags.integer("--runs", runs, "runs per mode (median)", 1, 100);
+    flags.integer("--every", every, "save every N steps", 1, 1875);
+    flags.text("--dir", dir, "where the checkpoints go (the disk under test)");
+    if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
     try {
         set_num_threads(static_cast<std::size_t>(threads));
         const LabeledImages train = load_mnist_split(locate_mnist(data), "train");

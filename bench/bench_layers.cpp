@@ -1,6 +1,5 @@
 // Forward+backward time of the LeNet5 and MLP layer stacks on random input; one JSON object per line.
 // Usage: bench_layers [--threads 1] [--runs 5]. A step is zero_grad, forward, loss, backward.
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -8,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "bench/flags.hpp"
 #include "core/conv2d.hpp"
 #include "core/flatten.hpp"
 #include "core/gemm.hpp"
@@ -86,11 +86,11 @@ double median_ms_per_step(Sequential& net, std::size_t batch, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"trainctl layer-stack benchmark"};
+    BenchFlags flags("trainctl layer-stack benchmark");
     int threads = 1, runs = 5;
-    app.add_option("--threads", threads, "engine and BLAS threads");
-    app.add_option("--runs", runs, "runs per case (median)")->check(CLI::PositiveNumber);
-    CLI11_PARSE(app, argc, argv);
+    flags.integer("--threads", threads, "engine and BLAS threads", 1, 64);
+    flags.integer("--runs", runs, "runs per case (median)", 1, 1000);
+    if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
     set_num_threads(threads);
 
     struct Case {

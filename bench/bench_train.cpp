@@ -2,12 +2,12 @@
 // Usage: bench_train [--data DIR] [--threads 2] [--runs 3]. Uses real MNIST when found, else random images.
 #include <sys/resource.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "bench/flags.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
@@ -81,13 +81,13 @@ void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"trainctl training benchmark"};
+    BenchFlags flags("trainctl training benchmark");
     std::string data;
     int threads = 2, runs = 3;
-    app.add_option("--data", data, "MNIST folder (default lookup, else random images)");
-    app.add_option("--threads", threads, "threads");
-    app.add_option("--runs", runs, "runs per case (median)");
-    CLI11_PARSE(app, argc, argv);
+    flags.text("--data", data, "MNIST folder (default lookup, else random images)");
+    flags.integer("--threads", threads, "threads", 1, 64);
+    flags.integer("--runs", runs, "runs per case (median)", 1, 1000);
+    if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
     set_num_threads(threads);
 
     LabeledImages train, test;

@@ -4,12 +4,10 @@
 
 #include <algorithm>
 #include <cassert>
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/init.hpp"
-#include "core/layer_describe.hpp"
 #include "core/parallel.hpp"
 
 namespace trainctl {
@@ -127,16 +125,6 @@ void Conv2d::init_params(ParamSet& params, Rng& rng, const InitSpec& init) {
     const std::size_t k = geo_.col_rows(), oc = opt_.out_channels;
     init_weight_bias(init, /*fan_in=*/k, params.value(weight_id_), oc * k, opt_.bias ? params.value(bias_id_) : nullptr,
                      oc, rng);
-}
-
-void Conv2d::describe(nlohmann::json& out) const {
-    describe_common(*this, out);
-    out["in_channels"] = geo_.channels;
-    out["out_channels"] = opt_.out_channels;
-    out["kernel"] = opt_.kernel;
-    out["stride"] = opt_.stride;
-    out["padding"] = opt_.padding;
-    out["bias"] = opt_.bias;
 }
 
 }  // namespace trainctl

@@ -3,9 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
-#include <nlohmann/json.hpp>
 
-#include "core/layer_describe.hpp"
 #include "core/parallel.hpp"
 
 namespace trainctl {
@@ -35,7 +33,5 @@ const Tensor& Flatten::backward(const Tensor& dy) {
     });
     return dx_;
 }
-
-void Flatten::describe(nlohmann::json& out) const { describe_common(*this, out); }
 
 }  // namespace trainctl

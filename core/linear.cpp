@@ -2,12 +2,10 @@
 #include "core/linear.hpp"
 
 #include <cassert>
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/init.hpp"
-#include "core/layer_describe.hpp"
 #include "core/parallel.hpp"
 
 namespace trainctl {
@@ -80,13 +78,6 @@ const Tensor& Linear::backward(const Tensor& dy) {
 void Linear::init_params(ParamSet& params, Rng& rng, const InitSpec& init) {
     init_weight_bias(init, /*fan_in=*/in_features_, params.value(weight_id_), out_features_ * in_features_,
                      bias_ ? params.value(bias_id_) : nullptr, out_features_, rng);
-}
-
-void Linear::describe(nlohmann::json& out) const {
-    describe_common(*this, out);
-    out["in_features"] = in_features_;
-    out["out_features"] = out_features_;
-    out["bias"] = bias_;
 }
 
 }  // namespace trainctl

@@ -3,10 +3,8 @@
 
 #include <algorithm>
 #include <cassert>
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "core/layer_describe.hpp"
 #include "core/parallel.hpp"
 
 namespace trainctl {
@@ -75,12 +73,6 @@ const Tensor& MaxPool2d::backward(const Tensor& dy) {
         }
     });
     return dx_;
-}
-
-void MaxPool2d::describe(nlohmann::json& out) const {
-    describe_common(*this, out);
-    out["kernel"] = kernel_;
-    out["stride"] = stride_;
 }
 
 }  // namespace trainctl

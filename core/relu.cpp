@@ -3,9 +3,7 @@
 #include "core/relu.hpp"
 
 #include <cassert>
-#include <nlohmann/json.hpp>
 
-#include "core/layer_describe.hpp"
 #include "core/parallel.hpp"
 
 namespace trainctl {
@@ -41,7 +39,5 @@ const Tensor& ReLU::backward(const Tensor& dy) {
     });
     return dx_;
 }
-
-void ReLU::describe(nlohmann::json& out) const { describe_common(*this, out); }
 
 }  // namespace trainctl

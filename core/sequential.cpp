@@ -1,8 +1,6 @@
 // Sequential forward/backward chaining.
 #include "core/sequential.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "core/memory.hpp"
 #include "core/parallel.hpp"
 
@@ -45,18 +43,6 @@ void Sequential::backward(const Tensor& dy) {
     // Layers before the first trainable one would only compute gradients nobody reads.
     const Tensor* cur = &dy;
     for (std::size_t i = layers_.size(); i-- > first_trainable_;) cur = &layers_[i]->backward(*cur);
-}
-
-void Sequential::describe(nlohmann::json& out) const {
-    std::vector<std::size_t> in;
-    for (std::size_t i = 0; i < in_sample_.rank(); ++i) in.push_back(in_sample_[i]);
-    out["input"] = in;
-    out["layers"] = nlohmann::json::array();
-    for (const auto& layer : layers_) {
-        nlohmann::json l;
-        layer->describe(l);
-        out["layers"].push_back(l);
-    }
 }
 
 }  // namespace trainctl

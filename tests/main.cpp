@@ -1,3 +1,0 @@
-// The Catch2 runner, alone.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
