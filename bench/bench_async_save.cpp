@@ -103,7 +103,8 @@ Epoch one_epoch(Mode mode, long every, const LabeledImages& train, const std::st
     c.batch_size = 32;
     c.epochs = 1;
     c.eval = false;
-    c.ckpt.steps = mode == Mode::kNone ? 0 : every;
+    c.ckpt.save = mode == Mode::kNone ? SaveEvery{SaveEvery::Kind::kNever}
+                                      : SaveEvery{SaveEvery::Kind::kSteps, static_cast<std::uint64_t>(every)};
     c.ckpt.keep_max = 3;
     c.ckpt.async_save = mode == Mode::kAsync;
     std::filesystem::remove_all(dir);

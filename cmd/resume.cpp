@@ -9,7 +9,6 @@
 #include "cmd/resume_config.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_find.hpp"
-#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/resume_target.hpp"
 #include "cmd/run/run_training.hpp"
 #include "core/error.hpp"
@@ -28,31 +27,23 @@ struct ResumeOptions {
     ConfigFlags flags;
 };
 
-static void run_resume(const ResumeOptions& opt) {
+static void resume_command(const ResumeOptions& opt) {
     if (opt.more_epochs > 0 && flag_given(opt.flags, "epochs"))
         throw usage_error("--more-epochs and --epochs both given: use one");
-    const std::string path = resolve_checkpoint(opt.from, {"--from", opt.dir, opt.run});
     // Opened once: its stored run resolves the config here, and the run locks and restores from it.
-    const auto source = std::make_shared<CkptSource>(path);
-    const StoredRun& stored = source->stored;
-    const ResumeConfig rc = resume_config(path, stored, opt.config_path, opt.flags, opt.more_epochs);
-    const bool new_run =
-        resume_asks_new_run(rc.resumed, path, resume_prefix(path, stored.run_prefix), rc.stored.prefix);
+    ResumeFrom from(resolve_checkpoint(opt.from, {"--from", opt.dir, opt.run}));
+    const StoredRun& stored = from.source.stored;
+    const ResumeConfig rc = resume_config(from.path, stored, opt.config_path, opt.flags, opt.more_epochs);
+    from.new_run =
+        resume_asks_new_run(rc.resumed, from.path, resume_prefix(from.path, stored.run_prefix), rc.stored.prefix);
     // A new prefix is held to train's rule; the stored one may predate it (that run branches).
     if (rc.resumed.prefix != rc.stored.prefix) refuse_reserved_prefix(rc.resumed, rc.origins);
     if (opt.print_config) {
         std::cout << to_json(rc.resumed).dump(2) << "\n";
         return;
     }
-    RunPlan plan;
-    plan.config = rc.resumed;
-    plan.quiet = opt.quiet;
-    plan.resume_from = path;
-    plan.resume_source = source;
-    plan.resume_new_run = new_run;
-    plan.program = opt.program;
-    ProgressDisplay display(plan.config, plan.quiet);
-    run_training(plan, display);
+    ProgressDisplay display(rc.resumed, opt.quiet);
+    run_resume(rc.resumed, from, {opt.quiet, opt.program}, display);
 }
 
 void setup_resume(CLI::App& app) {
@@ -70,7 +61,7 @@ void setup_resume(CLI::App& app) {
     add_config_flags(*sub, opt->flags, FlagDefaults::kFromCheckpoint);
     sub->callback([opt, &app] {
         opt->program = app.get_name();  // CLI11 names the app after argv[0] as it parses
-        run_resume(*opt);
+        resume_command(*opt);
     });
 }
 

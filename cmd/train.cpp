@@ -70,24 +70,26 @@ static RunConfig resolve_config(const TrainOptions& opt) {
     return config;
 }
 
-static void run_train(const TrainOptions& opt) {
-    RunConfig config = resolve_config(opt);
+static void train_command(const TrainOptions& opt) {
+    const RunConfig config = resolve_config(opt);
     if (opt.print_config) {
         std::cout << to_json(config).dump(2) << "\n";
         return;
     }
-    RunPlan plan;
-    plan.config = config;
-    plan.quiet = opt.quiet;
+    const RunOptions options{opt.quiet, opt.program};
+    if (opt.init_from.empty()) {
+        ProgressDisplay display(config, opt.quiet);
+        run_new(config, options, display);
+        return;
+    }
+    FineTuneFrom from;
     // What resume --from accepts, looked up where eval looks: train's default --out, not this
     // run's (a fine-tune usually writes somewhere new).
-    if (!opt.init_from.empty())
-        plan.init_from = resolve_checkpoint(opt.init_from, {"--init-from", RunConfig{}.out, opt.init_run, "--init-run"});
-    plan.skip_mismatch = opt.skip_mismatch;
-    plan.reset_optimizer = opt.reset_optimizer;
-    plan.program = opt.program;
-    ProgressDisplay display(plan.config, plan.quiet);
-    run_training(plan, display);
+    from.path = resolve_checkpoint(opt.init_from, {"--init-from", RunConfig{}.out, opt.init_run, "--init-run"});
+    from.skip_mismatch = opt.skip_mismatch;
+    from.reset_optimizer = opt.reset_optimizer;
+    ProgressDisplay display(config, opt.quiet);
+    run_fine_tune(config, from, options, display);
 }
 
 void setup_train(CLI::App& app) {
@@ -105,7 +107,7 @@ void setup_train(CLI::App& app) {
     add_config_flags(*sub, opt->flags);
     sub->callback([opt, &app] {
         opt->program = app.get_name();  // CLI11 names the app after argv[0] as it parses
-        run_train(*opt);
+        train_command(*opt);
     });
 }
 

@@ -28,9 +28,19 @@ enum class Monitor { kAcc, kLoss };
 // "acc" or "loss", as the config key spells it.
 const std::string& monitor_name(Monitor monitor);
 
+// When a run saves: the one value ckpt_steps and ckpt_seconds resolve to as the config is read
+// (steps, "epoch" included, win over seconds: core/config_checkpointing.cpp).
+struct SaveEvery {
+    enum class Kind { kNever, kSteps, kEpoch, kSeconds };
+    Kind kind = Kind::kNever;
+    std::uint64_t steps = 0;  // kSteps: every N global steps
+    // kSeconds: every S seconds of training time. Kept as given when steps win, so the config
+    // prints back both keys it was given.
+    double seconds = 0;
+};
+
 struct CheckpointSpec {
-    long steps = -1;             // save every N global steps; -1 = once per epoch; 0 = off
-    double seconds = 0;          // save every S seconds of training; 0 = off
+    SaveEvery save{SaveEvery::Kind::kEpoch};  // once per epoch unless the config says otherwise
     std::size_t keep_max = 5;    // keep the newest N step checkpoints; 0 = no limit
     double keep_per_minutes = 0; // keep one per M minutes of training (when keep_max is 0)
     std::size_t keep_best = 0;   // keep the K best by `monitor` in prefix-best-*.ckpt

@@ -20,7 +20,7 @@ namespace {
 std::vector<std::string> save_every_step(bool async_save, std::uint64_t steps, std::vector<std::string>& early) {
     TempDir tmp("checkpointer");
     RunConfig c;
-    c.ckpt.steps = 1;
+    c.ckpt.save = {SaveEvery::Kind::kSteps, 1};
     c.ckpt.keep_max = 0;
     c.ckpt.async_save = async_save;
     c.eval = false;
@@ -78,7 +78,7 @@ struct SmallRun {
 
     SmallRun(const std::string& dir, const std::string& prefix, std::size_t keep_max, std::uint64_t start = 0,
              std::size_t keep_best = 0, bool async_save = false) {
-        config.ckpt.steps = 1;
+        config.ckpt.save = {SaveEvery::Kind::kSteps, 1};
         config.ckpt.async_save = async_save;
         config.ckpt.keep_max = keep_max;
         config.ckpt.keep_best = keep_best;
@@ -213,7 +213,7 @@ TEST_CASE("checkpointer: a best checkpoint's label says where it ranks", "[cmd][
     // (it was labelled "best acc so far"), epoch 4 as the best.
     TempDir tmp("checkpointer-best");
     RunConfig c;
-    c.ckpt.steps = 0;
+    c.ckpt.save = {SaveEvery::Kind::kNever};
     c.ckpt.keep_best = 2;
     c.ckpt.monitor = Monitor::kAcc;
     auto net = build_net(c.net, c.input);
@@ -334,10 +334,9 @@ struct ClockedRun {
 
 using Names = std::vector<std::string>;
 
-CheckpointSpec spec(long steps, double seconds) {
+CheckpointSpec spec(SaveEvery save) {
     CheckpointSpec c;
-    c.steps = steps;
-    c.seconds = seconds;
+    c.save = save;
     c.keep_max = 0;
     return c;
 }
@@ -346,13 +345,13 @@ CheckpointSpec spec(long steps, double seconds) {
 
 TEST_CASE("checkpointer: by steps, an epoch-end save comes after evaluation; finish saves the last step", "[cmd][ckpt]") {
     TempDir tmp("policy-steps");
-    ClockedRun run(tmp.path.string(), spec(3, 0));
+    ClockedRun run(tmp.path.string(), spec({SaveEvery::Kind::kSteps, 3}));
     run.steps(8, 1.0);
     run.checkpointer->finish(run.s);
     CHECK(run.saved() == Names{"t-1_3.ckpt", "t-2_2.ckpt", "t-2_4.ckpt"});
 
     TempDir tmp4("policy-steps-epoch");
-    ClockedRun at_epoch_end(tmp4.path.string(), spec(4, 0));
+    ClockedRun at_epoch_end(tmp4.path.string(), spec({SaveEvery::Kind::kSteps, 4}));
     at_epoch_end.steps(8, 1.0);
     at_epoch_end.checkpointer->finish(at_epoch_end.s);  // step 8 is saved: no second save
     CHECK(at_epoch_end.saved() == Names{"t-1_4.ckpt", "t-2_4.ckpt"});
@@ -363,7 +362,7 @@ TEST_CASE("checkpointer: by steps, an epoch-end save comes after evaluation; fin
 
 TEST_CASE("checkpointer: \"epoch\" saves once per epoch, after evaluation", "[cmd][ckpt]") {
     TempDir tmp("policy-epoch");
-    ClockedRun run(tmp.path.string(), spec(-1, 0));
+    ClockedRun run(tmp.path.string(), spec({SaveEvery::Kind::kEpoch}));
     run.steps(8, 1.0);
     run.checkpointer->finish(run.s);
     CHECK(run.saved() == Names{"t-1_4.ckpt", "t-2_4.ckpt"});
@@ -374,7 +373,7 @@ TEST_CASE("checkpointer: \"epoch\" saves once per epoch, after evaluation", "[cm
 
 TEST_CASE("checkpointer: by seconds of training time, counted from the last save", "[cmd][ckpt]") {
     TempDir tmp("policy-seconds");
-    ClockedRun run(tmp.path.string(), spec(0, 2.5));
+    ClockedRun run(tmp.path.string(), spec({SaveEvery::Kind::kSeconds, 0, 2.5}));
     run.steps(8, 1.0);  // due at 3 s and 6 s; 8 s is 2 s after the last save
     run.checkpointer->finish(run.s);
     CHECK(run.saved() == Names{"t-1_3.ckpt", "t-2_2.ckpt", "t-2_4.ckpt"});
@@ -382,7 +381,7 @@ TEST_CASE("checkpointer: by seconds of training time, counted from the last save
 
 TEST_CASE("checkpointer: no schedule saves only the final step", "[cmd][ckpt]") {
     TempDir tmp("policy-never");
-    ClockedRun run(tmp.path.string(), spec(0, 0));
+    ClockedRun run(tmp.path.string(), spec({SaveEvery::Kind::kNever}));
     run.steps(8, 1.0);
     CHECK(run.saved().empty());
     run.checkpointer->finish(run.s);
@@ -391,7 +390,7 @@ TEST_CASE("checkpointer: no schedule saves only the final step", "[cmd][ckpt]") 
 
 TEST_CASE("checkpointer: keep-per-minutes keeps the first of each window and the newest", "[cmd][ckpt]") {
     TempDir tmp("policy-per-minutes");
-    CheckpointSpec c = spec(1, 0);
+    CheckpointSpec c = spec({SaveEvery::Kind::kSteps, 1});
     c.keep_per_minutes = 1;
     ClockedRun run(tmp.path.string(), c);
     run.steps(8, 25.0);  // saves at 25, 50, ..., 200 s of training
@@ -404,7 +403,7 @@ TEST_CASE("checkpointer: keep-per-minutes keeps the first of each window and the
 
 TEST_CASE("checkpointer: keep-best over epochs keeps the K best beside the step files", "[cmd][ckpt]") {
     TempDir tmp("policy-best");
-    CheckpointSpec c = spec(-1, 0);
+    CheckpointSpec c = spec({SaveEvery::Kind::kEpoch});
     c.keep_max = 1;
     c.keep_best = 1;
     ClockedRun run(tmp.path.string(), c);
@@ -419,7 +418,7 @@ TEST_CASE("checkpointer: keep-best over epochs keeps the K best beside the step 
 
 TEST_CASE("checkpointer: a breakpoint mid-epoch is saved and becomes latest", "[cmd][ckpt]") {
     TempDir tmp("policy-breakpoint");
-    ClockedRun run(tmp.path.string(), spec(-1, 0));
+    ClockedRun run(tmp.path.string(), spec({SaveEvery::Kind::kEpoch}));
     run.steps(6, 1.0);
     CHECK(run.checkpointer->save_breakpoint(run.s) == tmp.file("t-2_2_breakpoint.ckpt"));
     CHECK(run.saved() == Names{"t-1_4.ckpt"});  // the run prints the breakpoint line itself

@@ -1,6 +1,7 @@
 // Checkpoint naming (file names, run prefixes) and the save/keep/best policies, with injected times.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ckpt_format/ckpt_names.hpp"
 #include "ckpt_test_util.hpp"
@@ -97,11 +98,10 @@ TEST_CASE("is_run_of_prefix: the prefix itself and prefix_N", "[ckpt]") {
 }
 
 namespace {
-SaveEvery every(long steps, double seconds) {
-    CheckpointSpec spec;
-    spec.steps = steps;
-    spec.seconds = seconds;
-    return save_every(spec);
+// What a config's ckpt_steps (a count or "epoch") and ckpt_seconds resolve to.
+SaveEvery every(const nlohmann::json& steps, double seconds) {
+    const nlohmann::json config = {{"ckpt_steps", steps}, {"ckpt_seconds", seconds}};
+    return parse_config(config, {}).ckpt.save;
 }
 }  // namespace
 
@@ -130,7 +130,7 @@ TEST_CASE("SaveSchedule saves by steps, by seconds, and steps win", "[ckpt]") {
 
 TEST_CASE("SaveSchedule: \"epoch\" saves at each epoch's end, and wins over seconds", "[ckpt]") {
     for (double seconds : {0.0, 1.0}) {
-        const SaveEvery e = every(-1, seconds);
+        const SaveEvery e = every("epoch", seconds);
         REQUIRE(e.kind == SaveEvery::Kind::kEpoch);
         SaveSchedule epoch(e, 0);
         REQUIRE_FALSE(epoch.due(7, 1e9, false));

@@ -39,7 +39,7 @@ TEST_CASE("defaults are the MindSpore tutorial run", "[core][config]") {
     REQUIRE(c.batch_size == 32);
     REQUIRE(c.epochs == 2);
     REQUIRE(c.input.size == 32);
-    REQUIRE(c.ckpt.steps == -1);
+    REQUIRE(c.ckpt.save.kind == SaveEvery::Kind::kEpoch);
     REQUIRE(c.net.conv2_relu);  // checkpoints from before the key rebuild with their ReLU
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("numbers are checked as the float they are stored in", "[core][config]
     REQUIRE_THROWS_WITH(parse_text(R"({"momentum": 0.99999999999})"),
                         Catch::Contains("\"momentum\" must be a number in [0, 1) as a float"));
     REQUIRE(parse_text(R"({"lr": 1e-45})").lr > 0);              // the smallest float above 0 still loads
-    REQUIRE(parse_text(R"({"ckpt_seconds": 1e300})").ckpt.seconds == 1e300);  // a double keeps its range
+    REQUIRE(parse_text(R"({"ckpt_seconds": 1e300})").ckpt.save.seconds == 1e300);  // a double keeps its range
 }
 
 TEST_CASE("unknown keys are rejected with a suggestion", "[core][config]") {
@@ -163,15 +163,33 @@ TEST_CASE("save and keep policies: steps win over seconds, keep_max over keep_pe
     std::vector<std::string> warnings;
     ConfigOrigins origins;
     RunConfig alone = parse_config(json::parse(R"({"ckpt_seconds": 60, "keep_per_minutes": 5})"), origins, &warnings);
-    REQUIRE(alone.ckpt.steps == 0);
+    REQUIRE(alone.ckpt.save.kind == SaveEvery::Kind::kSeconds);
+    REQUIRE(alone.ckpt.save.seconds == 60);
     REQUIRE(alone.ckpt.keep_max == 0);
     REQUIRE(warnings.empty());
     RunConfig both = parse_config(json::parse(R"({"ckpt_steps": 100, "ckpt_seconds": 60, "keep_max": 3, "keep_per_minutes": 5})"),
                                   origins, &warnings);
-    REQUIRE(both.ckpt.steps == 100);
+    REQUIRE(both.ckpt.save.kind == SaveEvery::Kind::kSteps);
+    REQUIRE(both.ckpt.save.steps == 100);
     REQUIRE(both.ckpt.keep_max == 3);
     REQUIRE(warnings.size() == 2);
     REQUIRE_THAT(warnings[0], Catch::Contains("saving by steps"));
+}
+
+// The config holds the resolved schedule, yet prints the keys back as they were given.
+TEST_CASE("the save schedule prints back ckpt_steps and ckpt_seconds as given", "[core][config]") {
+    const auto printed = [](const std::string& text) {
+        const json j = to_json(parse_text(text));
+        return j["ckpt_steps"].dump() + " " + j["ckpt_seconds"].dump();
+    };
+    REQUIRE(printed("{}") == "\"epoch\" 0.0");
+    REQUIRE(printed(R"({"ckpt_steps": 0})") == "0 0.0");
+    REQUIRE(printed(R"({"ckpt_seconds": 60})") == "0 60.0");
+    REQUIRE(printed(R"({"ckpt_steps": 0, "ckpt_seconds": 2.5})") == "0 2.5");
+    REQUIRE(printed(R"({"ckpt_steps": 100, "ckpt_seconds": 60})") == "100 60.0");
+    REQUIRE(printed(R"({"ckpt_steps": "epoch", "ckpt_seconds": 60})") == "\"epoch\" 60.0");
+    REQUIRE(parse_text(R"({"ckpt_steps": "epoch", "ckpt_seconds": 60})").ckpt.save.kind == SaveEvery::Kind::kEpoch);
+    REQUIRE(parse_text(R"({"ckpt_steps": 0})").ckpt.save.kind == SaveEvery::Kind::kNever);
 }
 
 TEST_CASE("a key's flag is derived from the key, and its help is the flag layer's", "[core][config]") {

@@ -38,7 +38,7 @@ Checkpointer::Checkpointer(const RunConfig& config, std::string dir, std::string
       net_(net),
       optimizer_(optimizer),
       notes_(std::move(notes)),
-      schedule_(save_every(config.ckpt), start.elapsed_s),
+      schedule_(config.ckpt.save, start.elapsed_s),
       last_saved_step_(start.global_step),
       owned_(dir_),
       run_metadata_(run_metadata(config, net, prefix_)) {

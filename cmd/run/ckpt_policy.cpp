@@ -5,20 +5,6 @@
 
 namespace trainctl {
 
-SaveEvery save_every(const CheckpointSpec& spec) {
-    SaveEvery every;
-    if (spec.steps > 0) {
-        every.kind = SaveEvery::Kind::kSteps;
-        every.steps = static_cast<std::uint64_t>(spec.steps);
-    } else if (spec.steps < 0) {  // "epoch"
-        every.kind = SaveEvery::Kind::kEpoch;
-    } else if (spec.seconds > 0) {
-        every.kind = SaveEvery::Kind::kSeconds;
-        every.seconds = spec.seconds;
-    }
-    return every;
-}
-
 bool SaveSchedule::due(std::uint64_t global_step, double now_s, bool epoch_end) const {
     switch (every_.kind) {
         case SaveEvery::Kind::kSteps: return global_step % every_.steps == 0;

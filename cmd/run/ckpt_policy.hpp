@@ -10,16 +10,7 @@
 
 namespace trainctl {
 
-// When a run saves: the one value its ckpt_steps and ckpt_seconds come to.
-struct SaveEvery {
-    enum class Kind { kNever, kSteps, kEpoch, kSeconds };
-    Kind kind = Kind::kNever;
-    std::uint64_t steps = 0;  // kSteps: every N global steps
-    double seconds = 0;       // kSeconds: every S seconds of training time
-};
-// Steps ("epoch" included) win over seconds: the config warns when both are set.
-SaveEvery save_every(const CheckpointSpec& spec);
-
+// When a run saves, from its config's resolved SaveEvery (core/config.hpp).
 class SaveSchedule {
 public:
     SaveSchedule(SaveEvery every, double start_s) : every_(every), last_save_s_(start_s) {}

@@ -1,0 +1,148 @@
+// The training loop with its checkpoints, and the breakpoint saves on the way out.
+#include "cmd/run/run_loop.hpp"
+
+#include <iostream>
+
+#include "cmd/run/checkpointer.hpp"
+#include "cmd/run/diverged_hint.hpp"
+#include "cmd/run/grad_reduce_local.hpp"
+#include "cmd/run/shell_word.hpp"
+#include "cmd/run/signals.hpp"
+#include "core/address_space.hpp"
+#include "core/error.hpp"
+#include "core/float_text.hpp"
+#include "core/gemm.hpp"
+#include "core/trainer.hpp"
+
+namespace trainctl {
+
+namespace {
+
+class RunHooks : public TrainHooks {
+public:
+    RunHooks(RunDisplay& progress, Checkpointer& checkpointer) : progress_(progress), checkpointer_(checkpointer) {}
+    void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
+    void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
+        progress_.step_end(s, loss, correct, batch);
+        checkpointer_.on_step_end(s);
+    }
+    void on_epoch_end(const TrainState& s) override {
+        progress_.epoch_end(s);
+        checkpointer_.on_epoch_end(s);
+    }
+    bool stop_requested() override { return stop_signal() != 0; }
+
+private:
+    RunDisplay& progress_;
+    Checkpointer& checkpointer_;
+};
+
+// The line that says what runs: net, data, sizes, threads and where the checkpoints go.
+void say_run_started(const RunConfig& config, const RunTarget& target, const RunData& data, const RunModel& model,
+                     const TrainState& state) {
+    std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << ": " << data.used << " train / "
+              << data.test.count << " test images, " << data.steps_per_epoch << " steps per epoch, "
+              << model.net->params().total() << " parameters, " << num_threads() << " threads, checkpoints "
+              << target.dir << "/" << target.prefix << "-*"
+              << (target.resumed_from.empty() ? "" : ", resuming at global step " + std::to_string(state.global_step))
+              << "\n";
+}
+
+// The breakpoint save on the way out of a stopped, failed or diverged run: a second Ctrl-C
+// meanwhile must tell the truth about it, so the phases go to the signal handler (a failed save
+// goes back to "no breakpoint").
+std::string save_breakpoint_told(Checkpointer& checkpointer, const TrainState& state, const std::string& diverged = "") {
+    breakpoint_saving();
+    try {
+        return checkpointer.save_breakpoint(state, diverged);
+    } catch (...) {
+        breakpoint_not_saved();
+        throw;
+    }
+}
+
+std::string continue_hint(const RunOptions& options, const std::string& bp) {
+    return "breakpoint saved: " + bp + " (continue with: " + shell_word(options.program) + " resume --from " +
+           shell_word(bp) + ")";
+}
+
+// The loop itself; an Error in it saves a breakpoint first (unless the disk failed: it would too).
+TrainOutcome train_or_save_breakpoint(Trainer& trainer, TrainState& state, RunHooks& hooks, Checkpointer& checkpointer,
+                                      const RunOptions& options, RunDisplay& display) {
+    try {
+        return trainer.run(state, hooks);
+    } catch (const Error& e) {
+        display.close_line();  // the error line must not run on from the bar
+        if (e.exit_code() == kExitSaveFailed) throw;
+        const std::string bp = save_breakpoint_told(checkpointer, state);
+        breakpoint_saved(continue_hint(options, bp));
+        throw Error(std::string(e.what()) + " (breakpoint saved: " + bp + ")", e.exit_code());
+    } catch (...) {
+        display.close_line();
+        throw;
+    }
+}
+
+// A non-finite loss: the breakpoint is marked diverged (latest skips it, ckpt ls shows it, and
+// prefix-latest stays on a healthy file), and the error says where to go on from.
+[[noreturn]] void save_diverged(Checkpointer& checkpointer, const TrainState& state, const RunConfig& config,
+                                const RunOptions& options, const RunTarget& target, RunDisplay& display) {
+    display.close_line();
+    const std::string loss = shortest_float_text(state.last_loss), step = std::to_string(state.global_step + 1);
+    const std::string bp = save_breakpoint_told(checkpointer, state, "loss " + loss + " at global step " + step);
+    const std::string saved =
+        "breakpoint saved: " + bp + " (marked diverged: it holds the diverged weights); " +
+        diverged_hint(options.program, target.dir, target.prefix, target.resumed_from, state.global_step, config.lr);
+    breakpoint_saved(saved);
+    throw Error("loss is " + loss + " at global step " + step + ": training diverged; " + saved);
+}
+
+// A stop signal: the breakpoint, then the line that says so (the exit code is the signal's).
+[[noreturn]] void save_stopped(Checkpointer& checkpointer, const TrainState& state, const RunOptions& options,
+                               RunDisplay& display) {
+    display.refresh(state);
+    const std::string bp = save_breakpoint_told(checkpointer, state);
+    const std::string saved = continue_hint(options, bp);
+    breakpoint_saved(saved);
+    const int sig = stop_signal();
+    // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.
+    std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step " << state.global_step << "; "
+              << saved << "\n";
+    throw Error("", kExitSignalBase + sig);  // explained above; 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE
+}
+
+}  // namespace
+
+void train_and_checkpoint(const RunConfig& config, const RunOptions& options, const RunTarget& target,
+                          CreatedDirs& created, const RunData& data, RunModel& model, TrainState& state,
+                          RunDisplay& display) {
+    Sequential& net = *model.net;
+    LocalGradReduce grad_reduce;  // the data-parallel mode will reduce over processes here
+    Trainer trainer(config, net, *model.optimizer, data.train, &data.test, &grad_reduce);
+    NoteSink notes;
+    if (!options.quiet) notes = [&display](const std::string& line) { display.message(line); };
+    Checkpointer checkpointer(config, target.dir, target.prefix, net, *model.optimizer, state, notes);
+    checkpointer.remove_stale_temporaries();
+    checkpointer.write_graph_meta();
+    created.keep();
+    if (!target.resumed_from.empty()) checkpointer.adopt_existing();
+
+    RunHooks hooks(display, checkpointer);
+    if (!options.quiet) say_run_started(config, target, data, model, state);
+    // Last, with everything else in place: the first steps map one BLAS buffer per engine thread
+    // (OpenBLAS never fails there, it spins) and a save takes a snapshot of at most 3 floats per
+    // parameter (values and optimizer state) and its writer thread's arena.
+    require_address_space(3 * net.params().total() * sizeof(float) + thread_reserve_bytes(),
+                          static_cast<std::size_t>(num_threads()), "a checkpoint snapshot and its writer thread");
+    install_stop_handlers();
+    const TrainOutcome outcome = train_or_save_breakpoint(trainer, state, hooks, checkpointer, options, display);
+    if (outcome == TrainOutcome::kFinished) {
+        // With --eval false the test set is never scored (`trainctl eval --ckpt` does it later).
+        checkpointer.finish(state);
+        return;
+    }
+    if (outcome == TrainOutcome::kNonFinite) save_diverged(checkpointer, state, config, options, target, display);
+    save_stopped(checkpointer, state, options, display);
+}
+
+}  // namespace trainctl

@@ -1,0 +1,70 @@
+// The steps before the training loop: data, directory and lock, net and optimizer.
+#include "cmd/run/run_steps.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cmd/run/data_lookup.hpp"
+#include "core/error.hpp"
+#include "core/gemm.hpp"
+#include "core/trainer.hpp"
+#include "nets/nets.hpp"
+
+namespace trainctl {
+
+MnistFiles set_threads_and_find_data(const RunConfig& config) {
+    set_num_threads(config.threads);
+    return locate_mnist(config.data);
+}
+
+RunLock make_and_lock_new_run(const RunConfig& config, CreatedDirs& created) {
+    make_dirs(config.out, created);
+    return lock_new_run(config.out, config.prefix);
+}
+
+RunData load_run_data(const RunConfig& config, const MnistFiles& files) {
+    RunData data;
+    data.files = files;
+    data.train = load_mnist_split(files, "train");
+    data.test = load_mnist_split(files, "test");
+    const LabeledImages& train = data.train;
+    const LabeledImages& test = data.test;
+    if (test.rows != train.rows || test.cols != train.cols)  // the Trainer scales both by the train size
+        throw Error(files.test_images + ": images are " + std::to_string(test.rows) + "x" + std::to_string(test.cols) +
+                    ", expected " + std::to_string(train.rows) + "x" + std::to_string(train.cols) + " like " +
+                    files.train_images);
+    data.used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
+    data.steps_per_epoch = Trainer::steps_per_epoch(config, train.count);
+    if (data.steps_per_epoch == 0)
+        throw usage_error("batch_size: " + std::to_string(config.batch_size) + " is larger than the " +
+                          std::to_string(data.used) + " training images (drop_remainder is on)");
+    return data;
+}
+
+RunModel build_model(const RunConfig& config) {
+    RunModel model;
+    model.net = build_net(config.net, config.input);
+    InitSpec init;
+    init.kind = config.init;
+    init.sigma = config.init_sigma;
+    model.net->init_params(config.seed, init);
+    model.optimizer = make_optimizer(config.optimizer, model.net->params().total());
+    return model;
+}
+
+TrainState new_run_state(const RunConfig& config) {
+    TrainState state;
+    state.seed = config.seed;
+    return state;
+}
+
+void check_same_net(const CkptSource& source, const std::string& net_type, const std::string& hint) {
+    const nlohmann::json& model = source.stored.model;
+    if (!model.is_object() || !model.contains("spec") || !model["spec"].is_object()) return;
+    const nlohmann::json net = model["spec"].value("net", nlohmann::json());
+    if (!net.is_string() || net.get<std::string>() == net_type) return;
+    throw Error(source.reader.path() + ": holds net \"" + net.get<std::string>() + "\", the run builds net \"" +
+                net_type + "\"" + hint);
+}
+
+}  // namespace trainctl

@@ -1,0 +1,51 @@
+// The steps every run mode takes before its training loop: data, directory and lock, net, optimizer.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "cmd/run/ckpt_source.hpp"
+#include "cmd/run/run_dir.hpp"
+#include "cmd/run/run_lock.hpp"
+#include "core/config.hpp"
+#include "core/data/mnist.hpp"
+#include "core/optimizer.hpp"
+#include "core/sequential.hpp"
+#include "core/train_state.hpp"
+
+namespace trainctl {
+
+// Sets the run's threads and finds its MNIST files: before any directory is made.
+MnistFiles set_threads_and_find_data(const RunConfig& config);
+
+// Makes config.out (what it made goes in `created`) and locks a new run there under
+// config.prefix or its _N: a read-only directory or a live run fails here, before data is read.
+RunLock make_and_lock_new_run(const RunConfig& config, CreatedDirs& created);
+
+// The training and test sets as the run uses them.
+struct RunData {
+    MnistFiles files;
+    LabeledImages train, test;
+    std::size_t used = 0;  // training images the run uses (train_limit)
+    std::uint64_t steps_per_epoch = 0;
+};
+// Loads both sets; Error when their image sizes differ, usage error when the batch is larger
+// than the training images (drop_remainder on).
+RunData load_run_data(const RunConfig& config, const MnistFiles& files);
+
+struct RunModel {
+    std::unique_ptr<Sequential> net;
+    std::unique_ptr<Optimizer> optimizer;
+};
+// The net, initialized from the config's seed (a restore then replaces what it loads), and its
+// fresh optimizer.
+RunModel build_model(const RunConfig& config);
+
+// A new run (or fine-tune) starts at step 0 with the config's seed.
+TrainState new_run_state(const RunConfig& config);
+
+// Another net's checkpoint is named as such, not as a list of every tensor that differs;
+// `hint` ends the message (fine-tuning suggests --skip-mismatch).
+void check_same_net(const CkptSource& source, const std::string& net_type, const std::string& hint);
+
+}  // namespace trainctl
