@@ -19,6 +19,19 @@ void overlay_file(const nlohmann::json& file, nlohmann::json& j) {
         j[pointer] = file.at(pointer);
     }
 }
+
+// A resume told to save (or keep) by time and not by count drops the stored ckpt_steps (keep_max):
+// a stored count, "epoch" by default, would otherwise win over the time it was told.
+void prefer_told_time_policies(const nlohmann::json& file, const ConfigFlags& flags, nlohmann::json& j) {
+    auto told = [&](const std::string& key) { return flag_given(flags, key) || file.contains(config_key_pointer(key)); };
+    const std::pair<const char*, const char*> time_over_count[] = {{"ckpt_seconds", "ckpt_steps"},
+                                                                    {"keep_per_minutes", "keep_max"}};
+    for (const auto& [time_key, count_key] : time_over_count) {
+        if (!told(time_key) || told(count_key)) continue;
+        const auto time = j.find(time_key);
+        if (time != j.end() && time->is_number() && time->get<double>() > 0) j.erase(count_key);
+    }
+}
 }  // namespace
 
 ResumeConfig resume_config(const std::string& from, const StoredRun& run, const std::string& config_path,
@@ -35,8 +48,10 @@ ResumeConfig resume_config(const std::string& from, const StoredRun& run, const 
 
     ResumeConfig rc;
     rc.stored = parse_config(j, origins);
-    if (!config_path.empty()) overlay_file(read_config_file(config_path, origins), j);
+    const nlohmann::json file = config_path.empty() ? nlohmann::json::object() : read_config_file(config_path, origins);
+    overlay_file(file, j);
     apply_config_flags(flags, j, origins);
+    prefer_told_time_policies(file, flags, j);
     if (more_epochs > 0) j["epochs"] = run.state.epoch + more_epochs;
     std::vector<std::string> warnings;
     rc.resumed = parse_config(j, origins, &warnings);

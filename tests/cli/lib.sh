@@ -30,6 +30,25 @@ need_mnist() {
   fi
 }
 
+# mnist_first_tests N: prints a folder with the real training files and the first N test images,
+# for tests that evaluate after many runs but check no accuracy figure: scoring all 10,000 test
+# images was most of their time (far more under ASan). Call after need_mnist.
+mnist_first_tests() {
+  local dir=$SCRATCH/mnist-first-$1
+  mkdir -p "$dir" && cp "$MNIST"/train-images-idx3-ubyte* "$MNIST"/train-labels-idx1-ubyte* "$dir"/ || return 1
+  "$PY" - "$MNIST" "$dir" "$1" <<'PYEOF' || return 1
+import gzip, os, struct, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for name, header in (("t10k-images-idx3-ubyte", 16), ("t10k-labels-idx1-ubyte", 8)):
+    path = os.path.join(src, name)
+    data = open(path, "rb").read() if os.path.exists(path) else gzip.open(path + ".gz").read()
+    per_item = (len(data) - header) // struct.unpack(">I", data[4:8])[0]
+    with open(os.path.join(dst, name), "wb") as f:  # the header with count n, then n items
+        f.write(data[:4] + struct.pack(">I", n) + data[8:header] + data[header:header + n * per_item])
+PYEOF
+  echo "$dir"
+}
+
 # Whether $TRAINCTL is an AddressSanitizer build (scripts/test.sh --sanitize): slower, more memory.
 sanitized() { [ -n "${ASAN_OPTIONS:-}" ] || grep -qa __asan_init "$TRAINCTL"; }
 # CPU-time limits are this many times looser there (header parsing costs 2-5x under ASan).

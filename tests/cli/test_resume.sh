@@ -4,6 +4,8 @@
 # flow (names, prefix_N, keep-max, keep-best, latest, async save); resume and fine-tune errors.
 source "$(dirname "$0")/lib.sh"
 need_mnist
+# Every check here compares runs with each other, none an accuracy: 1,000 test images do.
+MNIST=$(mnist_first_tests 1000) || { fail "could not make the 1,000-test-image folder"; finish; exit; }
 
 # 1,000 images in batches of 50: 20 steps per epoch, a checkpoint every 10 steps.
 run() {  # CONFIG OUT [FLAGS...]

@@ -73,6 +73,17 @@ printf '{"lr": 0.05, "out": "C", "epochs": 3}\n' > "$SCRATCH/lr.json"
   || fail "print-config --config: $(pc --from S/lenet-2_6.ckpt --config "$SCRATCH/lr.json") $(cat "$SCRATCH/pc.err")"
 [ "$(pc --from S/lenet-2_6.ckpt --config "$SCRATCH/lr.json" --lr 0.02 --out D)" = "D lenet 1 0.02" ] && pass \
   || fail "flags over --config: $(pc --from S/lenet-2_6.ckpt --config "$SCRATCH/lr.json" --lr 0.02 --out D)"
+# Told to save or keep by time, a resume stops saving or keeping by the stored count ("epoch",
+# keep_max 0 here); told both, the count wins with a warning, as in `train`.
+policy() { "$TRAINCTL" resume --print-config "$@" 2> "$SCRATCH/pc.err" | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["ckpt_steps"], j["ckpt_seconds"], j["keep_max"], j["keep_per_minutes"])' 2> /dev/null; }
+[ "$(policy --from S/lenet-2_6.ckpt --ckpt-seconds 30 --keep-per-minutes 5)" = "0 30.0 0 5.0" ] && [ ! -s "$SCRATCH/pc.err" ] && pass \
+  || fail "resume --ckpt-seconds 30 --keep-per-minutes 5: $(policy --from S/lenet-2_6.ckpt --ckpt-seconds 30 --keep-per-minutes 5) $(cat "$SCRATCH/pc.err")"
+printf '{"ckpt_seconds": 30}\n' > "$SCRATCH/secs.json"
+[ "$(policy --from S/lenet-2_6.ckpt --config "$SCRATCH/secs.json")" = "0 30.0 0 0.0" ] && pass \
+  || fail "resume --config {ckpt_seconds: 30}: $(policy --from S/lenet-2_6.ckpt --config "$SCRATCH/secs.json") $(cat "$SCRATCH/pc.err")"
+[ "$(policy --from S/lenet-2_6.ckpt --ckpt-seconds 30 --ckpt-steps 4)" = "4 30.0 0 0.0" ] \
+  && grep -q "ckpt_steps and ckpt_seconds both set: saving by steps" "$SCRATCH/pc.err" && pass \
+  || fail "resume --ckpt-seconds 30 --ckpt-steps 4: $(policy --from S/lenet-2_6.ckpt --ckpt-seconds 30 --ckpt-steps 4) $(cat "$SCRATCH/pc.err")"
 [ ! -e N ] && [ ! -e C ] && [ ! -e D ] && pass || fail "--print-config created a directory: $(ls)"
 source_intact "--print-config"
 
