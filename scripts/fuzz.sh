@@ -23,9 +23,10 @@ for t in "${targets[@]}"; do
   [ -n "${max_len[$t]:-}" ] || { echo "fuzz.sh: unknown target '$t' (expected ckpt, idx, config or names)" >&2; exit 2; }
 done
 
-# -O1 with asserts kept (Debug without -O0): fast enough, and our asserts check invariants too.
+# -O1 with asserts kept (Debug without -O0): fast enough, and our asserts check invariants too;
+# line tables give findings file:line in every frame.
 cmake -S . -B build-fuzz -DTRAINCTL_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
-      -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" > build-fuzz.log 2>&1 || { cat build-fuzz.log >&2; exit 1; }
+      -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" > build-fuzz.log 2>&1 || { cat build-fuzz.log >&2; exit 1; }
 cmake --build build-fuzz -j2 >> build-fuzz.log 2>&1 || { tail -40 build-fuzz.log >&2; exit 1; }
 rm -f build-fuzz.log
 mkdir -p build-fuzz/artifacts
