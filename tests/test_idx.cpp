@@ -9,6 +9,7 @@
 
 #include "core/data/idx.hpp"
 #include "core/error.hpp"
+#include "idx_write.hpp"
 #include "temp_dir.hpp"
 
 using namespace trainctl;

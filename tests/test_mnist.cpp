@@ -12,6 +12,7 @@
 #include "cmd/run/binary_repo.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
+#include "idx_write.hpp"
 #include "temp_dir.hpp"
 
 using namespace trainctl;

@@ -90,18 +90,6 @@ void add_state_metadata(CkptMetadata& metadata, const TrainState& state, const O
     metadata[kMetaSavedAt] = saved_at_now();
 }
 
-CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
-                                 const TrainState& state, const std::string& run_prefix) {
-    CkptMetadata metadata = run_metadata(config, net, run_prefix);
-    if (!optimizer) {
-        add_state_metadata(metadata, state, nullptr);
-        return metadata;
-    }
-    const OptimizerScalars scalars{optimizer->spec().type, optimizer->step_count()};
-    add_state_metadata(metadata, state, &scalars);
-    return metadata;
-}
-
 StoredState read_stored_state(const CkptMetadata& metadata, const std::string& path) {
     StoredState s;
     const json st = parse_meta_json(metadata, path, kMetaState);

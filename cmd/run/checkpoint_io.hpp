@@ -31,10 +31,8 @@ std::unique_ptr<Sequential> build_model(const nlohmann::json& model, const std::
 // The tensors of a checkpoint: parameters by name, then optimizer slots as
 // "optimizer.<slot>.<param>"; views into the arenas, no copies.
 std::vector<CkptTensorView> checkpoint_tensors(const ParamSet& params, Optimizer* optimizer);
-CkptMetadata checkpoint_metadata(const RunConfig& config, const Sequential& net, const Optimizer* optimizer,
-                                 const TrainState& state, const std::string& run_prefix);
-// The same metadata in two parts: what stays fixed for a run (version, config, model, prefix),
-// built once, and what each save adds (training state, optimizer type and step count).
+// A checkpoint's metadata in two parts: what stays fixed for a run (version, config, model,
+// prefix), built once, and what each save adds (training state, optimizer type and step count).
 CkptMetadata run_metadata(const RunConfig& config, const Sequential& net, const std::string& run_prefix);
 struct OptimizerScalars {
     std::string type;

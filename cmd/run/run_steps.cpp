@@ -41,7 +41,7 @@ RunData load_run_data(const RunConfig& config, const MnistFiles& files) {
     return data;
 }
 
-RunModel build_model(const RunConfig& config) {
+RunModel init_model(const RunConfig& config) {
     RunModel model;
     model.net = build_net(config.net, config.input);
     InitSpec init;

@@ -39,7 +39,7 @@ struct RunModel {
 };
 // The net, initialized from the config's seed (a restore then replaces what it loads), and its
 // fresh optimizer.
-RunModel build_model(const RunConfig& config);
+RunModel init_model(const RunConfig& config);
 
 // A new run (or fine-tune) starts at step 0 with the config's seed.
 TrainState new_run_state(const RunConfig& config);

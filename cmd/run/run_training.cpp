@@ -83,7 +83,7 @@ void run_new(const RunConfig& config, const RunOptions& options, RunDisplay& dis
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
     const RunLock lock = make_and_lock_new_run(config, created);
     const RunData data = load_run_data(config, files);
-    RunModel model = build_model(config);
+    RunModel model = init_model(config);
     TrainState state = new_run_state(config);
     train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display);
 }
@@ -93,7 +93,7 @@ void run_fine_tune(const RunConfig& config, const FineTuneFrom& from, const RunO
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
     const RunLock lock = make_and_lock_new_run(config, created);
     const RunData data = load_run_data(config, files);
-    RunModel model = build_model(config);
+    RunModel model = init_model(config);
     load_fine_tune(from, config, model);
     TrainState state = new_run_state(config);
     train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display);
@@ -110,7 +110,7 @@ void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& opt
         std::cerr << "trainctl: " << resuming_line(from.path, locked.source_prefix, from.new_run, dir, prefix) << "\n";
     if (!locked.branch_note.empty()) std::cerr << "trainctl: " << locked.branch_note << "\n";
     const RunData data = load_run_data(config, files);
-    RunModel model = build_model(config);
+    RunModel model = init_model(config);
     load_resumed(from.source, config, model);
     TrainState state = from.source.stored.state;
     check_resumable(config, from.path, state, data);

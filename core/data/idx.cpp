@@ -1,4 +1,4 @@
-// IDX reading and writing. zlib reads both forms: gzread passes a non-gzip file through
+// IDX reading. zlib reads both forms: gzread passes a non-gzip file through
 // unchanged, so one code path serves raw and .gz, and only the size checks differ.
 #include "core/data/idx.hpp"
 
@@ -10,9 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <functional>
-#include <limits>
 
 #include "core/error.hpp"
 #include "core/input_file.hpp"
@@ -21,8 +19,6 @@
 
 namespace trainctl {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::uint32_t kMagicImages = 0x00000803;  // uint8 (0x08), 3 dims
 constexpr std::uint32_t kMagicLabels = 0x00000801;  // uint8 (0x08), 1 dim
@@ -208,56 +204,6 @@ private:
     bool gzip_ = false;
 };
 
-void put_u32(std::vector<std::uint8_t>& out, std::uint64_t v, const std::string& path) {
-    if (v > std::numeric_limits<std::uint32_t>::max())
-        throw Error(path + ": cannot write: dimension " + std::to_string(v) + " does not fit in 32 bits");
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-}
-
-// Writes header + payload to path.tmp, then renames, so a failed write leaves no half file.
-// A leftover path.tmp of any kind is unlinked, never opened, and the new one created with
-// O_EXCL | O_NOFOLLOW: nothing is written through a symlink planted there.
-void write_idx(const std::string& path, const std::vector<std::uint8_t>& header,
-               const std::vector<std::uint8_t>& payload) {
-    std::string tmp = path + ".tmp";
-    bool ok = false;
-    ::unlink(tmp.c_str());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd >= 0 && ends_with(path, ".gz")) {
-        gzFile gz = gzdopen(fd, "wb");
-        if (!gz) ::close(fd);
-        if (gz) {
-            ok = gzwrite(gz, header.data(), static_cast<unsigned>(header.size())) ==
-                 static_cast<int>(header.size());
-            for (std::size_t at = 0; ok && at < payload.size(); at += kReadMax) {
-                auto n = static_cast<unsigned>(std::min<std::size_t>(kReadMax, payload.size() - at));
-                ok = gzwrite(gz, payload.data() + at, n) == static_cast<int>(n);
-            }
-            ok = (gzclose(gz) == Z_OK) && ok;
-        }
-    } else if (fd >= 0) {
-        std::FILE* f = ::fdopen(fd, "wb");
-        if (!f) ::close(fd);
-        if (f) {
-            ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-                 std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
-            ok = (std::fclose(f) == 0) && ok;
-        }
-    }
-    std::string why = std::strerror(errno);
-    std::error_code ec;
-    if (ok) {
-        fs::rename(tmp, path, ec);
-        if (!ec) return;
-        why = ec.message();
-    }
-    fs::remove(tmp, ec);
-    throw Error(path + ": cannot write: " + why);
-}
-
-}  // namespace
-
-namespace {
 // The labels file's complaint when the images file holds another number of images.
 Error count_mismatch(const std::string& labels_path, std::uint64_t images, const std::string& images_path,
                      std::uint64_t labels) {
@@ -311,27 +257,6 @@ LabeledImages read_idx_pair(const std::string& images_path, const std::string& l
             throw Error(labels_path + ": label " + std::to_string(i) + ": expected 0-9, found " +
                         std::to_string(out.labels[i]));
     return out;
-}
-
-void write_idx_images(const std::string& path, const std::vector<std::uint8_t>& images, std::size_t count,
-                      std::size_t rows, std::size_t cols) {
-    if (images.size() != count * rows * cols)
-        throw Error(path + ": cannot write: expected " + std::to_string(count * rows * cols) + " pixels (" +
-                    std::to_string(count) + " images of " + std::to_string(rows) + "x" +
-                    std::to_string(cols) + "), found " + std::to_string(images.size()));
-    std::vector<std::uint8_t> header;
-    put_u32(header, kMagicImages, path);
-    put_u32(header, count, path);
-    put_u32(header, rows, path);
-    put_u32(header, cols, path);
-    write_idx(path, header, images);
-}
-
-void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels) {
-    std::vector<std::uint8_t> header;
-    put_u32(header, kMagicLabels, path);
-    put_u32(header, labels.size(), path);
-    write_idx(path, header, labels);
 }
 
 }  // namespace trainctl

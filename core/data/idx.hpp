@@ -27,9 +27,4 @@ std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& 
 // Both files of a split; also checks that counts agree and every label is 0-9.
 LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path);
 
-// Writes IDX files (uncompressed, or gzip when the name ends in .gz); used by tests and tools.
-void write_idx_images(const std::string& path, const std::vector<std::uint8_t>& images,
-                      std::size_t count, std::size_t rows, std::size_t cols);
-void write_idx_labels(const std::string& path, const std::vector<std::uint8_t>& labels);
-
 }  // namespace trainctl
