@@ -4,6 +4,8 @@
 #include "cmd/run/ckpt_marks.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
+#include "core/optimizer.hpp"
+#include "core/params.hpp"
 #include "nets/nets.hpp"
 
 namespace trainctl {
