@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
