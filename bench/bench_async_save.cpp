@@ -21,6 +21,7 @@
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
+#include "core/optimizer.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
 

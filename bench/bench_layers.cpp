@@ -15,7 +15,9 @@
 #include "core/loss.hpp"
 #include "core/maxpool2d.hpp"
 #include "core/relu.hpp"
+#include "core/rng.hpp"
 #include "core/sequential.hpp"
+#include "core/tensor.hpp"
 
 using namespace trainctl;
 using Clock = std::chrono::steady_clock;

@@ -11,6 +11,7 @@
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
+#include "core/optimizer.hpp"
 #include "core/rng.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_types.hpp"
+#include "core/shape.hpp"
 #include "core/unique_fd.hpp"
-#include "core/tensor.hpp"
 
 namespace trainctl {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ckpt_format/dtype.hpp"
-#include "core/tensor.hpp"
+#include "core/shape.hpp"
 
 // Tensor bytes and lengths are copied as-is, which is only right on a little-endian host.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoint I/O needs byte swapping here");

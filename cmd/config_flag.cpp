@@ -2,6 +2,7 @@
 #include "cmd/config_flag.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/json_limit.hpp"

@@ -1,7 +1,7 @@
 // A config key as a flag: its spelling, derived from the key, and the typed text it sets.
 #pragma once
 #include <string>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/config.hpp"
 

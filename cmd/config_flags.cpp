@@ -1,6 +1,8 @@
 // Config keys as CLI11 options.
 #include "cmd/config_flags.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "ckpt_format/ckpt_names.hpp"
 #include "cmd/config_help.hpp"
 #include "cmd/resume_fixed_keys.hpp"

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "cmd/config_flag.hpp"
 #include "core/config.hpp"

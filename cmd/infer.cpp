@@ -20,6 +20,7 @@
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/same_file.hpp"
 #include "core/evaluate.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 

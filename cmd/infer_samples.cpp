@@ -7,6 +7,7 @@
 #include <iostream>
 #include <numeric>
 
+#include "core/data/batch.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/data/batch.hpp"
+#include "core/data/input_spec.hpp"
 #include "core/data/idx.hpp"
 #include "core/data/image_read.hpp"
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/params.hpp"
 
 namespace trainctl {
 

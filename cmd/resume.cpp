@@ -2,6 +2,7 @@
 // prefix, or as a new run elsewhere (--out, --prefix) leaving the source as it is.
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cmd/commands.hpp"
 #include "cmd/config_flags.hpp"
@@ -11,6 +12,7 @@
 #include "cmd/run/ckpt_find.hpp"
 #include "cmd/run/resume_target.hpp"
 #include "cmd/run/run_training.hpp"
+#include "cmd/run/stored_run.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

@@ -2,9 +2,11 @@
 #include "cmd/resume_config.hpp"
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cmd/resume_fixed_keys.hpp"
 #include "cmd/run/resume_target.hpp"
+#include "cmd/run/stored_run.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

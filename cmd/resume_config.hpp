@@ -5,10 +5,11 @@
 #include <string>
 
 #include "cmd/config_flags.hpp"
-#include "cmd/run/checkpoint_io.hpp"
 #include "core/config.hpp"
 
 namespace trainctl {
+
+struct StoredRun;  // cmd/run/stored_run.hpp
 
 struct ResumeConfig {
     RunConfig stored;       // as the checkpoint stores it, `out` being the checkpoint's directory

@@ -2,6 +2,7 @@
 #include "cmd/resume_fixed_keys.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "cmd/config_flags.hpp"
 #include "cmd/run/shell_word.hpp"

@@ -3,7 +3,7 @@
 // them). `resume` refuses a new value for them in one line naming the `train` that does it.
 #pragma once
 #include <string>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/config.hpp"
 

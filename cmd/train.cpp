@@ -1,6 +1,7 @@
 // `trainctl train`: a new run from a config file and flags.
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "ckpt_format/ckpt_names.hpp"
 #include "cmd/commands.hpp"

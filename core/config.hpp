@@ -1,5 +1,6 @@
 // RunConfig: every setting of a training run, read from JSON and flags, validated in one place.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -7,10 +8,10 @@
 #include <vector>
 #include <nlohmann/json_fwd.hpp>
 
-#include "core/data/batch.hpp"
-#include "core/layer.hpp"
+#include "core/data/input_spec.hpp"
+#include "core/init_spec.hpp"
 #include "core/lr_schedule.hpp"
-#include "core/optimizer.hpp"
+#include "core/optimizer_spec.hpp"
 
 namespace trainctl {
 

@@ -7,6 +7,7 @@
 
 #include "core/im2col.hpp"
 #include "core/layer.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 

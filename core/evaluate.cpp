@@ -1,5 +1,6 @@
 // Evaluation loop: batches in dataset order, loss summed in double.
 #include "core/evaluate.hpp"
+#include "core/tensor.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,25 +1,16 @@
 // Scoring a net on a labelled set: mean loss, accuracy and the confusion matrix.
 #pragma once
-#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "core/data/batch.hpp"
 #include "core/data/idx.hpp"
+#include "core/eval_result.hpp"
 #include "core/loss.hpp"
 #include "core/sequential.hpp"
 
 namespace trainctl {
-
-constexpr std::size_t kNumClasses = 10;
-
-struct EvalResult {
-    double loss = 0;  // mean over all samples
-    double acc = 0;
-    std::size_t count = 0;
-    // confusion[truth][prediction]
-    std::array<std::array<std::uint64_t, kNumClasses>, kNumClasses> confusion{};
-};
 
 // Reusable evaluation buffers; the net must be reserved for at least batch_size.
 class Evaluator {

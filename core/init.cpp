@@ -1,5 +1,6 @@
 // Initialisation draws, element by element in memory order so a seed gives the same net everywhere.
 #include "core/init.hpp"
+#include "core/rng.hpp"
 
 #include <cmath>
 

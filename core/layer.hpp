@@ -2,21 +2,17 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <nlohmann/json_fwd.hpp>
 
-#include "core/params.hpp"
-#include "core/rng.hpp"
-#include "core/tensor.hpp"
+#include "core/init_spec.hpp"
+#include "core/shape.hpp"
 
 namespace trainctl {
 
-// How weights are drawn. pytorch: kaiming-uniform a=sqrt(5) weights and bias U(+-1/sqrt(fan_in)),
-// as torch.nn does; normal: weights N(0, sigma), bias zero, as MindSpore's LeNet example.
-struct InitSpec {
-    enum class Kind { kPytorch, kNormal };
-    Kind kind = Kind::kPytorch;
-    float sigma = 0.02f;
-};
+class ParamSet;  // core/params.hpp
+class Rng;       // core/rng.hpp
+class Tensor;    // core/tensor.hpp
 
 // Contract (dlib style):
 // - The constructor declares its parameters in the ParamSet ("<name>.weight", PyTorch layout)

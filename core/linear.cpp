@@ -7,6 +7,8 @@
 #include "core/gemm.hpp"
 #include "core/init.hpp"
 #include "core/parallel.hpp"
+#include "core/params.hpp"
+#include "core/rng.hpp"
 
 namespace trainctl {
 

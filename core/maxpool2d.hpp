@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/layer.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdint>
 
-#include "core/evaluate.hpp"
+#include "core/eval_result.hpp"
 
 namespace trainctl {
 

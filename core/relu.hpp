@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/layer.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 

@@ -3,6 +3,8 @@
 
 #include "core/memory.hpp"
 #include "core/parallel.hpp"
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 

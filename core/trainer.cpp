@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "core/lr_schedule.hpp"
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 

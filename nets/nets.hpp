@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/config.hpp"
-#include "core/data/batch.hpp"
+#include "core/data/input_spec.hpp"
 #include "core/sequential.hpp"
 
 namespace trainctl {

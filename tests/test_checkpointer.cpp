@@ -7,6 +7,8 @@
 #include "ckpt_test_util.hpp"
 #include "cmd/run/checkpointer.hpp"
 #include "cmd/run/ckpt_marks.hpp"
+#include "cmd/run/stored_run.hpp"
+#include "core/optimizer.hpp"
 #include "nets/nets.hpp"
 #include "temp_dir.hpp"
 

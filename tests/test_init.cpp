@@ -7,6 +7,8 @@
 #include "core/conv2d.hpp"
 #include "core/init.hpp"
 #include "core/linear.hpp"
+#include "core/params.hpp"
+#include "core/rng.hpp"
 #include "core/sequential.hpp"
 
 using namespace trainctl;

@@ -7,7 +7,10 @@
 #include "core/flatten.hpp"
 #include "core/linear.hpp"
 #include "core/maxpool2d.hpp"
+#include "core/params.hpp"
 #include "core/relu.hpp"
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
 #include "gradcheck.hpp"
 
 using namespace trainctl;

@@ -4,6 +4,8 @@
 
 #include "core/error.hpp"
 #include "core/loss.hpp"
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
 #include "gradcheck.hpp"
 
 using namespace trainctl;

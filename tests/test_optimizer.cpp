@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/lr_schedule.hpp"
 #include "core/optimizer.hpp"
+#include "core/params.hpp"
 
 using namespace trainctl;
 

@@ -12,7 +12,9 @@
 #include "core/maxpool2d.hpp"
 #include "core/parallel.hpp"
 #include "core/relu.hpp"
+#include "core/rng.hpp"
 #include "core/sequential.hpp"
+#include "core/tensor.hpp"
 
 using namespace trainctl;
 

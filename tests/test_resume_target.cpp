@@ -3,6 +3,7 @@
 // or --prefix, a directory spelled another way being the same one (cmd/run/resume_target.hpp).
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "cmd/resume_fixed_keys.hpp"
 #include "cmd/run/resume_target.hpp"

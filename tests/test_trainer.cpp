@@ -5,6 +5,8 @@
 #include <new>
 
 #include "core/config.hpp"
+#include "core/optimizer.hpp"
+#include "core/params.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
 #include "sanitizer.hpp"

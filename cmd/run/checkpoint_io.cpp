@@ -1,9 +1,14 @@
 // Gathering and restoring a run's tensors and metadata.
 #include "cmd/run/checkpoint_io.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "cmd/run/ckpt_marks.hpp"
+#include "cmd/run/stored_run.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
+#include "core/optimizer.hpp"
+#include "core/params.hpp"
 #include "nets/nets.hpp"
 
 namespace trainctl {

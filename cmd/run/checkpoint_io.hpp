@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 #include <vector>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "ckpt_format/ckpt_reader.hpp"
 #include "ckpt_format/ckpt_types.hpp"
@@ -14,6 +14,8 @@
 #include "core/train_state.hpp"
 
 namespace trainctl {
+
+struct StoredRun;  // cmd/run/stored_run.hpp
 
 // Metadata keys (values are JSON text, as safetensors allows only strings).
 constexpr const char* kMetaVersion = "trainctl_version";
@@ -48,19 +50,6 @@ struct StoredState {
     std::uint64_t optimizer_steps = 0;
 };
 StoredState read_stored_state(const CkptMetadata& metadata, const std::string& path);
-
-// What a checkpoint's metadata says about its run: the state above, plus how to rebuild it.
-struct StoredRun : StoredState {
-    nlohmann::json config_json;
-    nlohmann::json model;
-    std::string run_prefix;
-};
-StoredRun read_stored_run(const CkptReader& reader);
-// An inference export (`export --format safetensors`) holds the net description alone: no config,
-// no training state. Whether the file is one, and its run as far as it goes: `model` set,
-// `config_json` an empty object, a default state. Error when the description is missing.
-bool is_inference_export(const CkptReader& reader);
-StoredRun read_stored_model(const CkptReader& reader);
 
 // Copies parameters into the net by name. Without skip_mismatch any missing, extra-shaped or
 // absent tensor is an error listing them all (suggesting --skip-mismatch when `skipped` is

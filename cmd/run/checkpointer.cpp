@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "ckpt_format/atomic_file.hpp"
 #include "ckpt_format/ckpt_reader.hpp"

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "ckpt_format/ckpt_reader.hpp"
-#include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/stored_run.hpp"
 
 namespace trainctl {
 

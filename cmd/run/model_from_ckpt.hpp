@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_find.hpp"
+#include "cmd/run/stored_run.hpp"
 #include "core/data/mnist.hpp"
 
 namespace trainctl {

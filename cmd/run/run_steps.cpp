@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
+#include "core/optimizer.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
 

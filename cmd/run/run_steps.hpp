@@ -4,7 +4,6 @@
 #include <memory>
 #include <string>
 
-#include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/run_dir.hpp"
 #include "cmd/run/run_lock.hpp"
 #include "core/config.hpp"
@@ -14,6 +13,8 @@
 #include "core/train_state.hpp"
 
 namespace trainctl {
+
+struct CkptSource;  // cmd/run/ckpt_source.hpp
 
 // Sets the run's threads and finds its MNIST files: before any directory is made.
 MnistFiles set_threads_and_find_data(const RunConfig& config);

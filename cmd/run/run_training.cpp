@@ -9,6 +9,7 @@
 #include "cmd/run/resume_target.hpp"
 #include "cmd/run/run_loop.hpp"
 #include "cmd/run/run_steps.hpp"
+#include "cmd/run/stored_run.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {

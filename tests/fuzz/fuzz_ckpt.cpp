@@ -4,10 +4,12 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 #include "ckpt_format/ckpt_header.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/stored_run.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "fuzz_input_file.hpp"

@@ -15,6 +15,7 @@
 #include "cmd/same_file.hpp"
 #include "core/data/batch.hpp"
 #include "core/error.hpp"
+#include "core/tensor.hpp"
 
 namespace trainctl {
 namespace {

@@ -1,5 +1,5 @@
 // Shape printing.
-#include "core/tensor.hpp"
+#include "core/shape.hpp"
 
 namespace trainctl {
 
