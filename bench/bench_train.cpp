@@ -1,5 +1,7 @@
 // Training and inference throughput of trainctl's engine; one JSON object per line.
-// Usage: bench_train [--data DIR] [--threads 2] [--runs 3]. Uses real MNIST when found, else random images.
+// Usage: bench_train [--data DIR] [--threads 2] [--runs 3] [--steps-percent 100]. Uses real MNIST when
+// found, else random images. --steps-percent < 100 shortens every training case (a quick check of
+// the tooling, not a measurement).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -84,10 +86,11 @@ void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 int main(int argc, char** argv) {
     BenchFlags flags("trainctl training benchmark");
     std::string data;
-    int threads = 2, runs = 3;
+    int threads = 2, runs = 3, steps_percent = 100;
     flags.text("--data", data, "MNIST folder (default lookup, else random images)");
     flags.integer("--threads", threads, "threads", 1, 64);
     flags.integer("--runs", runs, "runs per case (median)", 1, 1000);
+    flags.integer("--steps-percent", steps_percent, "training steps per case, % of the full count", 1, 100);
     if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
     set_num_threads(threads);
 
@@ -107,29 +110,33 @@ int main(int argc, char** argv) {
     const std::vector<Case> cases = {{"lenet5", 32, 1875}, {"lenet5", 256, 234}, {"mlp", 64, 937}, {"mlp", 256, 234}};
     for (const auto& k : cases) {
         RunConfig c = config_for(k.net, k.batch);
-        double s = time_training(c, train, k.steps, runs);
-        double samples = static_cast<double>(k.steps * k.batch);
+        const std::uint64_t steps = std::max<std::uint64_t>(1, k.steps * static_cast<std::uint64_t>(steps_percent) / 100);
+        double s = time_training(c, train, steps, runs);
+        double samples = static_cast<double>(steps * k.batch);
         emit({{"bench", "train_" + k.net + "_b" + std::to_string(k.batch)}, {"samples_per_s", samples / s},
-              {"median_s", s}, {"steps", k.steps}, {"runs", runs}, {"threads", threads}, {"data", source}});
+              {"median_s", s}, {"steps", steps}, {"runs", runs}, {"threads", threads}, {"data", source}});
         if (k.net == "lenet5" && k.batch == 32)  // 1875 steps of 32 = the tutorial's epoch
-            emit({{"bench", "lenet5_mnist_epoch"}, {"median_s", s}, {"runs", runs}, {"threads", threads}});
+            emit({{"bench", "lenet5_mnist_epoch"}, {"median_s", s}, {"steps", steps}, {"runs", runs},
+                  {"threads", threads}});
     }
 
-    // Inference: the whole test set, batch 256, LeNet5.
-    RunConfig c = config_for("lenet5", 256);
-    auto net = build_net(c.net, c.input);
-    net->init_params(c.seed, InitSpec{});
-    net->reserve(256);
-    Evaluator evaluator(c.input, test.rows, test.cols, 256);
-    std::vector<double> seconds;
-    for (int r = 0; r < runs; ++r) {
-        const auto t0 = Clock::now();
-        evaluator.run(*net, test);
-        seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    // Inference: the whole test set, LeNet5, batch 256 and 1000 (the last batch of 256 is partial).
+    for (std::size_t batch : {256, 1000}) {
+        RunConfig c = config_for("lenet5", batch);
+        auto net = build_net(c.net, c.input);
+        net->init_params(c.seed, InitSpec{});
+        net->reserve(batch);
+        Evaluator evaluator(c.input, test.rows, test.cols, batch);
+        std::vector<double> seconds;
+        for (int r = 0; r < runs; ++r) {
+            const auto t0 = Clock::now();
+            evaluator.run(*net, test);
+            seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+        }
+        double s = median(seconds);
+        emit({{"bench", "infer_lenet5_b" + std::to_string(batch)}, {"images_per_s", static_cast<double>(test.count) / s},
+              {"median_s", s}, {"runs", runs}, {"threads", threads}});
     }
-    double s = median(seconds);
-    emit({{"bench", "infer_lenet5_b256"}, {"images_per_s", static_cast<double>(test.count) / s}, {"median_s", s},
-          {"runs", runs}, {"threads", threads}});
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);

@@ -1,27 +1,84 @@
 #!/usr/bin/env bash
-# Runs bench_train and the PyTorch peer in one run (same threads, same data) and prints the ratios.
+# Runs bench_train and its peers in one run (same threads, same data) and prints the ratios, one JSON
+# object per line: the sgemm bound (bench_gemm at 1024^3), bench_train's lines, the PyTorch peer's
+# (run under two environments, the faster kept per case: "config" names it), the OpenCV dnn peer's
+# inference lines (trainctl's LeNet5 exported to ONNX), the ratios trainctl/PyTorch and
+# trainctl/OpenCV, and the share of the sgemm bound LeNet5 reaches in training and inference.
 # Also measures the peak RSS of a full `trainctl train --config configs/lenet5-mnist.json` run.
-# Usage: bench/compare.sh [--threads 2] [--runs 3] [--no-rss]   (needs scripts/setup.sh --bench)
+# --quick: 1 run, 10% of the training steps, no RSS run: a check of the tooling, not a measurement.
+# Usage: bench/compare.sh [--threads 2] [--runs 3] [--no-rss] [--quick]   (needs scripts/setup.sh --bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-threads=2 runs=3 rss=1
+usage="usage: bench/compare.sh [--threads N] [--runs N] [--no-rss] [--quick]"
+threads=2 runs=3 rss=1 steps_percent=100 gemm_ms=100
 while [ $# -gt 0 ]; do
   case "$1" in
-    --threads) threads=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
+    --threads|--runs)
+      max=64; [ "$1" = --runs ] && max=1000
+      [[ ${2:-} =~ ^[1-9][0-9]{0,3}$ && $2 -le $max ]] \
+        || { echo "compare.sh: $1 needs a count from 1 to $max, got '${2:-}' ($usage)" >&2; exit 2; }
+      if [ "$1" = --threads ]; then threads=$2; else runs=$2; fi
+      shift 2 ;;
     --no-rss) rss=0; shift ;;
-    *) echo "compare.sh: unknown option $1 (expected --threads N, --runs N, --no-rss)" >&2; exit 2 ;;
+    --quick) runs=1 rss=0 steps_percent=10 gemm_ms=20; shift ;;
+    -h|--help) echo "$usage"; exit 0 ;;
+    *) echo "compare.sh: unknown option $1 ($usage)" >&2; exit 2 ;;
   esac
 done
-[ -x build/bench/bench_train ] || { echo "compare.sh: build/bench/bench_train missing: run scripts/setup.sh --bench" >&2; exit 1; }
+for exe in build/trainctl build/bench/bench_train build/bench/bench_gemm; do
+  [ -x "$exe" ] || { echo "compare.sh: $exe missing: run scripts/setup.sh --bench" >&2; exit 1; }
+done
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "compare.sh: Debian python3-torch missing: run scripts/setup.sh --bench" >&2; exit 1; }
+/usr/bin/python3 -c 'import cv2' 2>/dev/null || { echo "compare.sh: Debian python3-opencv missing: run scripts/setup.sh --bench" >&2; exit 1; }
 data=${TRAINCTL_MNIST:-$(pwd)/data/mnist}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-build/bench/bench_train --threads "$threads" --runs "$runs" --data "$data" | tee "$out/ours.jsonl"
-OMP_WAIT_POLICY=passive /usr/bin/python3 bench/peers/torch_bench.py --threads "$threads" --runs "$runs" --data "$data" \
-  | tee "$out/torch.jsonl"
+build/bench/bench_gemm --shapes square --threads "$threads" --runs "$runs" --min-ms "$gemm_ms" | tee "$out/gemm.jsonl"
+build/bench/bench_train --threads "$threads" --runs "$runs" --steps-percent "$steps_percent" --data "$data" \
+  | tee "$out/ours.jsonl"
+
+# PyTorch's best environment depends on the net: LeNet5 (oneDNN convolutions) is fastest with
+# OpenBLAS single-threaded and OpenMP's default (spinning) wait, the MLP (all OpenBLAS) with
+# OpenBLAS threaded and passive OpenMP waiting. Both run; the merge below keeps the faster per case.
+torch_configs=("OPENBLAS_NUM_THREADS=1" "OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS=$threads")
+for i in "${!torch_configs[@]}"; do
+  echo "compare.sh: PyTorch peer under ${torch_configs[$i]}" >&2
+  # shellcheck disable=SC2086  # the config is a list of NAME=VALUE words
+  env -u OMP_WAIT_POLICY -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u GOTO_NUM_THREADS ${torch_configs[$i]} \
+    /usr/bin/python3 bench/peers/torch_bench.py --threads "$threads" --runs "$runs" --steps-percent "$steps_percent" \
+    --data "$data" > "$out/torch$i.jsonl"
+done
+# The PyTorch lines: per case the faster configuration's line, naming it in "config", with each
+# configuration's figure in "configs"; peak_rss keeps the larger.
+/usr/bin/python3 - "$out" "${torch_configs[@]}" <<'PY' | tee "$out/torch.jsonl"
+import json, os, sys
+out, configs = sys.argv[1], sys.argv[2:]
+runs = [{j["bench"]: j for j in map(json.loads, open(os.path.join(out, f"torch{i}.jsonl")))}
+        for i in range(len(configs))]
+def figure(j):
+    for key in ("samples_per_s", "images_per_s"):
+        if key in j:
+            return key, max
+    if "median_s" in j:
+        return "median_s", min
+    return "mb", max
+for name in runs[0]:
+    key, better = figure(runs[0][name])
+    values = {c: r[name][key] for c, r in zip(configs, runs) if name in r}
+    best = better(values, key=values.get)
+    print(json.dumps(dict(runs[configs.index(best)][name], config=best,
+                          configs={c: round(v, 3) for c, v in values.items()})))
+PY
+
+# The OpenCV peer runs trainctl's own LeNet5 (configs/lenet5-mnist.json, briefly trained: the
+# weights do not change the speed) exported to ONNX.
+build/trainctl train --config configs/lenet5-mnist.json --data "$data" --train-limit 640 --epochs 1 \
+  --threads "$threads" --out "$out/onnx_ckpt" -q > /dev/null \
+  || { echo "compare.sh: the short LeNet5 training for the OpenCV peer failed (MNIST in $data? scripts/get-mnist.sh)" >&2; exit 1; }
+build/trainctl export --ckpt "$out/onnx_ckpt" --format onnx --out "$out/lenet5.onnx" > /dev/null
+/usr/bin/python3 bench/peers/opencv_infer.py --onnx "$out/lenet5.onnx" --threads "$threads" --runs "$runs" \
+  --data "$data" | tee "$out/opencv.jsonl"
 
 if [ "$rss" -eq 1 ]; then
   /usr/bin/time -f '%M' -o "$out/rss" build/trainctl train --config configs/lenet5-mnist.json --data "$data" \
@@ -29,19 +86,63 @@ if [ "$rss" -eq 1 ]; then
   echo "{\"bench\":\"trainctl_train_lenet5_mnist_peak_rss\",\"mb\":$(awk '{printf "%.1f", $1/1024}' "$out/rss")}"
 fi
 
-/usr/bin/python3 - "$out/ours.jsonl" "$out/torch.jsonl" <<'PY'
-import json, sys
-ours = {j["bench"]: j for j in map(json.loads, open(sys.argv[1]))}
-peer = {j["bench"]: j for j in map(json.loads, open(sys.argv[2]))}
+/usr/bin/python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+def lines(name):
+    return {j["bench"]: j for j in map(json.loads, open(os.path.join(out, name)))}
+ours, peer, opencv = lines("ours.jsonl"), lines("torch.jsonl"), lines("opencv.jsonl")
+gemm = list(map(json.loads, open(os.path.join(out, "gemm.jsonl"))))  # all named "gemm"
+
+
 for name in ours:
     if name not in peer:
         continue
     for key in ("samples_per_s", "images_per_s"):
         if key in ours[name]:
             print(json.dumps({"bench": "ratio_" + name, "trainctl": round(ours[name][key], 1),
-                              "torch": round(peer[name][key], 1), "ratio": round(ours[name][key] / peer[name][key], 2)}))
+                              "torch": round(peer[name][key], 1), "ratio": round(ours[name][key] / peer[name][key], 2),
+                              "torch_config": peer[name]["config"]}))
     if name == "lenet5_mnist_epoch":
         print(json.dumps({"bench": "ratio_" + name, "trainctl_s": round(ours[name]["median_s"], 3),
                           "torch_s": round(peer[name]["median_s"], 3),
-                          "speedup": round(peer[name]["median_s"] / ours[name]["median_s"], 2)}))
+                          "speedup": round(peer[name]["median_s"] / ours[name]["median_s"], 2),
+                          "torch_config": peer[name]["config"]}))
+for name in ours:
+    if name in opencv:
+        print(json.dumps({"bench": "ratio_opencv_" + name, "trainctl": round(ours[name]["images_per_s"], 1),
+                          "opencv": round(opencv[name]["images_per_s"], 1),
+                          "ratio": round(ours[name]["images_per_s"] / opencv[name]["images_per_s"], 2)}))
+
+# The sgemm bound: the faster of bench_gemm's 1024^3 cases (THREADS single-threaded gemms at once,
+# or one gemm on THREADS OpenBLAS threads).
+bound = max(gemm, key=lambda j: j["gflops"])
+print(json.dumps({"bench": "sgemm_bound", "gflops": round(bound["gflops"], 2), "case": bound["case"],
+                  "threads": bound["threads"]}))
+
+# LeNet5's GEMM FLOPs per sample (configs/lenet5-mnist.json: 1@32x32, conv padding 0), 2 per
+# multiply-add; ReLU, pooling, bias, loss and optimizer are left out:
+#   conv: 2 * out_channels * (in_channels * 5 * 5) * out_side^2; linear: 2 * in * out
+#   forward = conv1 (6@28x28 from 1) + conv2 (16@10x10 from 6) + fc1 400x120 + fc2 120x84 + fc3 84x10
+#           = 235,200 + 480,000 + 96,000 + 20,160 + 1,680 = 833,040 (0.83 MFLOP)
+#   train   = forward + weight grads (the same products as forward) + input grads (every layer
+#             but conv1, the first) = 2 * forward + (forward - conv1) = 2,263,920 (2.26 MFLOP)
+conv = lambda oc, ic, side: 2 * oc * ic * 5 * 5 * side * side
+layers = {"conv1": conv(6, 1, 28), "conv2": conv(16, 6, 10), "fc1": 2 * 400 * 120, "fc2": 2 * 120 * 84,
+          "fc3": 2 * 84 * 10}
+forward = sum(layers.values())
+train = 2 * forward + forward - layers["conv1"]
+for name, key, flops in (("train_lenet5_b32", "samples_per_s", train), ("train_lenet5_b256", "samples_per_s", train),
+                         ("infer_lenet5_b256", "images_per_s", forward), ("infer_lenet5_b1000", "images_per_s", forward)):
+    if name not in ours:
+        continue
+    pct = lambda j: round(100 * j[key] * flops / (bound["gflops"] * 1e9), 1)
+    line = {"bench": "sgemm_share_" + name, "mflop_per_sample": round(flops / 1e6, 3),
+            "trainctl_gflops": round(ours[name][key] * flops / 1e9, 2), "sgemm_gflops": round(bound["gflops"], 2),
+            "trainctl_pct": pct(ours[name])}
+    if name in peer:
+        line["torch_pct"] = pct(peer[name])
+    if name in opencv:
+        line["opencv_pct"] = pct(opencv[name])
+    print(json.dumps(line))
 PY

@@ -1,19 +1,24 @@
 #!/usr/bin/python3
 """The PyTorch peer of bench_train: the same nets, batch sizes, step counts and optimizers,
 with the data already transformed in memory. Prints one JSON object per line, same bench names.
-Run with Debian's python3-torch: OMP_WAIT_POLICY=passive /usr/bin/python3 torch_bench.py --threads 2"""
+Run with Debian's python3-torch: /usr/bin/python3 torch_bench.py --threads 2; bench/compare.sh runs it
+under two environments (OPENBLAS_NUM_THREADS=1, OMP_WAIT_POLICY=passive) and keeps the faster per case."""
 import argparse
 import gzip
 import json
 import os
 import resource
 import statistics
+import sys
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+try:
+    import numpy as np
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as e:
+    sys.exit(f"torch_bench.py: {e.name} missing (Debian python3-torch, python3-numpy): run scripts/setup.sh --bench")
 
 
 def read_idx(folder, stem):
@@ -92,6 +97,8 @@ def main():
     ap.add_argument("--data", default=os.environ.get("TRAINCTL_MNIST", ""))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--steps-percent", type=int, default=100, choices=range(1, 101), metavar="1..100",
+                    help="training steps per case, %% of the full count (a quick check, not a measurement)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -100,25 +107,27 @@ def main():
     cases = [("lenet5", LeNet5, 0.9, x32, 32, 1875), ("lenet5", LeNet5, 0.9, x32, 256, 234),
              ("mlp", mlp, 0.0, x28, 64, 937), ("mlp", mlp, 0.0, x28, 256, 234)]
     for name, make_net, momentum, x, batch, steps in cases:
+        steps = max(1, steps * args.steps_percent // 100)
         s = time_training(make_net, momentum, x, y, batch, steps, args.runs)
         print(json.dumps({"bench": f"train_{name}_b{batch}", "samples_per_s": steps * batch / s, "median_s": s,
                           "steps": steps, "runs": args.runs, "threads": args.threads, "peer": "torch"}), flush=True)
         if name == "lenet5" and batch == 32:
-            print(json.dumps({"bench": "lenet5_mnist_epoch", "median_s": s, "runs": args.runs, "peer": "torch"}),
-                  flush=True)
+            print(json.dumps({"bench": "lenet5_mnist_epoch", "median_s": s, "steps": steps, "runs": args.runs,
+                              "peer": "torch"}), flush=True)
 
     xt, _ = load(args.data, "test", 32)
     net = LeNet5().eval()
-    seconds = []
-    with torch.no_grad():
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            for i in range(0, xt.shape[0], 256):
-                net(xt[i:i + 256])
-            seconds.append(time.perf_counter() - t0)
-    s = statistics.median(seconds)
-    print(json.dumps({"bench": "infer_lenet5_b256", "images_per_s": xt.shape[0] / s, "median_s": s,
-                      "runs": args.runs, "peer": "torch"}), flush=True)
+    for batch in (256, 1000):
+        seconds = []
+        with torch.no_grad():
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                for i in range(0, xt.shape[0], batch):
+                    net(xt[i:i + batch])
+                seconds.append(time.perf_counter() - t0)
+        s = statistics.median(seconds)
+        print(json.dumps({"bench": f"infer_lenet5_b{batch}", "images_per_s": xt.shape[0] / s, "median_s": s,
+                          "runs": args.runs, "peer": "torch"}), flush=True)
     print(json.dumps({"bench": "peak_rss", "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "peer": "torch"}), flush=True)
 
