@@ -7,7 +7,6 @@ One forward per batch size runs before the timed runs (OpenCV sets its layers up
 Run with Debian's python3-opencv: /usr/bin/python3 opencv_infer.py --onnx FILE [--data DIR] [--threads 2]
 [--runs 3]; bench/compare.sh exports the net and runs it."""
 import argparse
-import gzip
 import json
 import os
 import statistics
@@ -17,24 +16,11 @@ import time
 try:
     import cv2
     import numpy as np
+    from mnist_idx import read_idx  # bench/peers/, next to this script
 except ImportError as e:
     sys.exit(f"opencv_infer.py: {e.name} missing (Debian python3-opencv, python3-numpy): run scripts/setup.sh --bench")
 
 MEAN, STD = 0.1307, 0.3081  # configs/lenet5-mnist.json's input normalization
-
-
-def read_idx(folder, stem):
-    for name in (stem, stem + ".gz"):
-        for sub in ("", "train", "test"):
-            path = os.path.join(folder, sub, name)
-            if os.path.exists(path):
-                opener = gzip.open if name.endswith(".gz") else open
-                with opener(path, "rb") as f:
-                    raw = f.read()
-                ndim = raw[3]
-                dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-                return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-    return None
 
 
 def load_test(folder):

@@ -4,7 +4,6 @@ with the data already transformed in memory. Prints one JSON object per line, sa
 Run with Debian's python3-torch: /usr/bin/python3 torch_bench.py --threads 2; bench/compare.sh runs it
 under two environments (OPENBLAS_NUM_THREADS=1, OMP_WAIT_POLICY=passive) and keeps the faster per case."""
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -17,22 +16,9 @@ try:
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
+    from mnist_idx import read_idx  # bench/peers/, next to this script
 except ImportError as e:
     sys.exit(f"torch_bench.py: {e.name} missing (Debian python3-torch, python3-numpy): run scripts/setup.sh --bench")
-
-
-def read_idx(folder, stem):
-    for name in (stem, stem + ".gz"):
-        for sub in ("", "train", "test"):
-            path = os.path.join(folder, sub, name)
-            if os.path.exists(path):
-                opener = gzip.open if name.endswith(".gz") else open
-                with opener(path, "rb") as f:
-                    raw = f.read()
-                ndim = raw[3]
-                dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-                return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-    return None
 
 
 def load(folder, split, size):
