@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs trainctl's Debian packages (when missing), builds build/trainctl (Release) and fetches MNIST.
-# Only the binary is built here (2-4 minutes on 2 quiet cores, longer on a busy machine); scripts/test.sh
+# Only the binary is built here (about 1.5 minutes on 2 quiet cores, longer on a busy machine); scripts/test.sh
 # builds the tests, --bench the benchmarks. Idempotent: a second run only rebuilds what changed.
 # Usage: scripts/setup.sh [--bench] [--fuzz] [--no-data]
 set -euo pipefail
@@ -35,7 +35,7 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 || { cat build.log >&2; exit 1; }
 build_start=$SECONDS
-echo "setup.sh: building ${targets[*]} in build/ (a clean build takes 2-4 minutes on 2 cores; log: build.log)" >&2
+echo "setup.sh: building ${targets[*]} in build/ (a clean build takes about 1.5 minutes on 2 quiet cores; log: build.log)" >&2
 # make's "[ 40%] Building CXX object .../conv2d.cpp.o" lines, shortened to a percentage and a file name.
 if ! cmake --build build -j"$(nproc)" --target "${targets[@]}" 2>&1 | tee -a build.log |
      sed -un 's|^\[ *\([0-9]*%\)\] Building CXX object .*/\([^/]*\)\.o$|setup.sh: [\1] \2|p' >&2; then

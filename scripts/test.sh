@@ -25,7 +25,7 @@ for arg in "$@"; do
   esac
 done
 
-# Each phase reports its wall time: CI has a budget (20 minutes on two cores).
+# Each phase reports its wall time: CI has a budget (15 minutes on two cores).
 took() { echo "test.sh: $1 took $((SECONDS - phase_start)) s" >&2; phase_start=$SECONDS; }
 phase_start=$SECONDS
 
