@@ -121,8 +121,17 @@ std::string blas_startup_shortfall() {
     // openblas_get_num_threads() is OpenBLAS's thread count at load: it started that many minus one
     // server threads, each mapping a buffer as it starts (possibly not yet).
     const std::uint64_t servers = static_cast<std::uint64_t>(std::max(1, openblas_get_num_threads())) - 1;
+    // A consistent snapshot: a server thread mapping its buffer between the two reads would be
+    // counted both as used (VmSize) and as pending, and refuse a limit it fits in. Read the maps
+    // on both sides of VmSize until no buffer appeared in between.
     std::uint64_t mapped = blas_buffers_mapped();
-    const Tightest t = tightest();  // after counting: a buffer mapped meanwhile is counted twice, never missed
+    Tightest t = tightest();
+    for (int tries = 0; tries < 100; ++tries) {
+        const std::uint64_t mapped_after = blas_buffers_mapped();
+        if (mapped_after == mapped) break;
+        mapped = mapped_after;
+        t = tightest();
+    }
     const std::uint64_t pending = servers > mapped ? servers - mapped : 0;
     const std::uint64_t need = pending * kBlasBufferBytes;
     if (need <= t.headroom) {

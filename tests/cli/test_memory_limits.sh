@@ -43,7 +43,7 @@ LIMIT="10 200000" expect_rejected 1 'of address space' -- resume --from run --mo
 
 # A gzip bomb: 1 MB inflating to the 1 GB its header declares. The declared size is checked
 # against the limit before inflating (it ended in an internal error, std::bad_alloc).
-mkdir bomb && cp "$SCRATCH"/data/*labels* "$SCRATCH"/data/t10k-* bomb/
+mkdir bomb && cp "$SCRATCH"/data/train-labels* "$SCRATCH"/data/t10k-* bomb/
 "$PY" - bomb/train-images-idx3-ubyte.gz <<'PYEOF'
 import struct, sys, zlib
 z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip wrapper
