@@ -1,4 +1,4 @@
-// Helpers for the checkpoint tests: a scratch folder, whole-file byte I/O, and hand-made
+// Helpers for the checkpoint tests: a scratch folder, whole-file byte I/O, existence checks, and hand-made
 // headers (with a valid header CRC) for feeding the reader files our writer never produces.
 #pragma once
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ckpt_format/ckpt_header.hpp"
+#include "path_exists.hpp"
 #include "temp_dir.hpp"
 
 namespace trainctl::testing {
@@ -18,6 +19,9 @@ namespace trainctl::testing {
 struct CkptTempDir : TempDir {
     CkptTempDir() : TempDir("ckpt") {}
 };
+
+// A one-byte file named `name` in `dir`.
+inline void touch(const CkptTempDir& dir, const std::string& name) { std::ofstream(dir.file(name)) << "x"; }
 
 inline std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -13,10 +13,6 @@ using namespace trainctl::testing;
 
 namespace {
 
-bool exists(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
-}
 
 bool is_regular(const std::string& path) {
     struct stat st {};
@@ -41,7 +37,7 @@ struct Planted {
     }
     void require_untouched() const {
         REQUIRE(read_bytes(victim) == "victim");
-        REQUIRE(!exists(absent));
+        REQUIRE(!path_exists(absent));
     }
 };
 
@@ -57,7 +53,7 @@ TEST_CASE("atomic_write_file removes a planted PATH.tmp symlink instead of writi
     p.require_untouched();
     REQUIRE(is_regular(path));
     REQUIRE(read_bytes(path) == "new bytes");
-    REQUIRE(!exists(path + ".tmp"));
+    REQUIRE(!path_exists(path + ".tmp"));
 }
 
 TEST_CASE("atomic_write_file replaces a symlink at PATH itself, leaving its target alone", "[ckpt]") {
@@ -82,5 +78,5 @@ TEST_CASE("atomic_symlink removes a planted PATH.tmp symlink and repoints PATH",
     char target[64] = {};
     REQUIRE(::readlink(pointer.c_str(), target, sizeof target - 1) > 0);
     REQUIRE(std::string(target) == "lenet-1_62.ckpt");
-    REQUIRE(!exists(pointer + ".tmp"));
+    REQUIRE(!path_exists(pointer + ".tmp"));
 }

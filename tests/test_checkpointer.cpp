@@ -106,7 +106,6 @@ struct SmallRun {
     }
 };
 
-bool exists(const std::string& path) { return std::filesystem::symlink_status(path).type() != std::filesystem::file_type::not_found; }
 
 }  // namespace
 
@@ -131,12 +130,12 @@ TEST_CASE("checkpointer: keep-max leaves a file swapped in under a name it wrote
         run.checkpointer->on_step_end(SmallRun::at(2));
         if (async_save) swap_in();
         run.steps(3, 4);
-        REQUIRE(exists(tmp.file("t-1_1.ckpt")));
+        REQUIRE(path_exists(tmp.file("t-1_1.ckpt")));
         CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == (symlink ? "victim" : "someone else's"));
         CHECK(read_bytes(tmp.file("victim")) == "victim");
-        CHECK_FALSE(exists(tmp.file("t-1_2.ckpt")));  // its own files still go
-        CHECK_FALSE(exists(tmp.file("t-1_3.ckpt")));
-        CHECK(exists(tmp.file("t-1_4.ckpt")));
+        CHECK_FALSE(path_exists(tmp.file("t-1_2.ckpt")));  // its own files still go
+        CHECK_FALSE(path_exists(tmp.file("t-1_3.ckpt")));
+        CHECK(path_exists(tmp.file("t-1_4.ckpt")));
     }
 }
 
@@ -152,8 +151,8 @@ TEST_CASE("checkpointer: a resumed run adopts only the files whose metadata name
     SmallRun resumed(dir, "t", /*keep_max=*/1, /*start=*/2);
     resumed.steps(3, 4);
     CHECK(read_bytes(tmp.file("t-1_1.ckpt")) == foreign);
-    CHECK_FALSE(exists(tmp.file("t-1_2.ckpt")));  // adopted: its metadata names run t
-    CHECK(exists(tmp.file("t-1_4.ckpt")));
+    CHECK_FALSE(path_exists(tmp.file("t-1_2.ckpt")));  // adopted: its metadata names run t
+    CHECK(path_exists(tmp.file("t-1_4.ckpt")));
 }
 
 TEST_CASE("checkpointer: a resumed run's breakpoint counts in --keep-max once later saves landed", "[cmd][ckpt]") {
@@ -165,13 +164,13 @@ TEST_CASE("checkpointer: a resumed run's breakpoint counts in --keep-max once la
         run.checkpointer->on_step_end(SmallRun::at(2));
         run.checkpointer->save_breakpoint(SmallRun::at(3));  // stopped at step 3
     }
-    REQUIRE(exists(tmp.file("t-1_3_breakpoint.ckpt")));
+    REQUIRE(path_exists(tmp.file("t-1_3_breakpoint.ckpt")));
     SmallRun resumed(dir, "t", /*keep_max=*/2, /*start=*/3);
     resumed.steps(4, 6);
-    CHECK_FALSE(exists(tmp.file("t-1_3_breakpoint.ckpt")));
-    CHECK_FALSE(exists(tmp.file("t-1_4.ckpt")));
-    CHECK(exists(tmp.file("t-1_5.ckpt")));
-    CHECK(exists(tmp.file("t-1_6.ckpt")));
+    CHECK_FALSE(path_exists(tmp.file("t-1_3_breakpoint.ckpt")));
+    CHECK_FALSE(path_exists(tmp.file("t-1_4.ckpt")));
+    CHECK(path_exists(tmp.file("t-1_5.ckpt")));
+    CHECK(path_exists(tmp.file("t-1_6.ckpt")));
 }
 
 TEST_CASE("checkpointer: a diverged breakpoint is marked and the latest pointer stays put", "[cmd][ckpt]") {
@@ -266,8 +265,8 @@ TEST_CASE("checkpointer: --keep-max N leaves N files after each save", "[cmd][ck
     }
     run.checkpointer->finish(SmallRun::at(5));
     CHECK(step_files(dir) == 2);
-    CHECK(exists(tmp.file("t-1_4.ckpt")));
-    CHECK(exists(tmp.file("t-1_5.ckpt")));
+    CHECK(path_exists(tmp.file("t-1_4.ckpt")));
+    CHECK(path_exists(tmp.file("t-1_5.ckpt")));
 }
 
 TEST_CASE("checkpointer: with --async-save a dropped file goes once its successor has landed", "[cmd][ckpt]") {
@@ -280,7 +279,7 @@ TEST_CASE("checkpointer: with --async-save a dropped file goes once its successo
     }
     run.checkpointer->finish(SmallRun::at(5));
     CHECK(step_files(dir) == 2);
-    CHECK(exists(tmp.file("t-1_5.ckpt")));
+    CHECK(path_exists(tmp.file("t-1_5.ckpt")));
 }
 
 // --- The policies over a clock: a run's clock is its training time (TrainState::elapsed_s),
@@ -399,8 +398,8 @@ TEST_CASE("checkpointer: keep-per-minutes keeps the first of each window and the
     run.checkpointer->finish(run.s);
     // Pruned at each save: 50 s and 75 s fall within 60 s of 25 s; 100 s opens a window, 175 s
     // the next; 200 s is the newest.
-    for (const char* kept : {"t-1_1.ckpt", "t-1_4.ckpt", "t-2_3.ckpt", "t-2_4.ckpt"}) CHECK(exists(tmp.file(kept)));
-    for (const char* gone : {"t-1_2.ckpt", "t-1_3.ckpt", "t-2_1.ckpt", "t-2_2.ckpt"}) CHECK_FALSE(exists(tmp.file(gone)));
+    for (const char* kept : {"t-1_1.ckpt", "t-1_4.ckpt", "t-2_3.ckpt", "t-2_4.ckpt"}) CHECK(path_exists(tmp.file(kept)));
+    for (const char* gone : {"t-1_2.ckpt", "t-1_3.ckpt", "t-2_1.ckpt", "t-2_2.ckpt"}) CHECK_FALSE(path_exists(tmp.file(gone)));
 }
 
 TEST_CASE("checkpointer: keep-best over epochs keeps the K best beside the step files", "[cmd][ckpt]") {
@@ -411,10 +410,10 @@ TEST_CASE("checkpointer: keep-best over epochs keeps the K best beside the step 
     ClockedRun run(tmp.path.string(), c);
     run.steps(12, 1.0);  // accuracy rises each epoch: each is the best so far
     run.checkpointer->finish(run.s);
-    CHECK(exists(tmp.file("t-3_4.ckpt")));
-    CHECK_FALSE(exists(tmp.file("t-2_4.ckpt")));
-    CHECK(exists(tmp.file("t-best-3_4.ckpt")));
-    CHECK_FALSE(exists(tmp.file("t-best-2_4.ckpt")));
+    CHECK(path_exists(tmp.file("t-3_4.ckpt")));
+    CHECK_FALSE(path_exists(tmp.file("t-2_4.ckpt")));
+    CHECK(path_exists(tmp.file("t-best-3_4.ckpt")));
+    CHECK_FALSE(path_exists(tmp.file("t-best-2_4.ckpt")));
     CHECK(std::filesystem::read_symlink(tmp.file("t-latest")).string() == "t-3_4.ckpt");
 }
 

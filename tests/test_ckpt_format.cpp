@@ -53,7 +53,6 @@ std::pair<int, std::string> failure_of(F&& f) {
     return {0, ""};
 }
 
-bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 }  // namespace
 
@@ -224,7 +223,7 @@ TEST_CASE("a failed save leaves the previous checkpoint intact", "[ckpt]") {
         std::signal(SIGXFSZ, before_handler);
         REQUIRE(code == kExitSaveFailed);
         REQUIRE(msg == path + ": save failed: cannot write " + path + ".tmp: File too large");
-        REQUIRE(!exists(path + ".tmp"));
+        REQUIRE(!path_exists(path + ".tmp"));
     }
     SECTION("the rename fails") {
         const std::string blocked = dir.file("blocked.ckpt");
@@ -233,7 +232,7 @@ TEST_CASE("a failed save leaves the previous checkpoint intact", "[ckpt]") {
         auto [code, msg] = failure_of([&] { ckpt_save(blocked, s.views(), s.metadata()); });
         REQUIRE(code == kExitSaveFailed);
         REQUIRE_THAT(msg, Contains(blocked + ": save failed: cannot rename " + blocked + ".tmp: "));
-        REQUIRE(!exists(blocked + ".tmp"));
+        REQUIRE(!path_exists(blocked + ".tmp"));
     }
     SECTION("the folder does not exist") {
         auto [code, msg] = failure_of([&] { ckpt_save(dir.file("no/such.ckpt"), s.views(), {}); });
@@ -250,7 +249,7 @@ TEST_CASE("a leftover PATH.tmp from a crash does not break the next save", "[ckp
     write_bytes(path + ".tmp", std::string(100000, 'G'));  // longer than the new file: must be truncated
     Sample s;
     ckpt_save(path, s.views(), s.metadata());
-    REQUIRE(!exists(path + ".tmp"));
+    REQUIRE(!path_exists(path + ".tmp"));
     REQUIRE(CkptReader(path).tensors().size() == 5);
 }
 
@@ -268,7 +267,7 @@ TEST_CASE("atomic_symlink repoints a link, replacing a text pointer and a leftov
     REQUIRE(target_of() == "lenet-2_20.ckpt");
     REQUIRE(atomic_symlink("lenet-3_20.ckpt", link));
     REQUIRE(target_of() == "lenet-3_20.ckpt");
-    REQUIRE(!exists(link + ".tmp"));
+    REQUIRE(!path_exists(link + ".tmp"));
 
     auto [code, msg] = failure_of([&] { atomic_symlink("x.ckpt", dir.file("no/such-latest")); });
     REQUIRE(code == kExitSaveFailed);

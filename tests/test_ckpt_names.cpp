@@ -10,10 +10,6 @@
 using namespace trainctl;
 using namespace trainctl::testing;
 
-namespace {
-void touch(const CkptTempDir& dir, const std::string& name) { std::ofstream(dir.file(name)) << "x"; }
-}  // namespace
-
 TEST_CASE("ckpt names: prefixes with -best inside, digits, dots and underscores round trip", "[ckpt]") {
     const char* prefixes[] = {"lenet-best-x", "lenet-bestx", "best", "x.best", "lenet_best", "a-1_2", "X-1", "X_1",
                               "v2.0-run_3", "best-lenet", "lenet-best_1", "x-best.y"};

@@ -10,10 +10,6 @@
 using namespace trainctl;
 using namespace trainctl::testing;
 
-namespace {
-void touch(const CkptTempDir& dir, const std::string& name) { std::ofstream(dir.file(name)) << "x"; }
-}  // namespace
-
 TEST_CASE("ckpt_file_name and parse_ckpt_file_name round trip every kind and prefix", "[ckpt]") {
     struct Case { CkptName name; const char* file; };
     const Case cases[] = {

@@ -18,10 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir : testing::TempDir {
-    TempDir() : testing::TempDir("idx") {}
-};
-
 std::vector<std::uint8_t> be32(std::initializer_list<std::uint32_t> words) {
     std::vector<std::uint8_t> out;
     for (std::uint32_t w : words)
@@ -29,7 +25,7 @@ std::vector<std::uint8_t> be32(std::initializer_list<std::uint32_t> words) {
     return out;
 }
 
-void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes, bool gzip = false) {
+void write_idx_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes, bool gzip = false) {
     if (gzip) {
         gzFile gz = gzopen(path.c_str(), "wb1");  // fastest level: only the format matters here
         REQUIRE(gz != nullptr);
@@ -42,7 +38,7 @@ void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes
     }
 }
 
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
+std::vector<std::uint8_t> read_idx_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -73,13 +69,13 @@ std::vector<std::uint8_t> labels_of(const std::string& path) {
 }  // namespace
 
 TEST_CASE("idx: raw and gzip files round trip", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string ext = GENERATE(std::string(""), std::string(".gz"));
     const std::string img = tmp.file("img" + ext), lab = tmp.file("lab" + ext);
     write_idx_images(img, sample_images(), 3, 4, 5);
     write_idx_labels(lab, kLabels);
     // The writers pick gzip by name; .gz files must really be gzip (magic 1f 8b).
-    CHECK((read_bytes(img)[0] == 0x1f) == (ext == ".gz"));
+    CHECK((read_idx_bytes(img)[0] == 0x1f) == (ext == ".gz"));
     CHECK(!fs::exists(img + ".tmp"));
 
     LabeledImages d = read_idx_pair(img, lab);
@@ -92,7 +88,7 @@ TEST_CASE("idx: raw and gzip files round trip", "[core][idx]") {
 }
 
 TEST_CASE("idx: gzip is detected by its magic, not the name", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     write_idx_labels(tmp.file("a.gz"), kLabels);
     fs::rename(tmp.file("a.gz"), tmp.file("plain-name"));
     CHECK(labels_of(tmp.file("plain-name")) == kLabels);
@@ -102,7 +98,7 @@ TEST_CASE("idx: gzip is detected by its magic, not the name", "[core][idx]") {
 }
 
 TEST_CASE("idx: bad headers are named", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string p = tmp.file("bad");
     SECTION("missing file") {
         REQUIRE_THROWS_WITH(labels_of(p), Contains(p + ": cannot open: no such file"));
@@ -111,11 +107,11 @@ TEST_CASE("idx: bad headers are named", "[core][idx]") {
         REQUIRE_THROWS_WITH(labels_of(tmp.path.string()), Contains("not a regular file"));
     }
     SECTION("empty file") {
-        write_bytes(p, {});
+        write_idx_bytes(p, {});
         REQUIRE_THROWS_WITH(labels_of(p), Contains(p + ": empty file"));
     }
     SECTION("header cut short") {
-        write_bytes(p, {0, 0, 8, 1, 0, 0});
+        write_idx_bytes(p, {0, 0, 8, 1, 0, 0});
         REQUIRE_THROWS_WITH(labels_of(p),
                             Contains(p + ": truncated header: expected a 4-byte dimension, found 2 bytes"));
     }
@@ -130,42 +126,42 @@ TEST_CASE("idx: bad headers are named", "[core][idx]") {
                             Contains("bad magic: expected 0x00000801") && Contains("found 0x00000803"));
     }
     SECTION("a zero dimension") {
-        write_bytes(p, be32({0x803, 3, 0, 5}));
+        write_idx_bytes(p, be32({0x803, 3, 0, 5}));
         REQUIRE_THROWS_WITH(images_of(p), Contains(p + ": bad header: expected dimensions > 0, found 0"));
     }
     SECTION("absurd image side") {
-        write_bytes(p, be32({0x803, 1, 100000, 5}));
+        write_idx_bytes(p, be32({0x803, 1, 100000, 5}));
         REQUIRE_THROWS_WITH(images_of(p), Contains(p + ": bad header") && Contains("100000x5"));
     }
 }
 
 TEST_CASE("idx: absurd counts are rejected before allocating", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string p = tmp.file("huge");
     // 2^32-1 images of 4096x4096 is 2^56 bytes: allocating would throw bad_alloc, not this.
     auto header = concat(be32({0x803, 0xffffffffu, 4096, 4096}), std::vector<std::uint8_t>(84, 0));
     SECTION("raw") {
-        write_bytes(p, header);
+        write_idx_bytes(p, header);
         REQUIRE_THROWS_WITH(images_of(p),
                             Contains(p + ": truncated: expected 4294967295 images of 4096x4096") &&
                                 Contains("found 84 bytes"));
     }
     SECTION("gzip") {
-        write_bytes(p, header, true);
+        write_idx_bytes(p, header, true);
         REQUIRE_THROWS_WITH(images_of(p), Contains(p + ": bad header: claims 72057594021150720 bytes") &&
                                               Contains("gzip file can hold"));
     }
     SECTION("gzip, a claim a gzip file could hold but does not") {
-        write_bytes(p, concat(be32({0x801, 20000}), {1, 2, 3}), true);
+        write_idx_bytes(p, concat(be32({0x801, 20000}), {1, 2, 3}), true);
         REQUIRE_THROWS_WITH(labels_of(p),
                             Contains(p + ": truncated: expected 20000 labels") && Contains("found 3 bytes"));
     }
 }
 
 TEST_CASE("idx: a gigabyte of zeros is rejected at its magic, unread", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string p = tmp.file("zeros");
-    write_bytes(p, {});
+    write_idx_bytes(p, {});
     fs::resize_file(p, std::uintmax_t{1} << 30);  // sparse: no disk used, but reading it would take seconds
     REQUIRE_THROWS_WITH(images_of(p), p + ": bad magic: expected 0x00000803 (IDX images: uint8, 3 dims), found 0x00000000");
 }
@@ -173,40 +169,40 @@ TEST_CASE("idx: a gigabyte of zeros is rejected at its magic, unread", "[core][i
 TEST_CASE("idx: gzip payloads past the up-front allocation grow as data arrives", "[core][idx]") {
     // 1100 images of 256x256 is 72 MB, past the reader's 64 MB first allocation; the header
     // claims one more, so the count found shows how far the growing buffer read.
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string p = tmp.file("big.gz");
     std::vector<std::uint8_t> px = be32({0x803, 1101, 256, 256});
     px.resize(px.size() + std::size_t{1100} * 256 * 256, 3);
-    write_bytes(p, px, true);
+    write_idx_bytes(p, px, true);
     REQUIRE_THROWS_WITH(images_of(p), Contains(p + ": truncated: expected 1101 images of 256x256") &&
                                           Contains("found 72089600 bytes"));
 }
 
 TEST_CASE("idx: payload size must match exactly", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string p = tmp.file("lab");
     const bool gzip = GENERATE(false, true);
     SECTION("truncated") {
-        write_bytes(p, concat(be32({0x801, 10000}), std::vector<std::uint8_t>(9000, 1)), gzip);
+        write_idx_bytes(p, concat(be32({0x801, 10000}), std::vector<std::uint8_t>(9000, 1)), gzip);
         REQUIRE_THROWS_WITH(
             labels_of(p), Contains(p + ": truncated: expected 10000 labels") && Contains("found 9000 bytes"));
     }
     SECTION("trailing bytes") {
-        write_bytes(p, concat(be32({0x801, 3}), {1, 2, 3, 4}), gzip);
+        write_idx_bytes(p, concat(be32({0x801, 3}), {1, 2, 3, 4}), gzip);
         REQUIRE_THROWS_WITH(labels_of(p), Contains(p + ": trailing data: expected 3 labels"));
     }
     SECTION("images truncated mid-image") {
-        write_bytes(p, concat(be32({0x803, 3, 4, 5}), std::vector<std::uint8_t>(50, 1)), gzip);
+        write_idx_bytes(p, concat(be32({0x803, 3, 4, 5}), std::vector<std::uint8_t>(50, 1)), gzip);
         REQUIRE_THROWS_WITH(images_of(p),
                             Contains("truncated: expected 3 images of 4x5 (60 bytes), found 50 bytes"));
     }
 }
 
 TEST_CASE("idx: a corrupt gzip stream names the file", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string p = tmp.file("img.gz");
     write_idx_images(p, sample_images(), 3, 4, 5);
-    std::vector<std::uint8_t> bytes = read_bytes(p);
+    std::vector<std::uint8_t> bytes = read_idx_bytes(p);
     SECTION("bad compression method in the gzip header") {
         bytes[2] = 7;
     }
@@ -219,12 +215,12 @@ TEST_CASE("idx: a corrupt gzip stream names the file", "[core][idx]") {
     SECTION("stream cut before its end") {
         bytes.resize(bytes.size() - 6);
     }
-    write_bytes(p, bytes);
+    write_idx_bytes(p, bytes);
     REQUIRE_THROWS_WITH(images_of(p), Contains(p + ": corrupt gzip stream"));
 }
 
 TEST_CASE("idx: the pair must agree and labels must be 0-9", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string img = tmp.file("img"), lab = tmp.file("lab");
     write_idx_images(img, sample_images(), 3, 4, 5);
     SECTION("counts disagree") {
@@ -239,7 +235,7 @@ TEST_CASE("idx: the pair must agree and labels must be 0-9", "[core][idx]") {
 }
 
 TEST_CASE("idx: writers check their input and leave no file on failure", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     REQUIRE_THROWS_WITH(write_idx_images(tmp.file("img"), sample_images(), 2, 4, 5),
                         Contains("expected 40 pixels (2 images of 4x5), found 60"));
     const std::string nowhere = tmp.file("no/such/dir/lab");
@@ -248,9 +244,9 @@ TEST_CASE("idx: writers check their input and leave no file on failure", "[core]
 }
 
 TEST_CASE("idx: a planted PATH.tmp symlink is removed, not written through", "[core][idx]") {
-    TempDir tmp;
+    testing::TempDir tmp("idx");
     const std::string victim = tmp.file("victim"), escaped = tmp.file("escaped");
-    write_bytes(victim, {1, 2, 3});
+    write_idx_bytes(victim, {1, 2, 3});
     for (const std::string ext : {"", ".gz"}) {
         const std::string lab = tmp.file("lab" + ext), img = tmp.file("img" + ext);
         fs::create_symlink(victim, lab + ".tmp");

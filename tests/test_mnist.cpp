@@ -21,10 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir : testing::TempDir {
-    TempDir() : testing::TempDir("mnist") {}
-};
-
 // Sets (or unsets, with nullptr) an environment variable for one scope.
 class EnvGuard {
 public:
@@ -73,7 +69,7 @@ void check_tiny_mnist(const MnistFiles& files) {
 }  // namespace
 
 TEST_CASE("mnist: a flat folder of raw files", "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     write_tiny_mnist(tmp.path, tmp.path, "");
     MnistFiles files = locate_mnist(tmp.path.string());
     CHECK(files.dir == tmp.path.string());
@@ -83,7 +79,7 @@ TEST_CASE("mnist: a flat folder of raw files", "[core][mnist]") {
 }
 
 TEST_CASE("mnist: train/ + test/ folders of .gz files", "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     write_tiny_mnist(tmp.path / "train", tmp.path / "test", ".gz");
     MnistFiles files = locate_mnist(tmp.path.string());
     CHECK(files.train_labels == (tmp.path / "train" / "train-labels-idx1-ubyte.gz").string());
@@ -92,7 +88,7 @@ TEST_CASE("mnist: train/ + test/ folders of .gz files", "[core][mnist]") {
 }
 
 TEST_CASE("mnist: an explicit --data that does not match names the missing file", "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     const std::string dir = tmp.path.string();
     SECTION("flat") {
         write_tiny_mnist(tmp.path, tmp.path, "");
@@ -121,7 +117,7 @@ TEST_CASE("mnist: an explicit --data that does not match names the missing file"
 
 TEST_CASE("mnist: lookup order is --data, $TRAINCTL_DATA, $TRAINCTL_MNIST, ./data/mnist, ./MNIST_Data",
           "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     const fs::path env_dir = tmp.path / "env", mnist_env_dir = tmp.path / "mnist-env", flag_dir = tmp.path / "flag";
     write_tiny_mnist(env_dir, env_dir, "");
     write_tiny_mnist(mnist_env_dir, mnist_env_dir, "");
@@ -144,7 +140,7 @@ TEST_CASE("mnist: lookup order is --data, $TRAINCTL_DATA, $TRAINCTL_MNIST, ./dat
 }
 
 TEST_CASE("mnist: nothing found lists every place looked at", "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     fs::create_directories(tmp.path / "data/mnist");
     CwdGuard cwd(tmp.path);
     EnvGuard env("TRAINCTL_DATA", "/no/such/place");
@@ -159,7 +155,7 @@ TEST_CASE("mnist: nothing found lists every place looked at", "[core][mnist]") {
 
 TEST_CASE("mnist: --data DIR also looks in DIR/mnist, and names both when neither holds the files",
           "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     const std::string dir = tmp.path.string();
     fs::create_directories(tmp.path);
     try {
@@ -178,7 +174,7 @@ TEST_CASE("mnist: --data DIR also looks in DIR/mnist, and names both when neithe
 }
 
 TEST_CASE("mnist: find_mnist_in judges the one folder it is given, reading no environment", "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     write_tiny_mnist(tmp.path / "env", tmp.path / "env", "");
     EnvGuard env("TRAINCTL_DATA", (tmp.path / "env").c_str());
     EnvGuard mnist_env("TRAINCTL_MNIST", (tmp.path / "env").c_str());
@@ -193,7 +189,7 @@ TEST_CASE("mnist: find_mnist_in judges the one folder it is given, reading no en
 }
 
 TEST_CASE("binary repo: the parent of the binary's folder when it holds scripts/get-mnist.sh", "[core][mnist]") {
-    TempDir tmp;
+    testing::TempDir tmp("mnist");
     const std::string exe = (tmp.path / "build" / "trainctl").string();
     CHECK(repo_dir_of(exe).empty());  // an installed binary: no checkout around it
     fs::create_directories(tmp.path / "scripts");
