@@ -25,9 +25,10 @@ std::vector<InferSample> pick_test_samples(const LabeledImages& test, const Inpu
                                            const std::vector<std::size_t>& indices, std::size_t count,
                                            std::uint64_t seed);
 
-// Reads every file first, so a bad one stops the run before anything is printed or written.
-// `invert` turns dark-on-light into MNIST's light-on-dark; a mean brightness that suggests the
-// other polarity prints a hint on stderr.
+// Reads every file first (on several threads), so a bad one stops the run before anything is
+// printed or written; of several bad files the first in `files` is reported. `invert` turns
+// dark-on-light into MNIST's light-on-dark; a mean brightness that suggests the other polarity
+// prints a hint on stderr (in file order, once all are read).
 std::vector<InferSample> load_file_samples(const std::vector<std::string>& files, const InputSpec& spec, bool invert);
 
 }  // namespace trainctl
