@@ -140,7 +140,7 @@ void run_infer(const InferOptions& opt) {
         for (std::size_t begin = 0; begin < files.size(); begin += kInferBatch) {
             const std::vector<std::string> batch(files.begin() + static_cast<long>(begin),
                                                  files.begin() + static_cast<long>(std::min(files.size(), begin + kInferBatch)));
-            classify(m, load_file_samples(batch, spec, opt.invert), opt, out);
+            classify(m, load_file_samples(batch, spec, opt.invert, opt.show || !opt.save.empty()), opt, out);
         }
     } else {
         const MnistFiles mnist = locate_mnist_for(opt.data_dir, m);

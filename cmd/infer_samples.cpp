@@ -36,8 +36,10 @@ InferSample from_test(const LabeledImages& test, const BatchMaker& transform, st
     return s;
 }
 
-// One file read, decoded and transformed; `hint` says when it looks like dark on light.
-InferSample load_file_sample(const std::string& file, const InputSpec& spec, bool invert, std::string& hint) {
+// One file read, decoded and transformed (and drawn when `display`); `hint` says when it looks
+// like dark on light.
+InferSample load_file_sample(const std::string& file, const InputSpec& spec, bool invert, bool display,
+                             std::string& hint) {
     GreyImage im = read_grey_image(file);
     if (invert)
         for (auto& v : im.pixels) v = static_cast<std::uint8_t>(255 - v);
@@ -52,6 +54,7 @@ InferSample load_file_sample(const std::string& file, const InputSpec& spec, boo
     s.name = file;
     s.input.resize(spec.size * spec.size);
     BatchMaker(spec, im.height, im.width).transform(im.pixels.data(), s.input.data());
+    if (!display) return s;
     std::vector<float> unit_pixels(spec.size * spec.size);
     BatchMaker(unit, im.height, im.width).transform(im.pixels.data(), unit_pixels.data());
     s.display.width = s.display.height = spec.size;
@@ -87,7 +90,8 @@ std::vector<InferSample> pick_test_samples(const LabeledImages& test, const Inpu
     return out;
 }
 
-std::vector<InferSample> load_file_samples(const std::vector<std::string>& files, const InputSpec& spec, bool invert) {
+std::vector<InferSample> load_file_samples(const std::vector<std::string>& files, const InputSpec& spec, bool invert,
+                                           bool display) {
     const std::size_t n = files.size();
     std::vector<InferSample> out(n);
     std::vector<std::string> hints(n);
@@ -101,7 +105,7 @@ std::vector<InferSample> load_file_samples(const std::vector<std::string>& files
     auto work = [&](std::size_t t) {
         for (std::size_t k = n * t / threads, end = n * (t + 1) / threads; k < end; ++k) {
             try {
-                out[k] = load_file_sample(files[k], spec, invert, hints[k]);
+                out[k] = load_file_sample(files[k], spec, invert, display, hints[k]);
             } catch (...) {
                 failed_at[t] = k;
                 errors[t] = std::current_exception();
