@@ -4,7 +4,8 @@
 # (run under two environments, the faster kept per case: "config" names it), the OpenCV dnn peer's
 # inference lines (trainctl's LeNet5 exported to ONNX), the ratios trainctl/PyTorch and
 # trainctl/OpenCV, and the share of the sgemm bound LeNet5 reaches in training and inference.
-# Also measures the peak RSS of a full `trainctl train --config configs/lenet5-mnist.json` run.
+# Also measures the peak RSS and the phases (--timings) of a full `trainctl train --config
+# configs/lenet5-mnist.json` run.
 # --quick: 1 run, 10% of the training steps, no RSS run: a check of the tooling, not a measurement.
 # Usage: bench/compare.sh [--threads 2] [--runs 3] [--no-rss] [--quick]   (needs scripts/setup.sh --bench)
 set -euo pipefail
@@ -81,9 +82,12 @@ build/trainctl export --ckpt "$out/onnx_ckpt" --format onnx --out "$out/lenet5.o
   --data "$data" | tee "$out/opencv.jsonl"
 
 if [ "$rss" -eq 1 ]; then
+  # The same run's phases (--timings): the time outside the training steps, not_steps_pct.
   /usr/bin/time -f '%M' -o "$out/rss" build/trainctl train --config configs/lenet5-mnist.json --data "$data" \
-    --threads "$threads" --out "$out/ckpt" --quiet > /dev/null
+    --threads "$threads" --out "$out/ckpt" --quiet --timings > "$out/phases.txt" 2> "$out/phases.err" \
+    || { cat "$out/phases.err" >&2; exit 1; }
   echo "{\"bench\":\"trainctl_train_lenet5_mnist_peak_rss\",\"mb\":$(awk '{printf "%.1f", $1/1024}' "$out/rss")}"
+  sed -n 's/^Timings: {/{"bench":"trainctl_train_lenet5_mnist_phases",/p' "$out/phases.txt"
 fi
 
 /usr/bin/python3 - "$out" <<'PY'

@@ -1,5 +1,5 @@
-// `trainctl infer`: classify picked MNIST test images or your own image files with a
-// checkpoint; print the top classes, draw the images in the terminal, save them as a PNG grid.
+// `trainctl infer`: classify picked MNIST test images or your own image files (folders and globs
+// too, in batches) with a checkpoint; print the top classes, draw them, save them as a PNG grid.
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/run/data_lookup.hpp"
+#include "cmd/infer_inputs.hpp"
 #include "cmd/infer_samples.hpp"
 #include "cmd/render/png_grid.hpp"
 #include "cmd/render/png_write.hpp"
@@ -93,42 +94,68 @@ void refuse_save_over(const InferOptions& opt, const std::vector<CommandInput>& 
     if (!opt.save.empty()) refuse_output_over_input("--save", opt.save, inputs);
 }
 
+// Images forwarded at a time: enough for the layers' GEMMs to run long, little memory at any count.
+constexpr std::size_t kInferBatch = 256;
+
+// What infer prints, gathered as the batches go: a bad file later on stops the run before any line.
+struct InferOutput {
+    std::string lines;
+    std::vector<DigitTile> tiles;  // only with --show or --save
+};
+
+// Forwards `samples` kInferBatch at a time through the net (reserved for that) and appends their lines.
+void classify(LoadedModel& m, const std::vector<InferSample>& samples, const InferOptions& opt, InferOutput& out) {
+    const std::size_t size = m.config.input.size, plane = size * size;
+    for (std::size_t begin = 0; begin < samples.size(); begin += kInferBatch) {
+        const std::size_t n = std::min(kInferBatch, samples.size() - begin);
+        Tensor x({n, 1, size, size});
+        for (std::size_t i = 0; i < n; ++i)
+            std::copy(samples[begin + i].input.begin(), samples[begin + i].input.end(), x.data() + i * plane);
+        const auto probs = softmax_rows(m.net->forward(x), n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const InferSample& s = samples[begin + i];
+            const std::size_t prediction = ranked(probs[i])[0];
+            out.lines += opt.json ? sample_json(s, prediction, probs[i]).dump() : top_line(s, probs[i]);
+            out.lines += '\n';
+            if (opt.show || !opt.save.empty()) out.tiles.push_back(tile_of(s, prediction));
+        }
+    }
+}
+
 void run_infer(const InferOptions& opt) {
+    // Folders and globs become their sorted files here, so --save is checked against each.
+    const std::vector<std::string> files = expand_image_inputs(opt.inputs);
     std::vector<CommandInput> inputs = {{"the checkpoint", "--ckpt", opt.ckpt}};
-    for (const std::string& image : opt.inputs) inputs.push_back({"an input image", "--input", image});
+    for (const std::string& image : files) inputs.push_back({"an input image", "--input", image});
     refuse_save_over(opt, inputs);  // as given, before the lookup; then the file it found
     const std::string ckpt = resolve_ckpt_flag(opt.ckpt, opt.run);
     inputs[0].path = ckpt;
     refuse_save_over(opt, inputs);
     LoadedModel m = load_model_from_ckpt(ckpt);
     const InputSpec& spec = m.config.input;
-    std::vector<InferSample> samples;
-    if (!opt.inputs.empty()) {
-        samples = load_file_samples(opt.inputs, spec, opt.invert);
+    InferOutput out;
+    if (!files.empty()) {
+        m.net->reserve(std::min(kInferBatch, files.size()));
+        // Decoded a batch at a time: memory stays that of one batch however many files there are.
+        for (std::size_t begin = 0; begin < files.size(); begin += kInferBatch) {
+            const std::vector<std::string> batch(files.begin() + static_cast<long>(begin),
+                                                 files.begin() + static_cast<long>(std::min(files.size(), begin + kInferBatch)));
+            classify(m, load_file_samples(batch, spec, opt.invert, opt.show || !opt.save.empty()), opt, out);
+        }
     } else {
-        const MnistFiles files = locate_mnist_for(opt.data_dir, m);
-        refuse_save_over(opt, {{"an MNIST file", "--data", files.test_images},
-                               {"an MNIST file", "--data", files.test_labels}});
-        const LabeledImages test = load_mnist_split(files, "test");
-        samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
+        const MnistFiles mnist = locate_mnist_for(opt.data_dir, m);
+        refuse_save_over(opt, {{"an MNIST file", "--data", mnist.test_images},
+                               {"an MNIST file", "--data", mnist.test_labels}});
+        const LabeledImages test = load_mnist_split(mnist, "test");
+        const std::vector<InferSample> samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
+        m.net->reserve(std::min(kInferBatch, samples.size()));
+        classify(m, samples, opt, out);
     }
 
-    const std::size_t n = samples.size(), plane = spec.size * spec.size;
-    Tensor x({n, 1, spec.size, spec.size});
-    for (std::size_t i = 0; i < n; ++i) std::copy(samples[i].input.begin(), samples[i].input.end(), x.data() + i * plane);
-    m.net->reserve(n);
-    const auto probs = softmax_rows(m.net->forward(x), n);
-
-    std::vector<DigitTile> tiles;
-    for (std::size_t i = 0; i < n; ++i) tiles.push_back(tile_of(samples[i], ranked(probs[i])[0]));
-    if (opt.json) {
-        for (std::size_t i = 0; i < n; ++i) std::cout << sample_json(samples[i], ranked(probs[i])[0], probs[i]).dump() << "\n";
-    } else {
-        if (opt.show) std::cout << render_terminal_grid(tiles, stdout_wants_colour(), terminal_columns(STDOUT_FILENO));
-        for (std::size_t i = 0; i < n; ++i) std::cout << top_line(samples[i], probs[i]) << "\n";
-    }
+    if (opt.show) std::cout << render_terminal_grid(out.tiles, stdout_wants_colour(), terminal_columns(STDOUT_FILENO));
+    std::cout << out.lines << std::flush;
     if (!opt.save.empty()) {
-        const Canvas grid = render_png_grid(tiles);
+        const Canvas grid = render_png_grid(out.tiles);
         write_png_rgb(opt.save, grid.width, grid.height, grid.rgb);
         std::cerr << "trainctl: saved " << opt.save << " (" << grid.width << "x" << grid.height << ")\n";
     }
@@ -138,11 +165,14 @@ void run_infer(const InferOptions& opt) {
 
 void setup_infer(CLI::App& app) {
     auto opt = std::make_shared<InferOptions>();
-    CLI::App* sub = app.add_subcommand("infer", "Classify MNIST test images or your own PNG/PGM files with a checkpoint");
+    CLI::App* sub = app.add_subcommand(
+        "infer", "Classify MNIST test images or your own PNG/PGM files (or folders, globs) with a checkpoint");
     sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
     sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--data", opt->data_dir, kDataFlagHelp);
-    auto* input = sub->add_option("--input", opt->inputs, "your own images (PNG or PGM, any size) instead of MNIST");
+    auto* input = sub->add_option("--input", opt->inputs,
+                                  "your own images (PNG or PGM, any size) instead of MNIST: files, a folder (its *.png and "
+                                  "*.pgm) or a quoted glob ('digits/*.png'); folders and globs in sorted order");
     auto* index = sub->add_option("--index", opt->indices, "test images by position, e.g. 0,7,42")->delimiter(',');
     sub->add_option("--count", opt->count, "random test images to pick")->check(CLI::Range(1, 64))
         ->capture_default_str()->excludes(index)->excludes(input);

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <iostream>
 #include <numeric>
+#include <thread>
 
 #include "core/data/batch.hpp"
 #include "core/error.hpp"
@@ -17,6 +19,9 @@ namespace {
 // MNIST's mean brightness is about 33 of 255; a picture brighter than mid-grey on average is
 // almost surely a dark digit on a light background.
 constexpr double kInvertedMean = 127.5;
+// Files are decoded on up to this many threads, each given at least kFilesPerThread.
+constexpr std::size_t kMaxDecodeThreads = 8;
+constexpr std::size_t kFilesPerThread = 16;
 
 InferSample from_test(const LabeledImages& test, const BatchMaker& transform, std::size_t i) {
     InferSample s;
@@ -28,6 +33,34 @@ InferSample from_test(const LabeledImages& test, const BatchMaker& transform, st
     transform.transform(test.image(i), s.input.data());
     s.truth = test.labels[i];
     s.index = i;
+    return s;
+}
+
+// One file read, decoded and transformed (and drawn when `display`); `hint` says when it looks
+// like dark on light.
+InferSample load_file_sample(const std::string& file, const InputSpec& spec, bool invert, bool display,
+                             std::string& hint) {
+    GreyImage im = read_grey_image(file);
+    if (invert)
+        for (auto& v : im.pixels) v = static_cast<std::uint8_t>(255 - v);
+    const double mean = std::accumulate(im.pixels.begin(), im.pixels.end(), 0.0) / im.pixels.size();
+    if (mean > kInvertedMean)
+        hint = "trainctl: hint: " + file + ": mean brightness " + std::to_string(std::lround(mean)) +
+               " of 255 looks like a dark digit on a light background; MNIST digits are light on dark: " +
+               (invert ? "drop --invert" : "try --invert");
+
+    const InputSpec unit{spec.size, /*mean=*/0.0f, /*std=*/1.0f};  // resize only: values x/255
+    InferSample s;
+    s.name = file;
+    s.input.resize(spec.size * spec.size);
+    BatchMaker(spec, im.height, im.width).transform(im.pixels.data(), s.input.data());
+    if (!display) return s;
+    std::vector<float> unit_pixels(spec.size * spec.size);
+    BatchMaker(unit, im.height, im.width).transform(im.pixels.data(), unit_pixels.data());
+    s.display.width = s.display.height = spec.size;
+    s.display.pixels.reserve(unit_pixels.size());
+    for (float v : unit_pixels)
+        s.display.pixels.push_back(static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)));
     return s;
 }
 
@@ -57,33 +90,37 @@ std::vector<InferSample> pick_test_samples(const LabeledImages& test, const Inpu
     return out;
 }
 
-std::vector<InferSample> load_file_samples(const std::vector<std::string>& files, const InputSpec& spec, bool invert) {
-    std::vector<GreyImage> images;
-    for (const auto& f : files) images.push_back(read_grey_image(f));
-
-    const InputSpec unit{spec.size, /*mean=*/0.0f, /*std=*/1.0f};  // resize only: values x/255
-    std::vector<InferSample> out;
-    for (std::size_t k = 0; k < files.size(); ++k) {
-        GreyImage& im = images[k];
-        if (invert)
-            for (auto& v : im.pixels) v = static_cast<std::uint8_t>(255 - v);
-        const double mean = std::accumulate(im.pixels.begin(), im.pixels.end(), 0.0) / im.pixels.size();
-        if (mean > kInvertedMean)
-            std::cerr << "trainctl: hint: " << files[k] << ": mean brightness " << std::lround(mean)
-                      << " of 255 looks like a dark digit on a light background; MNIST digits are light on dark: "
-                      << (invert ? "drop --invert" : "try --invert") << "\n";
-
-        InferSample s;
-        s.name = files[k];
-        s.input.resize(spec.size * spec.size);
-        BatchMaker(spec, im.height, im.width).transform(im.pixels.data(), s.input.data());
-        std::vector<float> unit_pixels(spec.size * spec.size);
-        BatchMaker(unit, im.height, im.width).transform(im.pixels.data(), unit_pixels.data());
-        s.display.width = s.display.height = spec.size;
-        for (float v : unit_pixels)
-            s.display.pixels.push_back(static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)));
-        out.push_back(std::move(s));
-    }
+std::vector<InferSample> load_file_samples(const std::vector<std::string>& files, const InputSpec& spec, bool invert,
+                                           bool display) {
+    const std::size_t n = files.size();
+    std::vector<InferSample> out(n);
+    std::vector<std::string> hints(n);
+    // Decoding is most of a batch's time: split over the cores, each thread a contiguous range in
+    // order, stopping at its first bad file; the first bad file of all is the one reported.
+    const std::size_t threads =
+        std::max<std::size_t>(1, std::min<std::size_t>({std::thread::hardware_concurrency(), kMaxDecodeThreads,
+                                                         n / kFilesPerThread}));
+    std::vector<std::size_t> failed_at(threads, n);
+    std::vector<std::exception_ptr> errors(threads);
+    auto work = [&](std::size_t t) {
+        for (std::size_t k = n * t / threads, end = n * (t + 1) / threads; k < end; ++k) {
+            try {
+                out[k] = load_file_sample(files[k], spec, invert, display, hints[k]);
+            } catch (...) {
+                failed_at[t] = k;
+                errors[t] = std::current_exception();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    const auto first = std::min_element(failed_at.begin(), failed_at.end());
+    if (*first < n) std::rethrow_exception(errors[static_cast<std::size_t>(first - failed_at.begin())]);
+    for (const std::string& hint : hints)
+        if (!hint.empty()) std::cerr << hint << "\n";
     return out;
 }
 

@@ -25,11 +25,13 @@ struct ResumeOptions {
     std::size_t more_epochs = 0;
     bool quiet = false;
     bool print_config = false;
+    bool timings = false;
     std::string program;  // argv[0], for hints
     ConfigFlags flags;
 };
 
 static void resume_command(const ResumeOptions& opt) {
+    const PhaseClock::time_point started = PhaseClock::now();
     if (opt.more_epochs > 0 && flag_given(opt.flags, "epochs"))
         throw usage_error("--more-epochs and --epochs both given: use one");
     // Opened once: its stored run resolves the config here, and the run locks and restores from it.
@@ -44,8 +46,8 @@ static void resume_command(const ResumeOptions& opt) {
         std::cout << to_json(rc.resumed).dump(2) << "\n";
         return;
     }
-    ProgressDisplay display(rc.resumed, opt.quiet);
-    run_resume(rc.resumed, from, {opt.quiet, opt.program}, display);
+    ProgressDisplay display(rc.resumed, opt.quiet, opt.timings);
+    run_resume(rc.resumed, from, {opt.quiet, opt.program, started}, display);
 }
 
 void setup_resume(CLI::App& app) {
@@ -59,6 +61,7 @@ void setup_resume(CLI::App& app) {
     sub->add_option("--run", opt->run, "with --from latest or DIR: continue this run (its prefix), not the one saved last");
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
+    sub->add_flag("--timings", opt->timings, kTimingsFlagHelp);
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     add_config_flags(*sub, opt->flags, FlagDefaults::kFromCheckpoint);
     sub->callback([opt, &app] {

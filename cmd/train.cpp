@@ -20,6 +20,7 @@ struct TrainOptions {
     std::string init_run;  // --init-run: which run `--init-from latest`/DIR takes
     bool skip_mismatch = false;
     bool reset_optimizer = false;
+    bool timings = false;
     std::string program;  // argv[0], for hints
     ConfigFlags flags;
 };
@@ -72,14 +73,15 @@ static RunConfig resolve_config(const TrainOptions& opt) {
 }
 
 static void train_command(const TrainOptions& opt) {
+    const PhaseClock::time_point started = PhaseClock::now();
     const RunConfig config = resolve_config(opt);
     if (opt.print_config) {
         std::cout << to_json(config).dump(2) << "\n";
         return;
     }
-    const RunOptions options{opt.quiet, opt.program};
+    const RunOptions options{opt.quiet, opt.program, started};
     if (opt.init_from.empty()) {
-        ProgressDisplay display(config, opt.quiet);
+        ProgressDisplay display(config, opt.quiet, opt.timings);
         run_new(config, options, display);
         return;
     }
@@ -89,7 +91,7 @@ static void train_command(const TrainOptions& opt) {
     from.path = resolve_checkpoint(opt.init_from, {"--init-from", RunConfig{}.out, opt.init_run, "--init-run"});
     from.skip_mismatch = opt.skip_mismatch;
     from.reset_optimizer = opt.reset_optimizer;
-    ProgressDisplay display(config, opt.quiet);
+    ProgressDisplay display(config, opt.quiet, opt.timings);
     run_fine_tune(config, from, options, display);
 }
 
@@ -99,6 +101,7 @@ void setup_train(CLI::App& app) {
     sub->add_option("-c,--config", opt->config_path, "JSON config file (flags override its keys)");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
+    sub->add_flag("--timings", opt->timings, kTimingsFlagHelp);
     sub->add_option("--init-from", opt->init_from,
                     "start from this checkpoint's weights (fine-tuning): FILE (here or in ckpt/), a DIR (its latest) "
                     "or 'latest' (the latest in ckpt/)");

@@ -44,7 +44,10 @@ EvalResult Trainer::evaluate_test() { return evaluator_.run(net_, *test_); }
 std::size_t Trainer::run_step(const TrainState& state, float lr, float& loss) {
     const std::size_t begin = state.step_in_epoch * config_.batch_size;
     const std::size_t n = std::min(config_.batch_size, train_count_ - begin);
-    batches_.make(train_, order_.data() + begin, n, labels_.data());
+    {
+        PhaseTimer timer(times_.batches_s);
+        batches_.make(train_, order_.data() + begin, n, labels_.data());
+    }
     const Tensor& logits = net_.forward(batches_.batch());
     loss = loss_.forward(logits, labels_.data());
     if (!std::isfinite(loss)) return n;  // no update: the arenas stay as they were
@@ -74,7 +77,9 @@ TrainOutcome Trainer::run(TrainState& state, TrainHooks& hooks) {
             }
             state.lr = lr;
             state.last_loss = loss;
-            state.elapsed_s += seconds_since(t0);
+            const double seconds = seconds_since(t0);
+            state.elapsed_s += seconds;
+            times_.steps_s += seconds;
             ++state.global_step;
             // An epoch's last step rolls over at once: the state then reads "epoch N done".
             if (++state.step_in_epoch == steps_per_epoch_) {
@@ -85,7 +90,11 @@ TrainOutcome Trainer::run(TrainState& state, TrainHooks& hooks) {
             if (state.step_in_epoch == 0) break;
         }
         if (config_.eval && test_) {
-            EvalResult r = evaluate_test();
+            EvalResult r;
+            {
+                PhaseTimer timer(times_.eval_s);
+                r = evaluate_test();
+            }
             state.has_metrics = true;
             state.metrics_epoch = state.epoch;
             state.metrics_acc = r.acc;

@@ -10,6 +10,7 @@
 #include "core/grad_reduce.hpp"
 #include "core/loss.hpp"
 #include "core/optimizer.hpp"
+#include "core/phase_times.hpp"
 #include "core/sequential.hpp"
 #include "core/train_state.hpp"
 
@@ -42,6 +43,13 @@ public:
     // (then the bad step's update is not applied: state and arenas are those before it).
     TrainOutcome run(TrainState& state, TrainHooks& hooks);
     EvalResult evaluate_test();
+    // Seconds spent so far making batches, in the rest of the steps and evaluating (the other
+    // fields stay 0: the run measures those).
+    PhaseTimes phase_times() const {
+        PhaseTimes t = times_;
+        t.steps_s -= t.batches_s;  // the step's clock runs around its batch too
+        return t;
+    }
 
 private:
     // Forward, loss and (when the loss is finite) backward and an update with `lr`; returns the
@@ -61,6 +69,7 @@ private:
     Evaluator evaluator_;
     std::vector<std::uint32_t> order_;
     std::vector<std::uint8_t> labels_;
+    PhaseTimes times_;
 };
 
 }  // namespace trainctl

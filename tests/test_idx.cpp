@@ -85,6 +85,18 @@ TEST_CASE("idx: raw and gzip files round trip", "[core][idx]") {
     CHECK(d.images == sample_images());
     CHECK(d.labels == kLabels);
     CHECK(d.image(2)[0] == sample_images()[40]);
+
+    // Packed as read: the same pixels, image by image, and no unpacked copy kept.
+    LabeledImages p = read_idx_pair(img, lab, true);
+    CHECK(p.is_packed());
+    CHECK(p.images.empty());
+    CHECK(p.count == 3);
+    CHECK(p.labels == kLabels);
+    std::vector<std::uint8_t> scratch(20);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::uint8_t* px = p.pixels(i, scratch.data());
+        CHECK(std::vector<std::uint8_t>(px, px + 20) == std::vector<std::uint8_t>(d.image(i), d.image(i) + 20));
+    }
 }
 
 TEST_CASE("idx: gzip is detected by its magic, not the name", "[core][idx]") {

@@ -2,6 +2,7 @@
 // both layouts, its lookup order and errors; the real files when present ($TRAINCTL_MNIST or ../shared/data/mnist beside the source tree).
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -232,5 +233,15 @@ TEST_CASE("mnist: the real files load with the canonical counts", "[core][mnist]
         std::array<std::size_t, 10> seen{};
         for (std::uint8_t label : d.labels) ++seen[label];
         CHECK(seen == hist);
+        // Packed, every image comes back exactly, in well under half the memory.
+        LabeledImages p = load_mnist_split(files, split, true);
+        REQUIRE(p.count == count);
+        CHECK(p.labels == d.labels);
+        CHECK(p.packed.size() * 2 < d.images.size());
+        std::vector<std::uint8_t> scratch(28 * 28);
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < count; ++i)
+            differ += !std::equal(d.image(i), d.image(i) + 28 * 28, p.pixels(i, scratch.data()));
+        CHECK(differ == 0);
     }
 }

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 
+#include "core/phase_times.hpp"
 #include "core/train_state.hpp"
 
 namespace trainctl {
@@ -16,6 +17,7 @@ public:
     virtual void message(const std::string& line) = 0;  // one line on stderr, e.g. "trainctl: saved ..."
     virtual void close_line() = 0;  // what follows (an error, the stop message) starts on its own line
     virtual void refresh(const TrainState& s) = 0;  // brings a live display up to the state's step
+    virtual void finished(const PhaseTimes&) {}  // a run that trained to its end: where its time went
 };
 
 }  // namespace trainctl

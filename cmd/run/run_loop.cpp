@@ -20,14 +20,17 @@ namespace {
 
 class RunHooks : public TrainHooks {
 public:
-    RunHooks(RunDisplay& progress, Checkpointer& checkpointer) : progress_(progress), checkpointer_(checkpointer) {}
+    RunHooks(RunDisplay& progress, Checkpointer& checkpointer, double& save_s)
+        : progress_(progress), checkpointer_(checkpointer), save_s_(save_s) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
         progress_.step_end(s, loss, correct, batch);
+        PhaseTimer timer(save_s_);
         checkpointer_.on_step_end(s);
     }
     void on_epoch_end(const TrainState& s) override {
         progress_.epoch_end(s);
+        PhaseTimer timer(save_s_);
         checkpointer_.on_epoch_end(s);
     }
     bool stop_requested() override { return stop_signal() != 0; }
@@ -35,6 +38,7 @@ public:
 private:
     RunDisplay& progress_;
     Checkpointer& checkpointer_;
+    double& save_s_;
 };
 
 // The line that says what runs: net, data, sizes, threads and where the checkpoints go.
@@ -115,7 +119,7 @@ TrainOutcome train_or_save_breakpoint(Trainer& trainer, TrainState& state, RunHo
 
 void train_and_checkpoint(const RunConfig& config, const RunOptions& options, const RunTarget& target,
                           CreatedDirs& created, const RunData& data, RunModel& model, TrainState& state,
-                          RunDisplay& display) {
+                          RunDisplay& display, PhaseTimes phases) {
     Sequential& net = *model.net;
     LocalGradReduce grad_reduce;  // the data-parallel mode will reduce over processes here
     Trainer trainer(config, net, *model.optimizer, data.train, &data.test, &grad_reduce);
@@ -127,7 +131,7 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     created.keep();
     if (!target.resumed_from.empty()) checkpointer.adopt_existing();
 
-    RunHooks hooks(display, checkpointer);
+    RunHooks hooks(display, checkpointer, phases.save_s);
     if (!options.quiet) say_run_started(config, target, data, model, state);
     // Last, with everything else in place: the first steps map one BLAS buffer per engine thread
     // (OpenBLAS never fails there, it spins) and a save takes a snapshot of at most 3 floats per
@@ -138,7 +142,16 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     const TrainOutcome outcome = train_or_save_breakpoint(trainer, state, hooks, checkpointer, options, display);
     if (outcome == TrainOutcome::kFinished) {
         // With --eval false the test set is never scored (`trainctl eval --ckpt` does it later).
-        checkpointer.finish(state);
+        {
+            PhaseTimer timer(phases.save_s);
+            checkpointer.finish(state);
+        }
+        const PhaseTimes loop = trainer.phase_times();
+        phases.batches_s = loop.batches_s;
+        phases.steps_s = loop.steps_s;
+        phases.eval_s = loop.eval_s;
+        phases.wall_s = std::chrono::duration<double>(PhaseClock::now() - options.started).count();
+        display.finished(phases);
         return;
     }
     if (outcome == TrainOutcome::kNonFinite) save_diverged(checkpointer, state, config, options, target, display);

@@ -21,9 +21,10 @@ struct RunTarget {
 // Trains from `state` to config.epochs, saving in target.dir under target.prefix; `created` is
 // kept once the run's first file is written. Throws Error: a failure or a divergence (after its
 // breakpoint save), or a stop by a signal after its breakpoint save (exit code 130/143, the
-// message already on stderr).
+// message already on stderr). A run that finishes shows `phases` (data_s filled by the caller)
+// with the loop's phases and the wall time since options.started added.
 void train_and_checkpoint(const RunConfig& config, const RunOptions& options, const RunTarget& target,
                           CreatedDirs& created, const RunData& data, RunModel& model, TrainState& state,
-                          RunDisplay& display);
+                          RunDisplay& display, PhaseTimes phases);
 
 }  // namespace trainctl

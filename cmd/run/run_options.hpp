@@ -2,12 +2,16 @@
 #pragma once
 #include <string>
 
+#include "core/phase_times.hpp"
+
 namespace trainctl {
 
 struct RunOptions {
     bool quiet = false;
     // How the user ran trainctl (argv[0], e.g. build/trainctl): hints print commands with it.
     std::string program = "trainctl";
+    // When the command started: the run's wall time (--timings) counts from here.
+    PhaseClock::time_point started = PhaseClock::now();
 };
 
 }  // namespace trainctl

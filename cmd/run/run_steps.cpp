@@ -27,8 +27,9 @@ RunLock make_and_lock_new_run(const RunConfig& config, CreatedDirs& created) {
 RunData load_run_data(const RunConfig& config, const MnistFiles& files) {
     RunData data;
     data.files = files;
-    data.train = load_mnist_split(files, "train");
-    data.test = load_mnist_split(files, "test");
+    // Packed: a step unpacks its 32 images in microseconds, and the run holds 14 MB of images, not 55.
+    data.train = load_mnist_split(files, "train", true);
+    data.test = load_mnist_split(files, "test", true);
     const LabeledImages& train = data.train;
     const LabeledImages& test = data.test;
     if (test.rows != train.rows || test.cols != train.cols)  // the Trainer scales both by the train size

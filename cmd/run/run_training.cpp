@@ -16,6 +16,11 @@ namespace trainctl {
 
 namespace {
 
+RunData timed_load(const RunConfig& config, const MnistFiles& files, PhaseTimes& phases) {
+    PhaseTimer timer(phases.data_s);
+    return load_run_data(config, files);
+}
+
 // The checkpoint's weights into the fresh net, and its optimizer state unless reset; a corrupt
 // file is refused whole (check_unread: what was not loaded is checked too).
 void load_fine_tune(const FineTuneFrom& from, const RunConfig& config, RunModel& model) {
@@ -83,21 +88,23 @@ void run_new(const RunConfig& config, const RunOptions& options, RunDisplay& dis
     const MnistFiles files = set_threads_and_find_data(config);
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
     const RunLock lock = make_and_lock_new_run(config, created);
-    const RunData data = load_run_data(config, files);
+    PhaseTimes phases;
+    const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);
     TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display);
+    train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display, phases);
 }
 
 void run_fine_tune(const RunConfig& config, const FineTuneFrom& from, const RunOptions& options, RunDisplay& display) {
     const MnistFiles files = set_threads_and_find_data(config);
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
     const RunLock lock = make_and_lock_new_run(config, created);
-    const RunData data = load_run_data(config, files);
+    PhaseTimes phases;
+    const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);
     load_fine_tune(from, config, model);
     TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display);
+    train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display, phases);
 }
 
 void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& options, RunDisplay& display) {
@@ -110,12 +117,13 @@ void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& opt
     if (!options.quiet)
         std::cerr << "trainctl: " << resuming_line(from.path, locked.source_prefix, from.new_run, dir, prefix) << "\n";
     if (!locked.branch_note.empty()) std::cerr << "trainctl: " << locked.branch_note << "\n";
-    const RunData data = load_run_data(config, files);
+    PhaseTimes phases;
+    const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);
     load_resumed(from.source, config, model);
     TrainState state = from.source.stored.state;
     check_resumable(config, from.path, state, data);
-    train_and_checkpoint(config, options, {dir, prefix, from.path}, created, data, model, state, display);
+    train_and_checkpoint(config, options, {dir, prefix, from.path}, created, data, model, state, display, phases);
 }
 
 }  // namespace trainctl

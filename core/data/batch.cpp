@@ -38,7 +38,7 @@ void linear_table(std::size_t src, std::size_t dst, std::vector<std::uint32_t>& 
 }  // namespace
 
 BatchMaker::BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t src_cols)
-    : spec_(spec), src_rows_(src_rows), src_cols_(src_cols), lut_(256) {
+    : spec_(spec), src_rows_(src_rows), src_cols_(src_cols), lut_(256), scratch_(src_rows * src_cols) {
     assert(spec.size > 0 && spec.std > 0 && src_rows > 0 && src_cols > 0);
     linear_table(src_rows, spec.size, y0_, y1_, wy_);
     linear_table(src_cols, spec.size, x0_, x1_, wx_);
@@ -59,7 +59,7 @@ void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, s
     const std::size_t plane = spec_.size * spec_.size;
     for (std::size_t i = 0; i < n; ++i) {
         assert(indices[i] < data.count);
-        transform(data.image(indices[i]), x_.data() + i * plane);
+        transform(data.pixels(indices[i], scratch_.data()), x_.data() + i * plane);
         labels[i] = data.labels[indices[i]];
     }
 }

@@ -16,7 +16,7 @@ public:
     BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t src_cols);
     // The only allocation: x for up to `batch` images, shape [batch,1,size,size].
     void reserve(std::size_t batch);
-    // Fills x ([n,1,size,size]) and labels[0..n) from data at the n given indices.
+    // Fills x ([n,1,size,size]) and labels[0..n) from data (packed or not) at the n given indices.
     void make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
               std::uint8_t* labels);
     // Transforms one uint8 image (src_rows x src_cols) into size*size floats at out.
@@ -32,6 +32,7 @@ private:
     std::vector<std::uint32_t> y0_, y1_, x0_, x1_;
     std::vector<float> wy_, wx_;
     std::vector<float> lut_;  // uint8 value -> normalised float
+    std::vector<std::uint8_t> scratch_;  // one source image, unpacked from a packed set
     Tensor x_;
 };
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <functional>
 
+#include "core/data/zero_runs.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
 #include "core/memory.hpp"
@@ -28,6 +29,8 @@ constexpr std::uint64_t kMaxDeflateRatio = 1032;
 // A gzip payload is allocated at once up to this size (MNIST's largest is 47 MB); past it the
 // buffer grows as data arrives, so a lying header costs at most this much memory.
 constexpr std::size_t kGzipUpfront = std::size_t{64} << 20;
+// Images are inflated this many bytes at a time when packed as they arrive.
+constexpr std::uint64_t kPackChunkBytes = std::uint64_t{1} << 18;
 constexpr unsigned kReadMax = 1u << 30;  // gzread takes an unsigned length
 
 std::string hex32(std::uint32_t v) {
@@ -116,6 +119,50 @@ public:
     // `before_read` runs once the header's claim has passed every check that reads nothing more.
     std::vector<std::uint8_t> payload(std::uint64_t bytes, const std::string& unit, std::uint64_t per_unit,
                                       const std::function<void()>& before_read = {}) {
+        const std::string expected = check_claim(bytes, unit, per_unit, before_read);
+        // Capacity for the declared size (checked above; untouched pages cost nothing), filled as the
+        // stream delivers: a gzip payload grows in place, never copied, so the peak is what arrived.
+        std::vector<std::uint8_t> out;
+        out.reserve(bytes);
+        out.resize(gzip_ ? std::min<std::uint64_t>(bytes, kGzipUpfront) : bytes);
+        std::size_t got = read_full(out.data(), out.size());
+        while (got == out.size() && got < bytes) {
+            out.resize(std::min<std::uint64_t>(bytes, 2 * out.size()));
+            got += read_full(out.data() + got, out.size() - got);
+        }
+        check_end(got, bytes, expected);
+        return out;
+    }
+
+    // payload() for images of `per_image` bytes, packed into `out` (packed, packed_at) a chunk at a
+    // time as they arrive: the unpacked payload is never held whole.
+    void payload_packed(std::uint64_t bytes, const std::string& unit, std::uint64_t per_image,
+                        const std::function<void()>& before_read, LabeledImages& out) {
+        const std::string expected = check_claim(bytes, unit, per_image, before_read);
+        const std::uint64_t count = bytes / per_image;
+        out.packed_at.reserve(count + 1);
+        out.packed.reserve(bytes / 3);  // MNIST packs to ~30%; capacity left untouched costs nothing
+        const std::uint64_t chunk_images = std::max<std::uint64_t>(1, kPackChunkBytes / per_image);
+        std::vector<std::uint8_t> chunk(std::min(count, chunk_images) * per_image);
+        std::uint64_t got = 0;
+        while (got < bytes) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), bytes - got));
+            const std::size_t n = read_full(chunk.data(), want);
+            for (std::size_t i = 0; i + per_image <= n; i += per_image) {
+                out.packed_at.push_back(out.packed.size());
+                pack_zero_runs(chunk.data() + i, per_image, out.packed);
+            }
+            got += n;
+            if (n < want) break;
+        }
+        check_end(got, bytes, expected);
+        out.packed_at.push_back(out.packed.size());
+    }
+
+private:
+    // The declared payload against the file and memory; returns how the messages word it.
+    std::string check_claim(std::uint64_t bytes, const std::string& unit, std::uint64_t per_unit,
+                            const std::function<void()>& before_read) {
         auto header_bytes = static_cast<std::uint64_t>(gztell(gz_));
         std::string expected = "expected " + std::to_string(bytes / per_unit) + " " + unit;
         if (!gzip_) {
@@ -134,16 +181,11 @@ public:
         // The declared size against memory (and ulimit -v) before inflating or allocating any of it.
         require_memory(bytes, path_ + ": the header's " + std::to_string(bytes / per_unit) + " " + unit);
         if (before_read) before_read();
-        // Capacity for the declared size (checked above; untouched pages cost nothing), filled as the
-        // stream delivers: a gzip payload grows in place, never copied, so the peak is what arrived.
-        std::vector<std::uint8_t> out;
-        out.reserve(bytes);
-        out.resize(gzip_ ? std::min<std::uint64_t>(bytes, kGzipUpfront) : bytes);
-        std::size_t got = read_full(out.data(), out.size());
-        while (got == out.size() && got < bytes) {
-            out.resize(std::min<std::uint64_t>(bytes, 2 * out.size()));
-            got += read_full(out.data() + got, out.size() - got);
-        }
+        return expected;
+    }
+
+    // `got` of the `bytes` arrived: all of them, and nothing after them.
+    void check_end(std::uint64_t got, std::uint64_t bytes, const std::string& expected) {
         if (got < bytes)
             throw Error(path_ + ": truncated: " + expected + " (" + std::to_string(bytes) +
                         " bytes), found " + std::to_string(got) + " bytes");
@@ -158,10 +200,8 @@ public:
                 throw Error(path_ + ": trailing data: " + std::to_string(file_size_ - end) +
                             " bytes after the end of the gzip stream");
         }
-        return out;
     }
 
-private:
     std::size_t read_some(void* dst, std::size_t n) {
         int got = gzread(gz_, dst, static_cast<unsigned>(std::min<std::size_t>(n, kReadMax)));
         int err = Z_OK;
@@ -213,19 +253,23 @@ Error count_mismatch(const std::string& labels_path, std::uint64_t images, const
 
 // read_idx_images; with `labels` given, the declared image count is checked against it before the
 // payload is read (a gzip bomb beside a small labels file inflates nothing).
+// `packed`: the images go into packed->packed and packed_at, and the result is empty.
 std::vector<std::uint8_t> read_images(const std::string& path, std::size_t& count, std::size_t& rows,
-                                      std::size_t& cols, const std::size_t* labels, const std::string& labels_path) {
+                                      std::size_t& cols, const std::size_t* labels, const std::string& labels_path,
+                                      LabeledImages* packed = nullptr) {
     IdxReader in(path);
     std::vector<std::uint32_t> dims = in.header(kMagicImages, "IDX images: uint8, 3 dims");
     if (dims[1] > kMaxSide || dims[2] > kMaxSide)
         throw Error(path + ": bad header: expected images at most " + std::to_string(kMaxSide) +
                     " pixels a side, found " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]));
     std::uint64_t per_image = std::uint64_t{dims[1]} * dims[2];  // < 2^24, so the product fits in 64 bits
-    std::vector<std::uint8_t> images =
-        in.payload(dims[0] * per_image, "images of " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]),
-                   per_image, [&] {
-                       if (labels && *labels != dims[0]) throw count_mismatch(labels_path, dims[0], path, *labels);
-                   });
+    const std::string unit = "images of " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]);
+    const auto check_count = [&] {
+        if (labels && *labels != dims[0]) throw count_mismatch(labels_path, dims[0], path, *labels);
+    };
+    std::vector<std::uint8_t> images;
+    if (packed) in.payload_packed(dims[0] * per_image, unit, per_image, check_count, *packed);
+    else images = in.payload(dims[0] * per_image, unit, per_image, check_count);
     count = dims[0];
     rows = dims[1];
     cols = dims[2];
@@ -246,17 +290,24 @@ std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& 
     return labels;
 }
 
-LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path) {
+LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path, bool pack) {
     LabeledImages out;
     std::size_t label_count = 0;
     // Labels first (a byte an image): the images' declared count is then checked before their payload.
     out.labels = read_idx_labels(labels_path, label_count);
-    out.images = read_images(images_path, out.count, out.rows, out.cols, &label_count, labels_path);
+    out.images = read_images(images_path, out.count, out.rows, out.cols, &label_count, labels_path,
+                             pack ? &out : nullptr);
     for (std::size_t i = 0; i < label_count; ++i)
         if (out.labels[i] > 9)
             throw Error(labels_path + ": label " + std::to_string(i) + ": expected 0-9, found " +
                         std::to_string(out.labels[i]));
     return out;
+}
+
+const std::uint8_t* LabeledImages::pixels(std::size_t i, std::uint8_t* scratch) const {
+    if (!is_packed()) return image(i);
+    unpack_zero_runs(packed.data() + packed_at[i], rows * cols, scratch);
+    return scratch;
 }
 
 }  // namespace trainctl

@@ -7,14 +7,21 @@
 
 namespace trainctl {
 
-// Images [count, rows, cols] and labels [count], both uint8, as stored in the files.
+// Images [count, rows, cols] and labels [count], both uint8, as stored in the files; or the
+// images packed (core/data/zero_runs.hpp), with `images` left empty.
 struct LabeledImages {
     std::vector<std::uint8_t> images;
     std::vector<std::uint8_t> labels;
+    std::vector<std::uint8_t> packed;       // every image's zero runs, one after the other
+    std::vector<std::uint64_t> packed_at;   // where image i starts in `packed`; empty: not packed
     std::size_t count = 0;
     std::size_t rows = 0;
     std::size_t cols = 0;
+    bool is_packed() const { return !packed_at.empty(); }
+    // Unpacked images only.
     const std::uint8_t* image(std::size_t i) const { return images.data() + i * rows * cols; }
+    // Image i's rows*cols pixels: in `images`, or unpacked into `scratch` (rows*cols bytes).
+    const std::uint8_t* pixels(std::size_t i, std::uint8_t* scratch) const;
 };
 
 // Reads one IDX file (gzip detected by its magic bytes, not the name). Checks the magic
@@ -24,7 +31,8 @@ std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& 
                                           std::size_t& rows, std::size_t& cols);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& count);
 
-// Both files of a split; also checks that counts agree and every label is 0-9.
-LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path);
+// Both files of a split; also checks that counts agree and every label is 0-9. `pack`: the
+// images are packed as they arrive (the whole set is never held unpacked).
+LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path, bool pack = false);
 
 }  // namespace trainctl

@@ -69,9 +69,9 @@ std::string find_mnist_in(const std::string& dir, bool also_mnist, MnistFiles& f
     return also_mnist ? try_dir_or_mnist(dir, files) : try_dir(dir, files);
 }
 
-LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split) {
-    if (split == "train") return read_idx_pair(files.train_images, files.train_labels);
-    if (split == "test") return read_idx_pair(files.test_images, files.test_labels);
+LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split, bool pack) {
+    if (split == "train") return read_idx_pair(files.train_images, files.train_labels, pack);
+    if (split == "test") return read_idx_pair(files.test_images, files.test_labels, pack);
     throw usage_error("MNIST split: expected \"train\" or \"test\", found \"" + split + "\"");
 }
 

@@ -21,7 +21,7 @@ struct MnistFiles {
 // a missing file of the layout the folder seems to use.
 std::string find_mnist_in(const std::string& dir, bool also_mnist, MnistFiles& files);
 
-// Loads "train" or "test".
-LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split);
+// Loads "train" or "test"; `pack`: with the images packed (core/data/zero_runs.hpp).
+LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split, bool pack = false);
 
 }  // namespace trainctl

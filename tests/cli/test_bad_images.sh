@@ -44,7 +44,7 @@ img missing.png "cannot open image: No such file or directory"
 : > empty.png
 img empty.png "empty file (0 bytes), expected a PNG or PGM image"
 mkdir a-dir
-img a-dir "not a regular file, expected a PNG or PGM image"
+expect_rejected 1 "--input: a-dir: no .png or .pgm files in the folder" -- infer --ckpt "$CK" --input a-dir  # a folder is a batch (test_infer_batch.sh)
 img text.png "not an image: expected a PNG or a PGM (P5/P2) file, found 20 bytes of something else"
 img jpeg.jpg "not an image: expected a PNG or a PGM (P5/P2) file, found 111 bytes of something else"
 img truncated.png "bad PNG: read beyond end of data"

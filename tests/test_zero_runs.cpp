@@ -1,0 +1,56 @@
+// Zero-run packing: every kind of image round trips exactly, and MNIST-like ones shrink.
+#include <catch2/catch.hpp>
+
+#include "core/data/zero_runs.hpp"
+#include "core/rng.hpp"
+
+using namespace trainctl;
+
+namespace {
+
+std::vector<std::uint8_t> round_trip(const std::vector<std::uint8_t>& pixels, std::size_t* packed_size = nullptr) {
+    std::vector<std::uint8_t> packed = {7};  // appended after what is there
+    pack_zero_runs(pixels.data(), pixels.size(), packed);
+    if (packed_size) *packed_size = packed.size() - 1;
+    std::vector<std::uint8_t> out(pixels.size(), 0xab);
+    unpack_zero_runs(packed.data() + 1, pixels.size(), out.data());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("zero runs: edge cases round trip", "[core][zero_runs]") {
+    for (std::size_t n : {1u, 2u, 3u, 254u, 255u, 256u, 511u, 784u, 1000u}) {
+        INFO(n);
+        const std::vector<std::uint8_t> zeros(n, 0), full(n, 200);
+        std::size_t size = 0;
+        CHECK(round_trip(zeros, &size) == zeros);
+        CHECK(size <= 2 * (n / 255 + 1));
+        CHECK(round_trip(full, &size) == full);
+        CHECK(size <= n + 2 * (n / 255 + 1));
+        std::vector<std::uint8_t> alternating(n), gaps(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            alternating[i] = static_cast<std::uint8_t>(i % 2 ? 9 : 0);
+            gaps[i] = static_cast<std::uint8_t>(i % 5 < 2 ? 1 + i % 250 : 0);
+        }
+        CHECK(round_trip(alternating) == alternating);
+        CHECK(round_trip(gaps) == gaps);
+    }
+}
+
+TEST_CASE("zero runs: random sparse images round trip and shrink", "[core][zero_runs]") {
+    Rng rng(5, 0);
+    std::size_t total = 0, packed_total = 0;
+    for (int k = 0; k < 200; ++k) {
+        std::vector<std::uint8_t> img(28 * 28, 0);
+        // A blob of strokes in the middle, like a digit: ~20% of the pixels lit.
+        for (std::size_t r = 6; r < 22; ++r)
+            for (std::size_t c = 8 + rng.below(4); c < 20 - rng.below(4); ++c)
+                if (rng.below(10) < 7) img[r * 28 + c] = static_cast<std::uint8_t>(1 + rng.below(255));
+        std::size_t size = 0;
+        REQUIRE(round_trip(img, &size) == img);
+        total += img.size();
+        packed_total += size;
+    }
+    CHECK(packed_total * 2 < total);
+}
