@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cmd/render/progress.hpp"
+#include "cmd/run/mpi_world.hpp"
 #include "cmd/run/run_display.hpp"
 #include "core/config.hpp"
 
@@ -23,7 +24,9 @@ public:
 private:
     static ProgressOptions options(const RunConfig& config, bool quiet) {
         ProgressOptions o;
-        o.live = isatty(STDOUT_FILENO) && !quiet;
+        // mpirun hands its ranks a terminal even when its own output goes to a file: LossMonitor
+        // lines there, as in any log.
+        o.live = isatty(STDOUT_FILENO) && !quiet && !mpi_active();
         o.quiet = quiet;
         o.log_every = config.log_every;
         o.epochs = config.epochs;
