@@ -2,7 +2,8 @@
 # Data-parallel scaling on this host: the tutorial LeNet5 (batch 32) and the MLP (batch 64) trained
 # as 1 process x 2 threads and as `mpirun -np 2` x 1 thread each, one JSON object per line: samples/s
 # (from the final checkpoint's elapsed_s, the training steps' own time), rank 0's time per
-# allreduce and bytes per step, then the ratio N=2 / N=1 per net (docs/distributed.md).
+# allreduce and bytes per step (in the run, and alone: bench_allreduce), then the ratio N=2 / N=1 per
+# net (docs/distributed.md).
 # Usage: bench/scale.sh [--train-limit N] [--data DIR]   (default: one full epoch of 60,000 images)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,8 @@ for case in "lenet5 lenet5-mnist.json 32" "mlp mlp-mnist.json 64"; do
   run "$1" "$2" 2 1 | tee -a "$results"
   allreduce "$1" "$2" "$3"
 done
+# The allreduce alone, every rank starting together (bench/bench_allreduce.cpp), when built.
+[ -x build/bench/bench_allreduce ] && mpirun -np 2 --oversubscribe build/bench/bench_allreduce
 python3 - "$results" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
