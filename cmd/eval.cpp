@@ -124,6 +124,7 @@ void run_eval(const EvalOptions& opt) {
     } else {
         r = evaluator.run(*m.net, data, 0, static_cast<std::size_t>(mpi_rank()), static_cast<std::size_t>(mpi_size()));
         MpiGradReduce().reduce_eval(r);
+        mpi_exit_agreed();  // every rank holds the same result: --min-acc fails on all or none
     }
     const ClassReport report = class_report(r.confusion);
 

@@ -50,9 +50,14 @@ mkdir r21 && cp two-A/mlp-1_3.ckpt two-A/mlp-graph.meta r21/
   || fail "resume 2 -> 1 differs: $(tail -3 r21.diff)"
 
 # trainctl eval sharded over 2 ranks (batches of 3: 7 batches, uneven shards) prints what one process does.
-"$TRAINCTL" eval --ckpt one/mlp-2_3.ckpt --data d --batch-size 3 > e1.txt 2>&1 || fail "eval failed: $(cat e1.txt)"
-mpi2 eval --ckpt one/mlp-2_3.ckpt --data d --batch-size 3 > e2.txt 2>&1 || fail "eval at N=2 failed: $(cat e2.txt)"
+# --min-acc fails on every rank alike: one error line, from rank 0, exit 1.
+"$TRAINCTL" eval --ckpt one/mlp-2_3.ckpt --data d --batch-size 3 --min-acc 0.99 > e1.txt 2> e1.err
+[ $? -eq 1 ] && pass || fail "eval --min-acc 0.99 did not exit 1: $(cat e1.err)"
+mpi2 eval --ckpt one/mlp-2_3.ckpt --data d --batch-size 3 --min-acc 0.99 > e2.txt 2> e2.err; rc=$?
+[ "$rc" -eq 1 ] && pass || fail "eval --min-acc 0.99 at N=2 exited $rc, expected 1: $(cat e2.err)"
 cmp -s e1.txt e2.txt && pass || fail "eval at N=2 differs: $(diff e1.txt e2.txt | head -5)"
+[ "$(grep -c 'trainctl: error' e2.err)" -eq 1 ] && grep -q 'trainctl: error: --min-acc' e2.err && pass \
+  || fail "eval --min-acc at N=2: expected one error line: $(cat e2.err)"
 
 # A global batch that does not split over the ranks: refused once, naming both, exit 2, nothing written.
 mpi2 train "${flags[@]}" --batch-size 15 --out odd > odd.log 2> odd.err; rc=$?
