@@ -36,7 +36,6 @@ wait "$run"; rc=$?
 
 # SIGKILL of rank 1: Open MPI ends the job; every visible checkpoint is complete and resumable.
 start kill
-sleep 0.3
 pid=$(rank_pid kill 1)
 [ -n "$pid" ] && kill -KILL "$pid"
 wait "$run"; rc=$?
