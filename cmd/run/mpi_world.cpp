@@ -45,7 +45,8 @@ std::string rank_error_line(const std::string& message) {
 }
 }  // namespace
 
-bool launched_by_mpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr; }
+// mpirun sets OMPI_COMM_WORLD_SIZE; a PMIx launcher (srun --mpi=pmix, the MPI Operator's) PMIX_RANK.
+bool launched_by_mpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr; }
 
 void mpi_start(int& argc, char**& argv) {
     if (g_active || !launched_by_mpirun()) return;
@@ -58,7 +59,14 @@ void mpi_start(int& argc, char**& argv) {
     g_active = true;
     MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &g_size);
-    g_local_size = env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 1);
+    // The ranks on this host: those that can share memory with this one.
+    MPI_Comm local;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, g_rank, MPI_INFO_NULL, &local) == MPI_SUCCESS) {
+        MPI_Comm_size(local, &g_local_size);
+        MPI_Comm_free(&local);
+    } else {
+        g_local_size = env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 1);
+    }
     if (g_rank == 0) return;
     g_error_fd = ::fcntl(2, F_DUPFD_CLOEXEC, 3);
     if (g_error_fd < 0) g_error_fd = 2;

@@ -6,7 +6,8 @@
 
 namespace trainctl {
 
-// True when Open MPI started this process (OMPI_COMM_WORLD_SIZE is set): only then is MPI initialised.
+// True when Open MPI's mpirun (OMPI_COMM_WORLD_SIZE) or a PMIx launcher such as srun --mpi=pmix
+// (PMIX_RANK) started this process: only then is MPI initialised.
 bool launched_by_mpirun();
 
 // Initialises MPI when launched by mpirun (once; a plain run does nothing). Ranks other than 0 then
