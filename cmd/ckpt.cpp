@@ -50,6 +50,9 @@ void setup_ckpt(CLI::App& app) {
     sub->add_option("a", diff->a, "first checkpoint")->required();
     sub->add_option("b", diff->b, "second checkpoint")->required();
     sub->add_flag("--json", diff->json, "print one JSON object on stdout");
+    sub->add_option("--atol", diff->atol, "a tensor also passes when every |a-b| <= atol + rtol*|b| (default 0)")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--rtol", diff->rtol, "relative tolerance, as in --atol (default 0)")->check(CLI::NonNegativeNumber);
     sub->callback([diff] { run_ckpt_diff(*diff); });
 }
 

@@ -20,11 +20,13 @@ struct CkptVerifyOptions {
 struct CkptDiffOptions {
     std::string a, b;
     bool json = false;
+    // Either set: tensors whose every element has |a-b| <= atol + rtol*|b| pass too ("close").
+    double atol = 0, rtol = 0;
 };
 
 void run_ckpt_ls(const CkptLsOptions& opt);
 void run_ckpt_inspect(const CkptInspectOptions& opt);  // throws Error (exit 1) when a tensor CRC is bad
 void run_ckpt_verify(const CkptVerifyOptions& opt);    // throws Error (exit 1) when any file has a problem
-void run_ckpt_diff(const CkptDiffOptions& opt);        // throws Error (exit 1) unless all tensors are identical
+void run_ckpt_diff(const CkptDiffOptions& opt);        // throws Error (exit 1) unless all tensors are identical (or close)
 
 }  // namespace trainctl

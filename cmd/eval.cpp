@@ -6,10 +6,13 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "cmd/commands.hpp"
 #include "cmd/run/data_lookup.hpp"
+#include "cmd/run/grad_reduce_mpi.hpp"
 #include "cmd/run/model_from_ckpt.hpp"
+#include "cmd/run/mpi_world.hpp"
 #include "core/error.hpp"
 #include "core/evaluate.hpp"
 #include "core/gemm.hpp"
@@ -99,16 +102,30 @@ void run_eval(const EvalOptions& opt) {
         throw usage_error("--min-acc must be a number in [0, 1], got nan");
     LoadedModel m = load_model_from_ckpt(resolve_ckpt_flag(opt.ckpt, opt.run));
     const RunConfig stored = parse_config(m.stored.config_json, {});
-    set_num_threads(opt.threads.value_or(stored.threads));
+    int threads = opt.threads.value_or(stored.threads);
+    if (threads <= 0 && mpi_local_size() > 1)  // under mpirun the host's cores are shared among its ranks
+        threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / mpi_local_size());
+    set_num_threads(threads);
     const LabeledImages data = load_mnist_split(locate_mnist_for(opt.data_dir, m), opt.split);
     // A batch larger than the data only reserves memory (65536 for 500 images was 8.5 GB): one
     // pass over all the images scores the same. Past half the available memory, smaller passes.
     std::size_t batch = std::min<std::size_t>(opt.batch_size.value_or(stored.batch_size), std::max<std::size_t>(data.count, 1));
     if (const std::uint64_t available = available_memory_bytes(); available > 0)
         batch = std::max<std::uint64_t>(1, std::min<std::uint64_t>(batch, available / 2 / m.net->activation_bytes_per_sample()));
+    // Under mpirun each rank scores its shard of whole batches (all with the same batch size) and
+    // the counts add up exactly: the same figures as one process.
+    mpi_agree_setup();
+    batch = static_cast<std::size_t>(mpi_min(batch));
     m.net->reserve(batch);
     Evaluator evaluator(m.config.input, data.rows, data.cols, batch);
-    const EvalResult r = evaluator.run(*m.net, data);
+    EvalResult r;
+    if (mpi_size() == 1) {
+        r = evaluator.run(*m.net, data);
+    } else {
+        r = evaluator.run(*m.net, data, 0, static_cast<std::size_t>(mpi_rank()), static_cast<std::size_t>(mpi_size()));
+        MpiGradReduce().reduce_eval(r);
+        mpi_exit_agreed();  // every rank holds the same result: --min-acc fails on all or none
+    }
     const ClassReport report = class_report(r.confusion);
 
     if (opt.json) std::cout << result_json(m, opt.split, r, report).dump() << "\n";

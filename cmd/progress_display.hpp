@@ -6,6 +6,7 @@
 
 #include "cmd/render/phase_table.hpp"
 #include "cmd/render/progress.hpp"
+#include "cmd/run/mpi_world.hpp"
 #include "cmd/run/run_display.hpp"
 #include "core/config.hpp"
 
@@ -37,7 +38,9 @@ public:
 private:
     static ProgressOptions options(const RunConfig& config, bool quiet) {
         ProgressOptions o;
-        o.live = isatty(STDOUT_FILENO) && !quiet;
+        // mpirun hands its ranks a terminal even when its own output goes to a file: LossMonitor
+        // lines there, as in any log.
+        o.live = isatty(STDOUT_FILENO) && !quiet && !mpi_active();
         o.quiet = quiet;
         o.log_every = config.log_every;
         o.epochs = config.epochs;

@@ -14,6 +14,15 @@ struct EvalResult {
     std::size_t count = 0;
     // confusion[truth][prediction]
     std::array<std::array<std::uint64_t, kNumClasses>, kNumClasses> confusion{};
+    // What loss and acc are computed from: sums a sharded evaluation adds up exactly over shards.
+    double loss_sum = 0;  // per batch, its float mean loss times its size, in double
+    std::uint64_t correct = 0;
 };
+
+// loss and acc from the sums and count.
+inline void finish_eval(EvalResult& r) {
+    r.loss = r.count ? r.loss_sum / static_cast<double>(r.count) : 0;
+    r.acc = r.count ? static_cast<double>(r.correct) / static_cast<double>(r.count) : 0;
+}
 
 }  // namespace trainctl

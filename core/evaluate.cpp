@@ -13,13 +13,18 @@ Evaluator::Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t s
     loss_.reserve(batch_size, kNumClasses);
 }
 
-EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_t limit) {
+EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_t limit, std::size_t shard,
+                          std::size_t shards) {
     EvalResult r;
     const std::size_t total = limit ? std::min(limit, data.count) : data.count;
+    // Whole batches per shard, so each batch's mean loss is the one a single process computes.
+    const std::size_t batches = (total + batch_size_ - 1) / batch_size_;
+    const std::size_t first = std::min(total, batches * shard / shards * batch_size_);
+    const std::size_t end = std::min(total, batches * (shard + 1) / shards * batch_size_);
     double loss_sum = 0;
     std::size_t correct = 0;
-    for (std::size_t start = 0; start < total; start += batch_size_) {
-        const std::size_t n = std::min(batch_size_, total - start);
+    for (std::size_t start = first; start < end; start += batch_size_) {
+        const std::size_t n = std::min(batch_size_, end - start);
         std::iota(indices_.begin(), indices_.begin() + static_cast<long>(n), static_cast<std::uint32_t>(start));
         batches_.make(data, indices_.data(), n, labels_.data());
         const Tensor& logits = net.forward(batches_.batch());
@@ -32,9 +37,10 @@ EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_
             ++r.confusion[labels_[i]][pred];
         }
     }
-    r.count = total;
-    r.loss = total ? loss_sum / static_cast<double>(total) : 0;
-    r.acc = total ? static_cast<double>(correct) / static_cast<double>(total) : 0;
+    r.count = end - first;
+    r.loss_sum = loss_sum;
+    r.correct = correct;
+    finish_eval(r);
     return r;
 }
 

@@ -17,7 +17,10 @@ class Evaluator {
 public:
     Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size);
     // All of data (no drop_remainder), in order; limit > 0 scores only the first `limit` samples.
-    EvalResult run(Sequential& net, const LabeledImages& data, std::size_t limit = 0);
+    // shards > 1: only shard `shard` of its batches (contiguous; the sums of all shards are the
+    // whole set's, see reduce_eval in core/grad_reduce.hpp).
+    EvalResult run(Sequential& net, const LabeledImages& data, std::size_t limit = 0, std::size_t shard = 0,
+                   std::size_t shards = 1);
 
 private:
     BatchMaker batches_;

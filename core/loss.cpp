@@ -43,10 +43,12 @@ float SoftmaxCrossEntropy::forward(const Tensor& logits, const std::uint8_t* lab
     return n ? static_cast<float>(total / static_cast<double>(n)) : 0.0f;
 }
 
-const Tensor& SoftmaxCrossEntropy::backward() {
+const Tensor& SoftmaxCrossEntropy::backward() { return backward(probs_.shape()[0]); }
+
+const Tensor& SoftmaxCrossEntropy::backward(std::size_t divisor) {
     const std::size_t n = probs_.shape()[0], k = probs_.shape()[1];
     dlogits_.set_shape(probs_.shape());
-    const float scale = 1.0f / static_cast<float>(n);
+    const float scale = 1.0f / static_cast<float>(divisor);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < k; ++j)
             dlogits_[i * k + j] = (probs_[i * k + j] - (j == labels_[i] ? 1.0f : 0.0f)) * scale;

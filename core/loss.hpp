@@ -16,6 +16,9 @@ public:
     float forward(const Tensor& logits, const std::uint8_t* labels);
     // d(mean loss)/d(logits) = (softmax - onehot) / N, shape [N,K].
     const Tensor& backward();
+    // The same over `divisor` rows: a data-parallel shard scales by the global batch, so the sum of
+    // the shards' gradients is the whole batch's.
+    const Tensor& backward(std::size_t divisor);
     std::size_t correct() const { return correct_; }        // argmax == label, last forward
     const Tensor& probabilities() const { return probs_; }  // softmax rows, last forward
 

@@ -32,6 +32,11 @@ long ParamSet::find(const std::string& name) const {
     return -1;
 }
 
+void ParamSet::reserve_grad_tail(std::size_t floats) {
+    assert(allocated_);
+    grads_.resize(total_ + floats, 0.0f);
+}
+
 void ParamSet::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
 
 }  // namespace trainctl

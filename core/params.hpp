@@ -41,6 +41,10 @@ public:
     // Id of a parameter by name, or -1 when absent.
     long find(const std::string& name) const;
     void zero_grad();
+    // Room for `floats` more after the gradient arena (zeroed with it, never an optimizer's or a
+    // checkpoint's): a data-parallel step appends its counters there and reduces both in one call.
+    // Called before training; the arena may move.
+    void reserve_grad_tail(std::size_t floats);
 
 private:
     std::vector<ParamInfo> infos_;

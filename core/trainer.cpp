@@ -11,6 +11,7 @@
 namespace trainctl {
 
 namespace {
+constexpr std::size_t kShardCounters = 2;  // a shard's loss sum and correct count, after its gradients
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 }  // namespace
@@ -37,11 +38,22 @@ Trainer::Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer,
     net_.reserve(config.batch_size);
     batches_.reserve(config.batch_size);
     loss_.reserve(config.batch_size, kNumClasses);
+    if (grad_reduce_ && grad_reduce_->ranks() > 1) {
+        rank_ = grad_reduce_->rank();
+        ranks_ = grad_reduce_->ranks();
+        net_.params().reserve_grad_tail(kShardCounters + grad_reduce_->own_floats());
+    }
 }
 
-EvalResult Trainer::evaluate_test() { return evaluator_.run(net_, *test_); }
+EvalResult Trainer::evaluate_test() {
+    if (ranks_ == 1) return evaluator_.run(net_, *test_);
+    EvalResult r = evaluator_.run(net_, *test_, 0, rank_, ranks_);
+    grad_reduce_->reduce_eval(r);
+    return r;
+}
 
 std::size_t Trainer::run_step(const TrainState& state, float lr, float& loss) {
+    if (ranks_ > 1) return run_shard_step(state, lr, loss);
     const std::size_t begin = state.step_in_epoch * config_.batch_size;
     const std::size_t n = std::min(config_.batch_size, train_count_ - begin);
     {
@@ -50,11 +62,37 @@ std::size_t Trainer::run_step(const TrainState& state, float lr, float& loss) {
     }
     const Tensor& logits = net_.forward(batches_.batch());
     loss = loss_.forward(logits, labels_.data());
+    step_correct_ = loss_.correct();
     if (!std::isfinite(loss)) return n;  // no update: the arenas stay as they were
     net_.params().zero_grad();
     net_.backward(loss_.backward());
-    if (grad_reduce_) grad_reduce_->reduce(net_.params().grads(), net_.params().total());
+    if (grad_reduce_) grad_reduce_->reduce(net_.params().grads(), net_.params().total(), 0);
     optimizer_.step(net_.params(), lr);
+    return n;
+}
+
+std::size_t Trainer::run_shard_step(const TrainState& state, float lr, float& loss) {
+    const std::size_t begin = state.step_in_epoch * config_.batch_size;
+    const std::size_t n = std::min(config_.batch_size, train_count_ - begin);
+    // Contiguous slices of the global batch; a short last batch may leave a rank none.
+    const std::size_t lo = n * rank_ / ranks_, hi = n * (rank_ + 1) / ranks_;
+    ParamSet& params = net_.params();
+    params.zero_grad();  // the counters after the arena too
+    float* counters = params.grads() + params.total();
+    if (hi > lo) {
+        batches_.make(train_, order_.data() + begin + lo, hi - lo, labels_.data());
+        const Tensor& logits = net_.forward(batches_.batch());
+        const float shard_loss = loss_.forward(logits, labels_.data());
+        // Backward even when the loss is not finite: every rank joins the step's one reduce.
+        net_.backward(loss_.backward(n));
+        counters[0] = shard_loss * static_cast<float>(hi - lo);
+        counters[1] = static_cast<float>(loss_.correct());
+    }
+    grad_reduce_->reduce(params.grads(), params.total(), kShardCounters);
+    loss = counters[0] / static_cast<float>(n);
+    step_correct_ = static_cast<std::size_t>(counters[1]);
+    if (!std::isfinite(loss)) return n;  // no update on any rank: they all see the same sum
+    optimizer_.step(params, lr);
     return n;
 }
 
@@ -86,7 +124,7 @@ TrainOutcome Trainer::run(TrainState& state, TrainHooks& hooks) {
                 ++state.epoch;
                 state.step_in_epoch = 0;
             }
-            hooks.on_step_end(state, loss, loss_.correct(), n);
+            hooks.on_step_end(state, loss, step_correct_, n);
             if (state.step_in_epoch == 0) break;
         }
         if (config_.eval && test_) {

@@ -55,6 +55,9 @@ private:
     // Forward, loss and (when the loss is finite) backward and an update with `lr`; returns the
     // batch size.
     std::size_t run_step(const TrainState& state, float lr, float& loss);
+    // The same as one of ranks_ processes: this rank's slice of the step's batch, gradients and
+    // counters summed over all in one reduce, then the update when the global loss is finite.
+    std::size_t run_shard_step(const TrainState& state, float lr, float& loss);
 
     const RunConfig& config_;
     Sequential& net_;
@@ -62,6 +65,8 @@ private:
     const LabeledImages& train_;
     const LabeledImages* test_;
     GradReduce* grad_reduce_;
+    std::size_t rank_ = 0, ranks_ = 1;  // the grad_reduce's
+    std::size_t step_correct_ = 0;      // the last step's argmax hits (over all ranks)
     std::size_t train_count_;
     std::uint64_t steps_per_epoch_;
     BatchMaker batches_;

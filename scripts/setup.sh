@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libcli11-dev libxtensor-dev libxtensor-blas-dev libopenblas-dev
           nlohmann-json3-dev catch2 zlib1g-dev python3 curl
-          libonnx-dev libprotobuf-dev protobuf-compiler python3-opencv)
+          libonnx-dev libprotobuf-dev protobuf-compiler python3-opencv
+          libopenmpi-dev openmpi-bin)
 with_data=1
 targets=(trainctl)
 for arg in "$@"; do

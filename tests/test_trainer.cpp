@@ -149,9 +149,10 @@ namespace {
 class ZeroingReduce : public GradReduce {
 public:
     explicit ZeroingReduce(const ParamSet& params) : params_(params) {}
-    void reduce(float* grads, std::size_t count) override {
+    void reduce(float* grads, std::size_t count, std::size_t counters) override {
         CHECK(grads == params_.grads());  // the whole arena, in place
         CHECK(count == params_.total());
+        CHECK(counters == 0);  // one process: nothing else to sum
         std::fill(grads, grads + count, 0.0f);
         ++calls;
     }

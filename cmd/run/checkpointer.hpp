@@ -35,6 +35,9 @@ public:
     void remove_stale_temporaries();
     // Writes prefix-graph.meta when absent.
     void write_graph_meta();
+    // An mpirun job: its checkpoints' metadata says how many ranks trained it (informational,
+    // a resume runs at any number; absent means one process).
+    void record_world_size(int ranks) { run_metadata_["world_size"] = std::to_string(ranks); }
 
     void on_step_end(const TrainState& s);
     // After the epoch's evaluation: its scheduled save (so the file carries the metrics) and keep-best.

@@ -6,7 +6,7 @@ namespace trainctl {
 
 class LocalGradReduce final : public GradReduce {
 public:
-    void reduce(float* /*grads*/, std::size_t /*count*/) override {}
+    void reduce(float* /*grads*/, std::size_t /*count*/, std::size_t /*counters*/) override {}
 };
 
 }  // namespace trainctl

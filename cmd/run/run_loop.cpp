@@ -2,10 +2,13 @@
 #include "cmd/run/run_loop.hpp"
 
 #include <iostream>
+#include <optional>
 
 #include "cmd/run/checkpointer.hpp"
 #include "cmd/run/diverged_hint.hpp"
 #include "cmd/run/grad_reduce_local.hpp"
+#include "cmd/run/grad_reduce_mpi.hpp"
+#include "cmd/run/mpi_world.hpp"
 #include "cmd/run/shell_word.hpp"
 #include "cmd/run/signals.hpp"
 #include "core/address_space.hpp"
@@ -20,8 +23,8 @@ namespace {
 
 class RunHooks : public TrainHooks {
 public:
-    RunHooks(RunDisplay& progress, Checkpointer& checkpointer, double& save_s)
-        : progress_(progress), checkpointer_(checkpointer), save_s_(save_s) {}
+    RunHooks(RunDisplay& progress, Checkpointer& checkpointer, double& save_s, const MpiGradReduce* mpi)
+        : progress_(progress), checkpointer_(checkpointer), save_s_(save_s), mpi_(mpi) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
         progress_.step_end(s, loss, correct, batch);
@@ -33,23 +36,70 @@ public:
         PhaseTimer timer(save_s_);
         checkpointer_.on_epoch_end(s);
     }
-    bool stop_requested() override { return stop_signal() != 0; }
+    // Under mpirun: the stop all ranks agreed on in the last step's allreduce.
+    bool stop_requested() override { return (mpi_ ? mpi_->agreed_stop() : stop_signal()) != 0; }
 
 private:
     RunDisplay& progress_;
     Checkpointer& checkpointer_;
     double& save_s_;
+    const MpiGradReduce* mpi_;
 };
+
+// A rank other than 0 of an mpirun job: steps with the others, shows and writes nothing.
+class WorkerHooks : public TrainHooks {
+public:
+    explicit WorkerHooks(const MpiGradReduce& mpi) : mpi_(mpi) {}
+    bool stop_requested() override { return mpi_.agreed_stop() != 0; }
+
+private:
+    const MpiGradReduce& mpi_;
+};
+
+// Every rank holds the same parameters after every step (the same reduced gradients, the same
+// update); checked once at the end of an mpirun job, on a hash of the arenas.
+void check_replicas(const Sequential& net) {
+    const ParamSet& params = net.params();
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the values' bytes
+    const auto* bytes = reinterpret_cast<const unsigned char*>(params.values());
+    for (std::size_t i = 0; i < params.total() * sizeof(float); ++i) h = (h ^ bytes[i]) * 1099511628211ULL;
+    if (!mpi_same_everywhere(h))
+        throw Error("the ranks' parameters differ after training (hash " + std::to_string(h) + " on rank " +
+                    std::to_string(mpi_rank()) + "): the replicas diverged, please report it");
+}
+
+// Ranks > 0: the same steps, no files; a stop or divergence is agreed, so they leave with rank 0's code.
+void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net, MpiGradReduce& mpi) {
+    WorkerHooks hooks(mpi);
+    mpi_agree_setup();
+    install_stop_handlers();
+    const TrainOutcome outcome = trainer.run(state, hooks);
+    check_replicas(net);
+    if (outcome == TrainOutcome::kFinished) return;
+    mpi_exit_agreed();
+    if (outcome == TrainOutcome::kNonFinite) throw Error("", kExitError);
+    throw Error("", kExitSignalBase + mpi.agreed_stop());
+}
 
 // The line that says what runs: net, data, sizes, threads and where the checkpoints go.
 void say_run_started(const RunConfig& config, const RunTarget& target, const RunData& data, const RunModel& model,
                      const TrainState& state) {
     std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << ": " << data.used << " train / "
               << data.test.count << " test images, " << data.steps_per_epoch << " steps per epoch, "
-              << model.net->params().total() << " parameters, " << num_threads() << " threads, checkpoints "
+              << model.net->params().total() << " parameters, " << num_threads() << " threads"
+              << (mpi_active() ? " per rank x " + std::to_string(mpi_size()) + " ranks" : "") << ", checkpoints "
               << target.dir << "/" << target.prefix << "-*"
               << (target.resumed_from.empty() ? "" : ", resuming at global step " + std::to_string(state.global_step))
               << "\n";
+}
+
+// An mpirun job's communication: the steps' allreduces, their size and mean time (rank 0's).
+void say_reduce_costs(const MpiGradReduce& mpi, RunDisplay& display) {
+    if (mpi.reduce_calls() == 0) return;
+    const double ms = 1e3 * mpi.reduce_seconds() / static_cast<double>(mpi.reduce_calls());
+    display.message("trainctl: " + std::to_string(mpi.ranks()) + " ranks: " + std::to_string(mpi.reduce_calls()) +
+                    " allreduces of " + std::to_string(mpi.reduce_bytes()) + " bytes, " +
+                    shortest_float_text(static_cast<float>(ms)) + " ms each on rank 0");
 }
 
 // The breakpoint save on the way out of a stopped, failed or diverged run: a second Ctrl-C
@@ -103,12 +153,11 @@ TrainOutcome train_or_save_breakpoint(Trainer& trainer, TrainState& state, RunHo
 
 // A stop signal: the breakpoint, then the line that says so (the exit code is the signal's).
 [[noreturn]] void save_stopped(Checkpointer& checkpointer, const TrainState& state, const RunOptions& options,
-                               RunDisplay& display) {
+                               RunDisplay& display, int sig) {
     display.refresh(state);
     const std::string bp = save_breakpoint_told(checkpointer, state);
     const std::string saved = continue_hint(options, bp);
     breakpoint_saved(saved);
-    const int sig = stop_signal();
     // The leading newline ends the bar's line, or the "^C" the terminal echoed after a loss line.
     std::cerr << "\ntrainctl: stopped by " << stop_signal_name(sig) << " at global step " << state.global_step << "; "
               << saved << "\n";
@@ -121,25 +170,36 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
                           CreatedDirs& created, const RunData& data, RunModel& model, TrainState& state,
                           RunDisplay& display, PhaseTimes phases) {
     Sequential& net = *model.net;
-    LocalGradReduce grad_reduce;  // the data-parallel mode will reduce over processes here
-    Trainer trainer(config, net, *model.optimizer, data.train, &data.test, &grad_reduce);
+    LocalGradReduce local_reduce;
+    std::optional<MpiGradReduce> mpi;  // started by mpirun -np N > 1: one allreduce per step over all ranks
+    if (mpi_size() > 1) mpi.emplace();
+    GradReduce* grad_reduce = mpi ? static_cast<GradReduce*>(&*mpi) : &local_reduce;
+    Trainer trainer(config, net, *model.optimizer, data.train, &data.test, grad_reduce);
+    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi);
     NoteSink notes;
     if (!options.quiet) notes = [&display](const std::string& line) { display.message(line); };
     Checkpointer checkpointer(config, target.dir, target.prefix, net, *model.optimizer, state, notes);
     checkpointer.remove_stale_temporaries();
     checkpointer.write_graph_meta();
+    if (mpi_active()) checkpointer.record_world_size(mpi_size());
     created.keep();
     if (!target.resumed_from.empty()) checkpointer.adopt_existing();
 
-    RunHooks hooks(display, checkpointer, phases.save_s);
+    RunHooks hooks(display, checkpointer, phases.save_s, mpi ? &*mpi : nullptr);
     if (!options.quiet) say_run_started(config, target, data, model, state);
     // Last, with everything else in place: the first steps map one BLAS buffer per engine thread
     // (OpenBLAS never fails there, it spins) and a save takes a snapshot of at most 3 floats per
     // parameter (values and optimizer state) and its writer thread's arena.
     require_address_space(3 * net.params().total() * sizeof(float) + thread_reserve_bytes(),
                           static_cast<std::size_t>(num_threads()), "a checkpoint snapshot and its writer thread");
+    mpi_agree_setup();  // every rank set up well, before the first step's allreduce
     install_stop_handlers();
     const TrainOutcome outcome = train_or_save_breakpoint(trainer, state, hooks, checkpointer, options, display);
+    if (mpi) {
+        check_replicas(net);
+        if (!options.quiet) say_reduce_costs(*mpi, display);
+        if (outcome != TrainOutcome::kFinished) mpi_exit_agreed();
+    }
     if (outcome == TrainOutcome::kFinished) {
         // With --eval false the test set is never scored (`trainctl eval --ckpt` does it later).
         {
@@ -155,7 +215,7 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
         return;
     }
     if (outcome == TrainOutcome::kNonFinite) save_diverged(checkpointer, state, config, options, target, display);
-    save_stopped(checkpointer, state, options, display);
+    save_stopped(checkpointer, state, options, display, mpi ? mpi->agreed_stop() : stop_signal());
 }
 
 }  // namespace trainctl

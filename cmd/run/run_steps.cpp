@@ -2,10 +2,12 @@
 #include "cmd/run/run_steps.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/data_lookup.hpp"
+#include "cmd/run/mpi_world.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/optimizer.hpp"
@@ -15,11 +17,19 @@
 namespace trainctl {
 
 MnistFiles set_threads_and_find_data(const RunConfig& config) {
-    set_num_threads(config.threads);
+    const auto ranks = static_cast<std::size_t>(mpi_size());
+    if (config.batch_size % ranks != 0)
+        throw usage_error("batch_size: " + std::to_string(config.batch_size) + " is not divisible by the " +
+                          std::to_string(ranks) + " ranks of this mpirun job (each takes an equal slice of the global batch)");
+    int threads = config.threads;
+    if (threads <= 0 && mpi_local_size() > 1)  // the host's cores shared among its ranks
+        threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / mpi_local_size());
+    set_num_threads(threads);
     return locate_mnist(config.data);
 }
 
-RunLock make_and_lock_new_run(const RunConfig& config, CreatedDirs& created) {
+std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDirs& created) {
+    if (!mpi_writer()) return std::nullopt;  // rank 0 alone writes (and locks) under mpirun
     make_dirs(config.out, created);
     return lock_new_run(config.out, config.prefix);
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cmd/run/run_dir.hpp"
@@ -16,12 +17,14 @@ namespace trainctl {
 
 struct CkptSource;  // cmd/run/ckpt_source.hpp
 
-// Sets the run's threads and finds its MNIST files: before any directory is made.
+// Sets the run's threads and finds its MNIST files: before any directory is made. Under mpirun
+// the batch must split evenly over the ranks, and the default threads share the host's cores.
 MnistFiles set_threads_and_find_data(const RunConfig& config);
 
 // Makes config.out (what it made goes in `created`) and locks a new run there under
 // config.prefix or its _N: a read-only directory or a live run fails here, before data is read.
-RunLock make_and_lock_new_run(const RunConfig& config, CreatedDirs& created);
+// Under mpirun only rank 0 does (the others return nothing and write nothing).
+std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDirs& created);
 
 // The training and test sets as the run uses them.
 struct RunData {

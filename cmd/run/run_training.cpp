@@ -2,9 +2,11 @@
 #include "cmd/run/run_training.hpp"
 
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "cmd/run/checkpoint_io.hpp"
+#include "cmd/run/mpi_world.hpp"
 #include "cmd/run/resume_branch.hpp"
 #include "cmd/run/resume_target.hpp"
 #include "cmd/run/run_loop.hpp"
@@ -87,24 +89,26 @@ void check_resumable(const RunConfig& config, const std::string& from, const Tra
 void run_new(const RunConfig& config, const RunOptions& options, RunDisplay& display) {
     const MnistFiles files = set_threads_and_find_data(config);
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
-    const RunLock lock = make_and_lock_new_run(config, created);
+    const std::optional<RunLock> lock = make_and_lock_new_run(config, created);
     PhaseTimes phases;
     const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);
     TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display, phases);
+    train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, ""}, created, data,
+                         model, state, display, phases);
 }
 
 void run_fine_tune(const RunConfig& config, const FineTuneFrom& from, const RunOptions& options, RunDisplay& display) {
     const MnistFiles files = set_threads_and_find_data(config);
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
-    const RunLock lock = make_and_lock_new_run(config, created);
+    const std::optional<RunLock> lock = make_and_lock_new_run(config, created);
     PhaseTimes phases;
     const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);
     load_fine_tune(from, config, model);
     TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock.prefix(), ""}, created, data, model, state, display, phases);
+    train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, ""}, created, data,
+                         model, state, display, phases);
 }
 
 void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& options, RunDisplay& display) {
@@ -112,11 +116,14 @@ void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& opt
     // The run continues in its checkpoint's directory, unless it was asked for elsewhere.
     const std::string dir = from.new_run ? config.out : checkpoint_dir(from.path);
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
-    const LockedRun locked = make_and_lock_resumed_run(config, from, dir, created);
-    const std::string& prefix = locked.lock.prefix();
-    if (!options.quiet)
-        std::cerr << "trainctl: " << resuming_line(from.path, locked.source_prefix, from.new_run, dir, prefix) << "\n";
-    if (!locked.branch_note.empty()) std::cerr << "trainctl: " << locked.branch_note << "\n";
+    // Under mpirun every rank reads the checkpoint itself (no broadcast: the file is small and each
+    // rank reads its data set anyway), rank 0 alone locks and writes.
+    std::optional<LockedRun> locked;
+    if (mpi_writer()) locked.emplace(make_and_lock_resumed_run(config, from, dir, created));
+    const std::string prefix = locked ? locked->lock.prefix() : "";
+    if (!options.quiet && locked)
+        std::cerr << "trainctl: " << resuming_line(from.path, locked->source_prefix, from.new_run, dir, prefix) << "\n";
+    if (locked && !locked->branch_note.empty()) std::cerr << "trainctl: " << locked->branch_note << "\n";
     PhaseTimes phases;
     const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Stops of an `mpirun -np 2` run (docs/distributed.md): SIGINT to one rank stops every rank at the same
+# step, rank 0 saves one breakpoint, exit 130; SIGKILL of one rank ends the job, leaves only complete
+# checkpoints, and `resume --from latest` continues (in one process).
+source "$(dirname "$0")/lib.sh"
+command -v mpirun > /dev/null || { echo "SKIPPED: mpirun not found (scripts/setup.sh installs openmpi-bin)"; exit 77; }
+if sanitized; then echo "SKIPPED: MPI runs are not checked under the sanitizers (Open MPI's start-up leaks)"; exit 77; fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+small_mnist d
+flags=(--net mlp --hidden 32 --data d --batch-size 20 --threads 1 --eval false --epochs 100000 --ckpt-steps 1 --keep-max 3)
+
+# rank_pid OUT RANK: the pid of that rank of the run writing OUT (its environment names the rank).
+rank_pid() {
+  local p
+  for p in $(pgrep -f -- "--out $1 "); do
+    tr '\0' '\n' < "/proc/$p/environ" 2> /dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2" && { echo "$p"; return; }
+  done
+}
+# start OUT: a long run in the background ($run), returning once its first checkpoint is there.
+start() {
+  mpirun -np 2 --oversubscribe "$TRAINCTL" train "${flags[@]}" --out "$1" -q > "$1.log" 2> "$1.err" &
+  run=$!
+  for _ in $(seq 300); do [ -e "$1/mlp-latest" ] && return; sleep 0.05; done
+  fail "$1: no checkpoint after 15 s: $(cat "$1.err")"
+}
+
+# SIGINT to rank 1 only: the stop flag in the allreduce stops rank 0 too, which saves the breakpoint.
+start int
+pid=$(rank_pid int 1)
+[ -n "$pid" ] && kill -INT "$pid"
+wait "$run"; rc=$?
+[ "$rc" -eq 130 ] && pass || fail "SIGINT to rank 1: mpirun exited $rc, expected 130: $(cat int.err)"
+[ "$(ls int/*_breakpoint.ckpt 2> /dev/null | wc -l)" -eq 1 ] && pass || fail "SIGINT to rank 1: breakpoints: $(ls int)"
+[ "$(grep -c 'trainctl: stopped by SIGINT at global step' int.err)" -eq 1 ] && pass \
+  || fail "SIGINT to rank 1: expected one stop line: $(cat int.err)"
+
+# SIGKILL of rank 1: Open MPI ends the job; every visible checkpoint is complete and resumable.
+start kill
+pid=$(rank_pid kill 1)
+[ -n "$pid" ] && kill -KILL "$pid"
+wait "$run"; rc=$?
+[ "$rc" -ne 0 ] && pass || fail "SIGKILL of rank 1: mpirun exited 0"
+"$TRAINCTL" ckpt verify kill/*.ckpt > verify.log 2>&1 && pass || fail "SIGKILL of rank 1 left a bad checkpoint: $(cat verify.log)"
+"$TRAINCTL" resume --from latest --dir kill --more-epochs 1 -q > resume.log 2> resume.err && pass \
+  || fail "resume --from latest after SIGKILL failed: $(cat resume.err)"
+finish
