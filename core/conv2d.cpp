@@ -17,6 +17,9 @@ namespace trainctl {
 
 namespace {
 
+// ReLU as core/relu.cpp computes it: x < 0 ? 0 : x lets NaN through, as PyTorch does.
+inline float relu(float v) { return v < 0.0f ? 0.0f : v; }
+
 ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2dOptions& opt) {
     if (in.rank() != 3) throw usage_error(name + ": conv2d needs a [C,H,W] input, got " + in.str());
     if (opt.out_channels == 0 || opt.kernel == 0 || opt.stride == 0)
@@ -175,6 +178,8 @@ void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
     const float* b = opt_.bias ? params_.value(bias_id_) : nullptr;
     if (geo_.kernel == 5) direct_forward<5>(geo_, opt_.out_channels, xp, w, b, y);
     else direct_forward<3>(geo_, opt_.out_channels, xp, w, b, y);
+    if (relu_)  // the image's output is still in L1
+        for (std::size_t i = 0; i < opt_.out_channels * geo_.col_cols(); ++i) y[i] = relu(y[i]);
 }
 
 void Conv2d::backward_direct(const float* x, const float* dy, float* dx, const Scratch& s) const {
@@ -208,7 +213,7 @@ void Conv2d::backward_direct(const float* x, const float* dy, float* dx, const S
 }
 
 // `images` images side by side: y_b = W col_b for all b in one gemm into s.out [out, images*P],
-// then copied out to [images, out, P] with the bias.
+// then copied out to [images, out, P] with the bias (and the fused ReLU).
 void Conv2d::forward_gemm(const float* x, std::size_t images, float* y, const Scratch& s) const {
     const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols(), cols = images * p;
     for (std::size_t b = 0; b < images; ++b)
@@ -221,7 +226,8 @@ void Conv2d::forward_gemm(const float* x, std::size_t images, float* y, const Sc
             const float* src = s.out + o * cols + b * p;
             float* dst = y + (b * oc + o) * p;
             const float add = bias ? bias[o] : 0.0f;
-            for (std::size_t j = 0; j < p; ++j) dst[j] = src[j] + add;
+            if (relu_) for (std::size_t j = 0; j < p; ++j) dst[j] = relu(src[j] + add);
+            else for (std::size_t j = 0; j < p; ++j) dst[j] = src[j] + add;
         }
 }
 

@@ -37,6 +37,10 @@ public:
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
+    // Sequential::finalize() when a ReLU follows: the output is written as max(y, 0) while still
+    // in cache, and that ReLU passes it through (ReLU::set_input_rectified), one pass over the
+    // activations less. Backward is unchanged: it never reads the output.
+    void fuse_relu() { relu_ = true; }
 
 private:
     ParamSet& params_;
@@ -45,6 +49,7 @@ private:
     std::size_t weight_id_;
     std::size_t bias_id_ = 0;  // valid when opt_.bias
     bool direct_;  // the direct kernel, else im2col + gemm
+    bool relu_ = false;  // fuse_relu()
     // Images per im2col/gemm group (1 for the direct kernel).
     std::size_t group_;
     // Images are split into chunks_ (the engine thread count at reserve()) fixed ranges; each
