@@ -152,7 +152,7 @@ std::size_t Conv2d::col_size() const {
 }
 
 std::size_t Conv2d::scratch_stride() const {
-    const std::size_t out = direct_ ? 0 : opt_.out_channels * group_cols();
+    const std::size_t out = opt_.out_channels * group_cols();
     const std::size_t used =
         grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
@@ -182,10 +182,14 @@ void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
         for (std::size_t i = 0; i < opt_.out_channels * geo_.col_cols(); ++i) y[i] = relu(y[i]);
 }
 
-void Conv2d::backward_direct(const float* x, const float* dy, float* dx, const Scratch& s) const {
+void Conv2d::backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const {
     const std::size_t k = geo_.kernel, oh_n = geo_.out_height, ow_n = geo_.out_width, oc = opt_.out_channels;
     const std::size_t ph = geo_.padded_height(), pw = geo_.padded_width(), c_n = geo_.channels;
     const std::size_t p = geo_.col_cols();
+    if (relu_) {  // the fused ReLU's backward, into L1-sized scratch
+        for (std::size_t j = 0; j < oc * p; ++j) s.out[j] = y[j] > 0.0f ? dy[j] : 0.0f;
+        dy = s.out;
+    }
     const float* xp = x;
     if (geo_.padding != 0) {
         pad_sample(geo_, x, s.xp);
@@ -233,14 +237,23 @@ void Conv2d::forward_gemm(const float* x, std::size_t images, float* y, const Sc
 
 // The same group in backward: dy gathered into s.out [out, images*P] so the weight grad is one
 // gemm with the long side as its inner dimension, and dcol = W^T dy one more.
-void Conv2d::backward_gemm(const float* x, const float* dy, std::size_t images, float* dx, const Scratch& s) const {
+void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                           const Scratch& s) const {
     const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols(), cols = images * p;
     for (std::size_t b = 0; b < images; ++b)
         pad_sample(geo_, x + b * in_sample_.numel(), s.xp + b * geo_.padded_size());
     im2col(geo_, s.xp, images, s.col);
     for (std::size_t b = 0; b < images; ++b)
-        for (std::size_t o = 0; o < oc; ++o)
-            std::copy(dy + (b * oc + o) * p, dy + (b * oc + o + 1) * p, s.out + o * cols + b * p);
+        for (std::size_t o = 0; o < oc; ++o) {
+            const float* src = dy + (b * oc + o) * p;
+            float* dst = s.out + o * cols + b * p;
+            if (relu_) {  // the fused ReLU's backward
+                const float* out = y + (b * oc + o) * p;
+                for (std::size_t j = 0; j < p; ++j) dst[j] = out[j] > 0.0f ? src[j] : 0.0f;
+            } else {
+                std::copy(src, src + p, dst);
+            }
+        }
     gemm(false, true, oc, k, cols, 1.0f, s.out, cols, s.col, cols, 1.0f, s.grad, k);
     for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
         float& db = s.grad[k * oc + o];
@@ -290,8 +303,9 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
         for (std::size_t i = images.begin; i < images.end; i += group_) {
             const float* xi = x_->data() + i * in;
             float* dx = input_grad_ ? dx_.data() + i * in : nullptr;
-            if (direct_) backward_direct(xi, dy.data() + i * out, dx, s);
-            else backward_gemm(xi, dy.data() + i * out, std::min(group_, images.end - i), dx, s);
+            const float* yi = y_.data() + i * out;
+            if (direct_) backward_direct(xi, yi, dy.data() + i * out, dx, s);
+            else backward_gemm(xi, yi, dy.data() + i * out, std::min(group_, images.end - i), dx, s);
         }
     });
     float* gw = params_.grad(weight_id_);

@@ -38,8 +38,8 @@ public:
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
     // Sequential::finalize() when a ReLU follows: the output is written as max(y, 0) while still
-    // in cache, and that ReLU passes it through (ReLU::set_input_rectified), one pass over the
-    // activations less. Backward is unchanged: it never reads the output.
+    // in cache, and that ReLU passes it through both ways (ReLU::set_input_rectified); backward
+    // then masks dy by y > 0 as it reads it. Two passes over the activations less.
     void fuse_relu() { relu_ = true; }
 
 private:
@@ -59,8 +59,8 @@ private:
     Tensor y_;
     Tensor dx_;
     // Per chunk: weight+bias grad partial, the group's padded images, one padded image grad,
-    // col (dcol in backward; the direct kernel's per-tap weight-grad rows), the group's output
-    // [out, group*OH*OW] (dy gathered the same way in backward), kIm2colSlack floats after each
+    // col (gemm kernel; dcol in backward), the group's output [out, group*OH*OW] (dy gathered
+    // the same way in backward; the direct kernel's masked dy), kIm2colSlack floats after each
     // of xp and col for im2col's spill.
     struct Scratch {
         float* grad;
@@ -70,9 +70,10 @@ private:
         float* out;
     };
     void forward_direct(const float* x, float* y, const Scratch& s) const;
-    void backward_direct(const float* x, const float* dy, float* dx, const Scratch& s) const;
+    void backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const;
     void forward_gemm(const float* x, std::size_t images, float* y, const Scratch& s) const;
-    void backward_gemm(const float* x, const float* dy, std::size_t images, float* dx, const Scratch& s) const;
+    void backward_gemm(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                       const Scratch& s) const;
     std::size_t group_cols() const { return group_ * geo_.col_cols(); }
     std::size_t col_size() const;
     Scratch scratch(std::size_t chunk);

@@ -17,10 +17,7 @@ void ReLU::reserve(std::size_t batch) {
 const Tensor& ReLU::forward(const Tensor& x) {
     const std::size_t n = x.shape()[0], per = in_sample_.numel();
     assert(x.shape() == batched(n, in_sample_));
-    if (rectified_) {
-        x_ = &x;
-        return x;
-    }
+    if (rectified_) return x;
     y_.set_shape(x.shape());
     parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
         const float* src = x.data();
@@ -32,12 +29,12 @@ const Tensor& ReLU::forward(const Tensor& x) {
 }
 
 const Tensor& ReLU::backward(const Tensor& dy) {
-    const Tensor& out = rectified_ ? *x_ : y_;
-    assert(dy.shape() == out.shape());
+    if (rectified_) return dy;
+    assert(dy.shape() == y_.shape());
     const std::size_t n = input_grad_ ? dy.shape()[0] : 0, per = in_sample_.numel();
     dx_.set_shape(batched(n, in_sample_));
     parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
-        const float* y = out.data();
+        const float* y = y_.data();
         const float* g = dy.data();
         float* dst = dx_.data();
         for (std::size_t i = r.begin * per; i < r.end * per; ++i) dst[i] = y[i] > 0.0f ? g[i] : 0.0f;

@@ -15,17 +15,15 @@ public:
     Shape out_sample() const override { return in_sample_; }
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
-    // dx = dy where y > 0; reads only its own output, so x may be gone by then (unless rectified).
+    // dx = dy where y > 0; reads only its own output, so x may be gone by then.
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
-    // Set by Sequential::finalize() (before reserve) when the layer before writes max(x, 0)
-    // itself (Conv2d::fuse_relu): forward returns x, and backward masks by x, which then must
-    // stay alive and unchanged until backward, like any layer's input.
+    // Set by Sequential::finalize() (before reserve) when the layer before is a conv that applies
+    // this ReLU itself (Conv2d::fuse_relu): forward returns x and backward dy, unchanged.
     void set_input_rectified() { rectified_ = true; }
 
 private:
     bool rectified_ = false;
-    const Tensor* x_ = nullptr;  // when rectified_
     std::size_t chunks_ = 1;  // engine threads at reserve()
     Tensor y_;
     Tensor dx_;
