@@ -1,5 +1,6 @@
 // Forward+backward time of the LeNet5 and MLP layer stacks on random input; one JSON object per line.
-// Usage: bench_layers [--threads 1] [--runs 5]. A step is zero_grad, forward, loss, backward.
+// Usage: bench_layers [--threads 1] [--runs 5]. A step is zero_grad, forward, loss, backward; in the
+// "infer" cases, forward only (what eval and infer run).
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -61,8 +62,8 @@ double seconds_of(const std::function<void()>& f, std::size_t times) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Median ms per step over `runs` runs.
-double median_ms_per_step(Sequential& net, std::size_t batch, int runs) {
+// Median ms per step (forward only unless `train`) over `runs` runs.
+double median_ms_per_step(Sequential& net, std::size_t batch, bool train, int runs) {
     net.finalize();
     net.init_params(/*seed=*/1, InitSpec{});
     net.reserve(batch);
@@ -74,6 +75,10 @@ double median_ms_per_step(Sequential& net, std::size_t batch, int runs) {
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(0.0f, 1.0f);
     for (auto& l : labels) l = static_cast<std::uint8_t>(rng.below(kClasses));
     const auto step = [&] {
+        if (!train) {
+            net.forward(x);
+            return;
+        }
         net.params().zero_grad();
         loss.forward(net.forward(x), labels.data());
         net.backward(loss.backward());
@@ -98,12 +103,14 @@ int main(int argc, char** argv) {
     struct Case {
         const char* net;
         std::size_t batch;
+        bool train = true;
     };
-    for (const Case& c : {Case{"lenet5", 32}, Case{"lenet5", 64}, Case{"lenet5", 256}, Case{"mlp", 32},
-                          Case{"mlp", 64}, Case{"mlp", 256}}) {
+    for (const Case& c : {Case{"lenet5", 32}, Case{"lenet5", 64}, Case{"lenet5", 256}, Case{"lenet5", 256, false},
+                          Case{"lenet5", 1000, false}, Case{"mlp", 32}, Case{"mlp", 64}, Case{"mlp", 256}}) {
         auto net = std::string(c.net) == "lenet5" ? lenet5() : mlp();
-        const double ms = median_ms_per_step(*net, c.batch, runs);
-        nlohmann::json j = {{"bench", std::string("layers_") + c.net + "_b" + std::to_string(c.batch)},
+        const double ms = median_ms_per_step(*net, c.batch, c.train, runs);
+        const std::string mode = c.train ? "_" : "_infer_";
+        nlohmann::json j = {{"bench", std::string("layers_") + c.net + mode + "b" + std::to_string(c.batch)},
                             {"median_ms_per_step", ms},
                             {"samples_per_s", static_cast<double>(c.batch) * 1e3 / ms},
                             {"runs", runs},

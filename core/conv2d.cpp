@@ -1,9 +1,10 @@
-// Conv2d forward/backward: per image, im2col then one gemm per product; images split across
-// the engine threads in fixed chunks.
+// Conv2d forward/backward: the direct kernel image by image, or im2col + gemm a group of images
+// at a time; images split across the engine threads in fixed chunks.
 #include "core/conv2d.hpp"
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "core/error.hpp"
 #include "core/gemm.hpp"
@@ -15,6 +16,9 @@
 namespace trainctl {
 
 namespace {
+
+// ReLU as core/relu.cpp computes it: x < 0 ? 0 : x lets NaN through, as PyTorch does.
+inline float relu(float v) { return v < 0.0f ? 0.0f : v; }
 
 ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2dOptions& opt) {
     if (in.rank() != 3) throw usage_error(name + ": conv2d needs a [C,H,W] input, got " + in.str());
@@ -33,12 +37,107 @@ ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2
 // streams over their scratch slowed each other by up to 30% (measured, 2 cores).
 constexpr std::size_t kChunkSpacing = 16384;
 
+// The direct kernel computes tiles of kTileRows output rows by kLanes columns (one AVX vector),
+// each tile's sums held in registers across all the taps: 4 independent vector chains hide the
+// FMA latency, and each output is written once. Needs OH >= kTileRows and OW >= kLanes (the last
+// tile of a row or column overlaps the one before, recomputing identical values); rows narrower
+// than kDirectMinWidth leave too much of each vector idle, where gemm keeps its vectors full.
+constexpr std::size_t kLanes = 8;
+constexpr std::size_t kTileRows = 4;
+// One vector of kLanes floats (GCC/Clang vector extension): the compiler left plain fixed-size
+// float loops here unvectorised, 3x slower than im2col + gemm.
+typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
+inline Vec load(const float* p) {
+    Vec v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
+constexpr std::size_t kDirectMinWidth = 16;
+
+// The gemm kernel unfolds images into col until col holds about this many floats (256 KB,
+// LeNet's conv2: 4 images, a 16x150x400 gemm). Measured per image (CPU time, 1 thread), conv2's
+// forward and backward took the same time with 1, 4 or 8 images per gemm (16 and 32: 10% slower):
+// OpenBLAS packs col either way, so the group keeps its working set within L2 and no more.
+constexpr std::size_t kGroupColFloats = 65536;
+
+// y[0..n) += a * x[0..n): restrict lets the compiler vectorise without an overlap check.
+inline void axpy(float* __restrict y, const float* __restrict x, float a, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+// Direct forward of one padded image xp into y[oc,OH,OW], for a KxK kernel (K fixed so the tap
+// loops unroll around the register tile).
+template <std::size_t K>
+void direct_forward(const ConvGeometry& g, std::size_t oc, const float* xp, const float* w, const float* bias,
+                    float* y) {
+    const std::size_t oh_n = g.out_height, ow_n = g.out_width, c_n = g.channels;
+    const std::size_t ph = g.padded_height(), pw = g.padded_width();
+    for (std::size_t o = 0; o < oc; ++o)
+        for (std::size_t row = 0; row < oh_n; row += kTileRows) {
+            const std::size_t r0 = std::min(row, oh_n - kTileRows);
+            for (std::size_t col = 0; col < ow_n; col += kLanes) {
+                const std::size_t c0 = std::min(col, ow_n - kLanes);
+                Vec acc[kTileRows];
+                for (Vec& v : acc) v = Vec{} + (bias ? bias[o] : 0.0f);
+                for (std::size_t c = 0; c < c_n; ++c)
+                    for (std::size_t i = 0; i < K; ++i) {
+                        const float* src = xp + (c * ph + r0 + i) * pw + c0;
+                        const float* wk = w + ((o * c_n + c) * K + i) * K;
+                        for (std::size_t j = 0; j < K; ++j)
+                            for (std::size_t r = 0; r < kTileRows; ++r) acc[r] += wk[j] * load(src + r * pw + j);
+                    }
+                for (std::size_t r = 0; r < kTileRows; ++r) store(y + (o * oh_n + r0 + r) * ow_n + c0, acc[r]);
+            }
+        }
+}
+
+// Direct weight grad of one padded image: gw[o,c,i,j] += sum over outputs of dy[o,oh,ow] *
+// xp[c,oh+i,ow+j]. The K taps of one kernel row share each dy vector and keep K vector sums in
+// registers; the row's last OW % kLanes columns are summed one by one.
+template <std::size_t K>
+void direct_weight_grad(const ConvGeometry& g, std::size_t oc, const float* xp, const float* dy, float* gw) {
+    const std::size_t oh_n = g.out_height, ow_n = g.out_width, c_n = g.channels;
+    const std::size_t ph = g.padded_height(), pw = g.padded_width();
+    for (std::size_t o = 0; o < oc; ++o)
+        for (std::size_t c = 0; c < c_n; ++c)
+            for (std::size_t i = 0; i < K; ++i) {
+                Vec acc[K] = {};
+                float tail[K] = {};
+                for (std::size_t oh = 0; oh < oh_n; ++oh) {
+                    const float* d = dy + (o * oh_n + oh) * ow_n;
+                    const float* src = xp + (c * ph + oh + i) * pw;
+                    std::size_t ow = 0;
+                    for (; ow + kLanes <= ow_n; ow += kLanes) {
+                        const Vec dv = load(d + ow);
+                        for (std::size_t j = 0; j < K; ++j) acc[j] += dv * load(src + ow + j);
+                    }
+                    for (; ow < ow_n; ++ow)
+                        for (std::size_t j = 0; j < K; ++j) tail[j] += d[ow] * src[ow + j];
+                }
+                float* gwi = gw + ((o * c_n + c) * K + i) * K;
+                for (std::size_t j = 0; j < K; ++j) {
+                    float sum = tail[j];
+                    for (std::size_t t = 0; t < kLanes; ++t) sum += acc[j][t];
+                    gwi[j] += sum;
+                }
+            }
+}
+
+// Kernel sides with a direct kernel; others go through im2col + gemm.
+bool has_direct(const ConvGeometry& g) {
+    return (g.kernel == 3 || g.kernel == 5) && g.stride == 1 && g.out_height >= kTileRows &&
+           g.out_width >= kDirectMinWidth;
+}
+
 }  // namespace
 
 Conv2d::Conv2d(ParamSet& params, std::string name, const Shape& in_sample, const Conv2dOptions& opt)
     : Layer(std::move(name), in_sample), params_(params), opt_(opt), geo_(make_geometry(name_, in_sample, opt)) {
     weight_id_ = params.declare(name_ + ".weight", {opt.out_channels, geo_.channels, opt.kernel, opt.kernel});
     if (opt.bias) bias_id_ = params.declare(name_ + ".bias", {opt.out_channels});
+    direct_ = has_direct(geo_);
+    group_ = direct_ ? 1 : std::max<std::size_t>(1, kGroupColFloats / (geo_.col_rows() * geo_.col_cols()));
 }
 
 void Conv2d::reserve(std::size_t batch) {
@@ -48,16 +147,130 @@ void Conv2d::reserve(std::size_t batch) {
     scratch_.assign(chunks_ * scratch_stride(), 0.0f);  // zero: the padded borders stay so
 }
 
+std::size_t Conv2d::col_size() const {
+    return direct_ ? 0 : geo_.col_rows() * group_cols() + kIm2colSlack;
+}
+
 std::size_t Conv2d::scratch_stride() const {
+    const std::size_t out = opt_.out_channels * group_cols();
     const std::size_t used =
-        grad_part_size() + 2 * geo_.padded_size() + geo_.col_rows() * geo_.col_cols() + kIm2colSlack;
+        grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
 
 Conv2d::Scratch Conv2d::scratch(std::size_t chunk) {
     float* base = scratch_.data() + chunk * scratch_stride();
     float* xp = base + grad_part_size();
-    return {base, xp, xp + geo_.padded_size(), xp + 2 * geo_.padded_size()};
+    float* dxp = xp + group_ * geo_.padded_size() + kIm2colSlack;
+    float* col = dxp + geo_.padded_size();
+    return {base, xp, dxp, col, col + col_size()};
+}
+
+// One image, by the direct kernels above; the input grad is the adjoint of the forward as
+// vector axpys along the rows (LeNet's direct layer is the first, which needs none).
+void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
+    const float* xp = x;
+    if (geo_.padding != 0) {
+        pad_sample(geo_, x, s.xp);
+        xp = s.xp;
+    }
+    const float* w = params_.value(weight_id_);
+    const float* b = opt_.bias ? params_.value(bias_id_) : nullptr;
+    if (geo_.kernel == 5) direct_forward<5>(geo_, opt_.out_channels, xp, w, b, y);
+    else direct_forward<3>(geo_, opt_.out_channels, xp, w, b, y);
+    if (relu_)  // the image's output is still in L1
+        for (std::size_t i = 0; i < opt_.out_channels * geo_.col_cols(); ++i) y[i] = relu(y[i]);
+}
+
+void Conv2d::backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const {
+    const std::size_t k = geo_.kernel, oh_n = geo_.out_height, ow_n = geo_.out_width, oc = opt_.out_channels;
+    const std::size_t ph = geo_.padded_height(), pw = geo_.padded_width(), c_n = geo_.channels;
+    const std::size_t p = geo_.col_cols();
+    if (relu_) {  // the fused ReLU's backward, into L1-sized scratch
+        for (std::size_t j = 0; j < oc * p; ++j) s.out[j] = y[j] > 0.0f ? dy[j] : 0.0f;
+        dy = s.out;
+    }
+    const float* xp = x;
+    if (geo_.padding != 0) {
+        pad_sample(geo_, x, s.xp);
+        xp = s.xp;
+    }
+    if (k == 5) direct_weight_grad<5>(geo_, oc, xp, dy, s.grad);
+    else direct_weight_grad<3>(geo_, oc, xp, dy, s.grad);
+    for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
+        float& db = s.grad[geo_.col_rows() * oc + o];
+        for (std::size_t j = 0; j < p; ++j) db += dy[o * p + j];
+    }
+    if (dx == nullptr) return;
+    const float* w = params_.value(weight_id_);
+    float* dxp = geo_.padding != 0 ? s.dxp : dx;
+    std::fill(dxp, dxp + geo_.padded_size(), 0.0f);
+    // j outside i, as in col2im: consecutive axpys never target one range shifted by a float.
+    for (std::size_t c = 0; c < c_n; ++c)
+        for (std::size_t o = 0; o < oc; ++o)
+            for (std::size_t oh = 0; oh < oh_n; ++oh)
+                for (std::size_t j = 0; j < k; ++j)
+                    for (std::size_t i = 0; i < k; ++i)
+                        axpy(dxp + (c * ph + oh + i) * pw + j, dy + (o * oh_n + oh) * ow_n,
+                             w[((o * c_n + c) * k + i) * k + j], ow_n);
+    if (geo_.padding != 0) crop_sample(geo_, s.dxp, dx);
+}
+
+// `images` images side by side: y_b = W col_b for all b in one gemm into s.out [out, images*P],
+// then copied out to [images, out, P] with the bias (and the fused ReLU).
+void Conv2d::forward_gemm(const float* x, std::size_t images, float* y, const Scratch& s) const {
+    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols(), cols = images * p;
+    for (std::size_t b = 0; b < images; ++b)
+        pad_sample(geo_, x + b * in_sample_.numel(), s.xp + b * geo_.padded_size());
+    im2col(geo_, s.xp, images, s.col);
+    gemm(false, false, oc, cols, k, 1.0f, params_.value(weight_id_), k, s.col, cols, 0.0f, s.out, cols);
+    const float* bias = opt_.bias ? params_.value(bias_id_) : nullptr;
+    for (std::size_t b = 0; b < images; ++b)
+        for (std::size_t o = 0; o < oc; ++o) {
+            const float* src = s.out + o * cols + b * p;
+            float* dst = y + (b * oc + o) * p;
+            const float add = bias ? bias[o] : 0.0f;
+            if (relu_) for (std::size_t j = 0; j < p; ++j) dst[j] = relu(src[j] + add);
+            else for (std::size_t j = 0; j < p; ++j) dst[j] = src[j] + add;
+        }
+}
+
+// The same group in backward: dy gathered into s.out [out, images*P] so the weight grad is one
+// gemm with the long side as its inner dimension, and dcol = W^T dy one more.
+void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                           const Scratch& s) const {
+    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols(), cols = images * p;
+    for (std::size_t b = 0; b < images; ++b)
+        pad_sample(geo_, x + b * in_sample_.numel(), s.xp + b * geo_.padded_size());
+    im2col(geo_, s.xp, images, s.col);
+    for (std::size_t b = 0; b < images; ++b)
+        for (std::size_t o = 0; o < oc; ++o) {
+            const float* src = dy + (b * oc + o) * p;
+            float* dst = s.out + o * cols + b * p;
+            if (relu_) {  // the fused ReLU's backward
+                const float* out = y + (b * oc + o) * p;
+                for (std::size_t j = 0; j < p; ++j) dst[j] = out[j] > 0.0f ? src[j] : 0.0f;
+            } else {
+                std::copy(src, src + p, dst);
+            }
+        }
+    gemm(false, true, oc, k, cols, 1.0f, s.out, cols, s.col, cols, 1.0f, s.grad, k);
+    for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
+        float& db = s.grad[k * oc + o];
+        for (std::size_t j = 0; j < cols; ++j) db += s.out[o * cols + j];
+    }
+    if (dx == nullptr) return;
+    // dcol = W^T dy overwrites the unfolded input, which the weight grad no longer needs.
+    gemm(true, false, k, cols, oc, 1.0f, params_.value(weight_id_), k, s.out, cols, 0.0f, s.col, cols);
+    for (std::size_t b = 0; b < images; ++b) {
+        float* dxb = dx + b * in_sample_.numel();
+        if (geo_.padding == 0) {
+            col2im(geo_, s.col + b * p, cols, dxb);
+        } else {
+            col2im(geo_, s.col + b * p, cols, s.dxp);
+            crop_sample(geo_, s.dxp, dxb);
+        }
+    }
 }
 
 const Tensor& Conv2d::forward(const Tensor& x) {
@@ -65,19 +278,13 @@ const Tensor& Conv2d::forward(const Tensor& x) {
     assert(x.shape() == batched(n, in_sample_));
     x_ = &x;
     y_.set_shape(batched(n, out_sample()));
-    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols();
-    const float* w = params_.value(weight_id_);
-    const float* b = opt_.bias ? params_.value(bias_id_) : nullptr;
+    const std::size_t in = in_sample_.numel(), out = out_sample().numel();
     parallel_for(chunks_, [&](std::size_t chunk) {
         const Scratch s = scratch(chunk);
         const Range images = chunk_range(n, chunks_, chunk);
-        for (std::size_t i = images.begin; i < images.end; ++i) {
-            float* y = y_.data() + i * oc * p;
-            pad_sample(geo_, x.data() + i * in_sample_.numel(), s.xp);
-            im2col(geo_, s.xp, s.col);
-            gemm(false, false, oc, p, k, 1.0f, w, k, s.col, p, 0.0f, y, p);
-            for (std::size_t o = 0; b && o < oc; ++o)
-                for (std::size_t j = 0; j < p; ++j) y[o * p + j] += b[o];
+        for (std::size_t i = images.begin; i < images.end; i += group_) {
+            if (direct_) forward_direct(x.data() + i * in, y_.data() + i * out, s);
+            else forward_gemm(x.data() + i * in, std::min(group_, images.end - i), y_.data() + i * out, s);
         }
     });
     return y_;
@@ -86,31 +293,19 @@ const Tensor& Conv2d::forward(const Tensor& x) {
 const Tensor& Conv2d::backward(const Tensor& dy) {
     const std::size_t n = dy.shape()[0];
     assert(x_ && dy.shape() == y_.shape());
-    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols();
-    const float* w = params_.value(weight_id_);
+    const std::size_t k = geo_.col_rows(), oc = opt_.out_channels;
+    const std::size_t in = in_sample_.numel(), out = out_sample().numel();
     dx_.set_shape(batched(input_grad_ ? n : 0, in_sample_));
     parallel_for(chunks_, [&](std::size_t chunk) {
         const Scratch s = scratch(chunk);
-        float* db = s.grad + k * oc;
         std::fill(s.grad, s.grad + grad_part_size(), 0.0f);
         const Range images = chunk_range(n, chunks_, chunk);
-        for (std::size_t i = images.begin; i < images.end; ++i) {
-            const float* g = dy.data() + i * oc * p;
-            pad_sample(geo_, x_->data() + i * in_sample_.numel(), s.xp);
-            im2col(geo_, s.xp, s.col);
-            gemm(false, true, oc, k, p, 1.0f, g, p, s.col, p, 1.0f, s.grad, k);
-            for (std::size_t o = 0; opt_.bias && o < oc; ++o)
-                for (std::size_t j = 0; j < p; ++j) db[o] += g[o * p + j];
-            if (!input_grad_) continue;
-            // dcol = W^T dy overwrites the unfolded input, which the weight grad no longer needs.
-            gemm(true, false, k, p, oc, 1.0f, w, k, g, p, 0.0f, s.col, p);
-            float* dx = dx_.data() + i * in_sample_.numel();
-            if (geo_.padding == 0) {
-                col2im(geo_, s.col, dx);
-            } else {
-                col2im(geo_, s.col, s.dxp);
-                crop_sample(geo_, s.dxp, dx);
-            }
+        for (std::size_t i = images.begin; i < images.end; i += group_) {
+            const float* xi = x_->data() + i * in;
+            float* dx = input_grad_ ? dx_.data() + i * in : nullptr;
+            const float* yi = y_.data() + i * out;
+            if (direct_) backward_direct(xi, yi, dy.data() + i * out, dx, s);
+            else backward_gemm(xi, yi, dy.data() + i * out, std::min(group_, images.end - i), dx, s);
         }
     });
     float* gw = params_.grad(weight_id_);

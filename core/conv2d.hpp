@@ -1,4 +1,9 @@
-// Conv2d: 2-D convolution by im2col + gemm, one image at a time (the unfolded image stays in cache).
+// Conv2d: 2-D convolution by one of two kernels, chosen per layer from its shape:
+//  - direct: stride 1 and output rows at least kDirectMinWidth wide (LeNet's conv1, 1->6 channels,
+//    28 wide): loops over the kernel taps whose inner loop runs along an output row. As a gemm,
+//    M is the out-channel count (6) and K the tap count (25): too thin for sgemm to reach speed.
+//  - gemm: im2col of a group of images side by side, then one gemm per group, so the gemm's long
+//    side is group*OH*OW rather than one image's OH*OW (LeNet's conv2: 16x150 times 150x800).
 //   x [N,C,H,W] -> y [N,out,OH,OW], OH = (H + 2*padding - kernel)/stride + 1
 #pragma once
 #include <cstddef>
@@ -32,6 +37,10 @@ public:
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
+    // Sequential::finalize() when a ReLU follows: the output is written as max(y, 0) while still
+    // in cache, and that ReLU passes it through both ways (ReLU::set_input_rectified); backward
+    // then masks dy by y > 0 as it reads it. Two passes over the activations less.
+    void fuse_relu() { relu_ = true; }
 
 private:
     ParamSet& params_;
@@ -39,20 +48,34 @@ private:
     ConvGeometry geo_;
     std::size_t weight_id_;
     std::size_t bias_id_ = 0;  // valid when opt_.bias
+    bool direct_;  // the direct kernel, else im2col + gemm
+    bool relu_ = false;  // fuse_relu()
+    // Images per im2col/gemm group (1 for the direct kernel).
+    std::size_t group_;
     // Images are split into chunks_ (the engine thread count at reserve()) fixed ranges; each
     // chunk sums its images' grads into its own partial, so the sum order never varies.
     std::size_t chunks_ = 1;
     const Tensor* x_ = nullptr;
     Tensor y_;
     Tensor dx_;
-    // Per chunk: weight+bias grad partial, padded image, padded image grad, col (dcol in
-    // backward), then kIm2colSlack floats for im2col's spill.
+    // Per chunk: weight+bias grad partial, the group's padded images, one padded image grad,
+    // col (gemm kernel; dcol in backward), the group's output [out, group*OH*OW] (dy gathered
+    // the same way in backward; the direct kernel's masked dy), kIm2colSlack floats after each
+    // of xp and col for im2col's spill.
     struct Scratch {
         float* grad;
         float* xp;
         float* dxp;
         float* col;
+        float* out;
     };
+    void forward_direct(const float* x, float* y, const Scratch& s) const;
+    void backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const;
+    void forward_gemm(const float* x, std::size_t images, float* y, const Scratch& s) const;
+    void backward_gemm(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                       const Scratch& s) const;
+    std::size_t group_cols() const { return group_ * geo_.col_cols(); }
+    std::size_t col_size() const;
     Scratch scratch(std::size_t chunk);
     std::size_t grad_part_size() const { return (geo_.col_rows() + 1) * opt_.out_channels; }
     std::size_t scratch_stride() const;

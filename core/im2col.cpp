@@ -31,27 +31,29 @@ void crop_sample(const ConvGeometry& g, const float* xp, float* x) {
                         xp + (c * g.padded_height() + h + g.padding) * pw + g.padding, g.width * sizeof(float));
 }
 
-void im2col(const ConvGeometry& g, const float* xp, float* col) {
-    const std::size_t ow_n = g.out_width, s = g.stride, pw = g.padded_width();
+void im2col(const ConvGeometry& g, const float* xp, std::size_t images, float* col) {
+    const std::size_t ow_n = g.out_width, s = g.stride, pw = g.padded_width(), p = g.col_cols();
+    // Row by row, and within a row image by image, so every spill lands on floats written next.
     for (std::size_t c = 0; c < g.channels; ++c)
         for (std::size_t i = 0; i < g.kernel; ++i)
-            for (std::size_t j = 0; j < g.kernel; ++j, col += g.col_cols()) {
-                const float* src = xp + (c * g.padded_height() + i) * pw + j;
-                for (std::size_t oh = 0; oh < g.out_height; ++oh, src += s * pw) {
-                    float* dst = col + oh * ow_n;
-                    if (s == 1) {
-                        // Fixed-size blocks become single vector moves; the spill past OW is
-                        // overwritten by the next copy, or lands in the slack.
-                        for (std::size_t o = 0; o < ow_n; o += kIm2colSlack)
-                            std::memcpy(dst + o, src + o, kIm2colSlack * sizeof(float));
-                    } else {
-                        for (std::size_t o = 0; o < ow_n; ++o) dst[o] = src[o * s];
+            for (std::size_t j = 0; j < g.kernel; ++j)
+                for (std::size_t b = 0; b < images; ++b, col += p) {
+                    const float* src = xp + b * g.padded_size() + (c * g.padded_height() + i) * pw + j;
+                    for (std::size_t oh = 0; oh < g.out_height; ++oh, src += s * pw) {
+                        float* dst = col + oh * ow_n;
+                        if (s == 1) {
+                            // Fixed-size blocks become single vector moves; the spill past OW is
+                            // overwritten by the next copy, or lands in the slack.
+                            for (std::size_t o = 0; o < ow_n; o += kIm2colSlack)
+                                std::memcpy(dst + o, src + o, kIm2colSlack * sizeof(float));
+                        } else {
+                            for (std::size_t o = 0; o < ow_n; ++o) dst[o] = src[o * s];
+                        }
                     }
                 }
-            }
 }
 
-void col2im(const ConvGeometry& g, const float* __restrict col, float* __restrict dxp) {
+void col2im(const ConvGeometry& g, const float* __restrict col, std::size_t ld, float* __restrict dxp) {
     const std::size_t ow_n = g.out_width, s = g.stride, pw = g.padded_width(), k = g.kernel;
     std::fill(dxp, dxp + g.padded_size(), 0.0f);
     // j outside i measured 1.5x faster: consecutive adds then never re-read the range just
@@ -59,7 +61,7 @@ void col2im(const ConvGeometry& g, const float* __restrict col, float* __restric
     for (std::size_t c = 0; c < g.channels; ++c)
         for (std::size_t j = 0; j < k; ++j)
             for (std::size_t i = 0; i < k; ++i) {
-                const float* src = col + ((c * k + i) * k + j) * g.col_cols();
+                const float* src = col + ((c * k + i) * k + j) * ld;
                 float* dst = dxp + (c * g.padded_height() + i) * pw + j;
                 for (std::size_t oh = 0; oh < g.out_height; ++oh, src += ow_n, dst += s * pw) {
                     if (s == 1) for (std::size_t o = 0; o < ow_n; ++o) dst[o] += src[o];

@@ -1,5 +1,5 @@
-// im2col/col2im: turn a convolution over one [C,H,W] sample into a matrix product. Both work
-// on a zero-padded copy of the sample, so no inner loop tests for the border.
+// im2col/col2im: turn a convolution over [C,H,W] samples into a matrix product. Both work on
+// zero-padded copies of the samples, so no inner loop tests for the border.
 #pragma once
 #include <cstddef>
 
@@ -29,9 +29,12 @@ std::size_t conv_out_size(std::size_t in, std::size_t kernel, std::size_t stride
 void pad_sample(const ConvGeometry& g, const float* x, float* xp);
 // Copies the interior of xp back out into x.
 void crop_sample(const ConvGeometry& g, const float* xp, float* x);
-// Unfolds padded xp into col. Reads and writes up to kIm2colSlack floats past either's end.
-void im2col(const ConvGeometry& g, const float* xp, float* col);
-// The adjoint of im2col: dxp = sum of the col entries each padded input was copied to (overwrites dxp).
-void col2im(const ConvGeometry& g, const float* col, float* dxp);
+// Unfolds `images` padded samples stored back to back in xp into one col matrix
+// [C*kh*kw, images*OH*OW]: image b fills columns [b*OH*OW, (b+1)*OH*OW) of every row, so one
+// gemm covers them all. Reads and writes up to kIm2colSlack floats past either's end.
+void im2col(const ConvGeometry& g, const float* xp, std::size_t images, float* col);
+// The adjoint of im2col for one image: dxp = sum of the col entries each padded input was
+// copied to (overwrites dxp). col's rows are `ld` floats apart (images*OH*OW in a batched col).
+void col2im(const ConvGeometry& g, const float* col, std::size_t ld, float* dxp);
 
 }  // namespace trainctl

@@ -10,13 +10,14 @@ namespace trainctl {
 
 void ReLU::reserve(std::size_t batch) {
     chunks_ = reserve_threads();
-    y_.reserve(batch * in_sample_.numel());
+    if (!rectified_) y_.reserve(batch * in_sample_.numel());
     dx_.reserve(batch * in_sample_.numel());
 }
 
 const Tensor& ReLU::forward(const Tensor& x) {
     const std::size_t n = x.shape()[0], per = in_sample_.numel();
     assert(x.shape() == batched(n, in_sample_));
+    if (rectified_) return x;
     y_.set_shape(x.shape());
     parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
         const float* src = x.data();
@@ -28,6 +29,7 @@ const Tensor& ReLU::forward(const Tensor& x) {
 }
 
 const Tensor& ReLU::backward(const Tensor& dy) {
+    if (rectified_) return dy;
     assert(dy.shape() == y_.shape());
     const std::size_t n = input_grad_ ? dy.shape()[0] : 0, per = in_sample_.numel();
     dx_.set_shape(batched(n, in_sample_));

@@ -18,8 +18,12 @@ public:
     // dx = dy where y > 0; reads only its own output, so x may be gone by then.
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
+    // Set by Sequential::finalize() (before reserve) when the layer before is a conv that applies
+    // this ReLU itself (Conv2d::fuse_relu): forward returns x and backward dy, unchanged.
+    void set_input_rectified() { rectified_ = true; }
 
 private:
+    bool rectified_ = false;
     std::size_t chunks_ = 1;  // engine threads at reserve()
     Tensor y_;
     Tensor dx_;

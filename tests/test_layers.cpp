@@ -25,13 +25,16 @@ struct ConvCase {
     Conv2dOptions opt;
 };
 
-// stride 1 and 2, padding 0 and 2, with and without bias, C_in 1 and 3.
+// stride 1 and 2, padding 0 and 2, with and without bias, C_in 1 and 3; the last two have
+// outputs wide enough for conv2d's direct kernel (k 5 and 3), the others go through im2col + gemm.
 const ConvCase kConvCases[] = {
     {1, 7, 7, {/*out_channels=*/2, /*kernel=*/3, /*stride=*/1, /*padding=*/0, /*bias=*/true}},
     {3, 6, 5, {2, 3, 2, 0, false}},
     {1, 5, 6, {3, 3, 1, 2, false}},
     {3, 7, 6, {2, 3, 2, 2, true}},
     {3, 6, 6, {2, 5, 1, 2, true}},
+    {1, 8, 20, {3, 5, 1, 0, true}},
+    {2, 6, 18, {2, 3, 1, 1, false}},
 };
 
 // A conv layer with its own ParamSet, parameters drawn from a seed.
