@@ -108,3 +108,12 @@ expect_rejected() {
 latest_name() { if [ -L "$1" ]; then readlink "$1"; else cat "$1" 2> /dev/null; fi; }
 
 small_mnist() { "$PY" "$TRAINCTL_SRC/tests/cli/make_idx.py" "$@" || fail "make_idx.py $*"; }
+
+# A tiny MLP trained for one epoch on small_mnist data, for tests about what reads a checkpoint:
+# sets CK to its first checkpoint.
+tiny_mlp_checkpoint() {
+  small_mnist "$SCRATCH/data"
+  "$TRAINCTL" train --data "$SCRATCH/data" --net mlp --hidden 16 --out "$SCRATCH/run" --epochs 1 --batch-size 20 \
+    --threads 1 -q > /dev/null 2> "$SCRATCH/train.err" || fail "training failed: $(cat "$SCRATCH/train.err")"
+  CK=$(ls "$SCRATCH"/run/*.ckpt | head -1)
+}

@@ -3,10 +3,7 @@
 # huge declared sizes refused before allocating, and nothing written.
 source "$(dirname "$0")/lib.sh"
 
-small_mnist "$SCRATCH/data"
-"$TRAINCTL" train --data "$SCRATCH/data" --net mlp --hidden 16 --out "$SCRATCH/run" --epochs 1 --batch-size 20 \
-  --threads 1 -q > /dev/null 2> "$SCRATCH/train.err" || fail "training failed: $(cat "$SCRATCH/train.err")"
-CK=$(ls "$SCRATCH"/run/*.ckpt | head -1)
+tiny_mlp_checkpoint
 
 # PNGs from zlib alone: WIDTH HEIGHT [raw IDAT payload] -> stdout.
 "$PY" - <<'PYEOF'

@@ -4,10 +4,7 @@
 # stops the run with one line naming it and nothing on stdout; an empty folder or glob is refused.
 source "$(dirname "$0")/lib.sh"
 
-small_mnist "$SCRATCH/data"
-"$TRAINCTL" train --data "$SCRATCH/data" --net mlp --hidden 16 --out "$SCRATCH/run" --epochs 1 --batch-size 20 \
-  --threads 1 -q > /dev/null 2> "$SCRATCH/train.err" || fail "training failed: $(cat "$SCRATCH/train.err")"
-CK=$(ls "$SCRATCH"/run/*.ckpt | head -1)
+tiny_mlp_checkpoint
 
 # Digit-like images (light strokes on black): PGMs and PNGs, 300 of them in many/.
 "$PY" - <<'PYEOF'
