@@ -86,29 +86,31 @@ void check_resumable(const RunConfig& config, const std::string& from, const Tra
 
 }  // namespace
 
-void run_new(const RunConfig& config, const RunOptions& options, RunDisplay& display) {
+namespace {
+
+// A new run in config.out, from fresh weights or (fine-tune) from a checkpoint's.
+void start_run(const RunConfig& config, const FineTuneFrom* fine_tune, const RunOptions& options,
+               RunDisplay& display) {
     const MnistFiles files = set_threads_and_find_data(config);
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
     const std::optional<RunLock> lock = make_and_lock_new_run(config, created);
     PhaseTimes phases;
     const RunData data = timed_load(config, files, phases);
     RunModel model = init_model(config);
+    if (fine_tune) load_fine_tune(*fine_tune, config, model);
     TrainState state = new_run_state(config);
     train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, ""}, created, data,
                          model, state, display, phases);
 }
 
+}  // namespace
+
+void run_new(const RunConfig& config, const RunOptions& options, RunDisplay& display) {
+    start_run(config, nullptr, options, display);
+}
+
 void run_fine_tune(const RunConfig& config, const FineTuneFrom& from, const RunOptions& options, RunDisplay& display) {
-    const MnistFiles files = set_threads_and_find_data(config);
-    CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
-    const std::optional<RunLock> lock = make_and_lock_new_run(config, created);
-    PhaseTimes phases;
-    const RunData data = timed_load(config, files, phases);
-    RunModel model = init_model(config);
-    load_fine_tune(from, config, model);
-    TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, ""}, created, data,
-                         model, state, display, phases);
+    start_run(config, &from, options, display);
 }
 
 void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& options, RunDisplay& display) {
