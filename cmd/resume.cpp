@@ -26,6 +26,7 @@ struct ResumeOptions {
     bool quiet = false;
     bool print_config = false;
     bool timings = false;
+    bool check_replicas = false;  // under mpirun: every step
     std::string program;  // argv[0], for hints
     ConfigFlags flags;
 };
@@ -47,7 +48,7 @@ static void resume_command(const ResumeOptions& opt) {
         return;
     }
     ProgressDisplay display(rc.resumed, opt.quiet, opt.timings);
-    run_resume(rc.resumed, from, {opt.quiet, opt.program, started}, display);
+    run_resume(rc.resumed, from, {opt.quiet, opt.check_replicas, opt.program, started}, display);
 }
 
 void setup_resume(CLI::App& app) {
@@ -62,6 +63,7 @@ void setup_resume(CLI::App& app) {
     sub->add_option("--more-epochs", opt->more_epochs, "train K epochs beyond the checkpoint's")->check(CLI::Range(1, 1000000));
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
     sub->add_flag("--timings", opt->timings, kTimingsFlagHelp);
+    sub->add_flag("--check-replicas", opt->check_replicas, kCheckReplicasFlagHelp);
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     add_config_flags(*sub, opt->flags, FlagDefaults::kFromCheckpoint);
     sub->callback([opt, &app] {

@@ -21,6 +21,7 @@ struct TrainOptions {
     bool skip_mismatch = false;
     bool reset_optimizer = false;
     bool timings = false;
+    bool check_replicas = false;  // under mpirun: every step
     std::string program;  // argv[0], for hints
     ConfigFlags flags;
 };
@@ -79,7 +80,7 @@ static void train_command(const TrainOptions& opt) {
         std::cout << to_json(config).dump(2) << "\n";
         return;
     }
-    const RunOptions options{opt.quiet, opt.program, started};
+    const RunOptions options{opt.quiet, opt.check_replicas, opt.program, started};
     if (opt.init_from.empty()) {
         ProgressDisplay display(config, opt.quiet, opt.timings);
         run_new(config, options, display);
@@ -102,6 +103,7 @@ void setup_train(CLI::App& app) {
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");
     sub->add_flag("--timings", opt->timings, kTimingsFlagHelp);
+    sub->add_flag("--check-replicas", opt->check_replicas, kCheckReplicasFlagHelp);
     sub->add_option("--init-from", opt->init_from,
                     "start from this checkpoint's weights (fine-tuning): FILE (here or in ckpt/), a DIR (its latest) "
                     "or 'latest' (the latest in ckpt/)");

@@ -21,12 +21,45 @@ namespace trainctl {
 
 namespace {
 
+// Every rank holds the same parameters after every step (the same reduced gradients, the same
+// update); checked on a hash of the arenas at the end of an mpirun job, and after every step with
+// --check-replicas. Every rank sees the same verdict, so all leave together and rank 0 says why.
+void check_replicas(const Sequential& net, std::uint64_t global_step) {
+    const ParamSet& params = net.params();
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the values' bytes
+    const auto* bytes = reinterpret_cast<const unsigned char*>(params.values());
+    for (std::size_t i = 0; i < params.total() * sizeof(float); ++i) h = (h ^ bytes[i]) * 1099511628211ULL;
+    if (mpi_same_everywhere(h)) return;
+    mpi_exit_agreed();
+    throw Error(mpi_rank() != 0 ? "" : "the ranks' parameters differ after global step " + std::to_string(global_step) +
+                                           ": the replicas diverged, please report it", kExitError);
+}
+
+// --check-replicas: the check after every step, on every rank at the same point of the step.
+class ReplicaCheck {
+public:
+    ReplicaCheck(const Sequential& net, bool every_step) : net_(net), every_step_(every_step) {}
+    void after_step(const TrainState& s) {
+        if (!every_step_) return;
+        check_replicas(net_, s.global_step);
+        ++checked_;
+    }
+    std::uint64_t checked() const { return checked_; }
+
+private:
+    const Sequential& net_;
+    bool every_step_;
+    std::uint64_t checked_ = 0;
+};
+
 class RunHooks : public TrainHooks {
 public:
-    RunHooks(RunDisplay& progress, Checkpointer& checkpointer, double& save_s, const MpiGradReduce* mpi)
-        : progress_(progress), checkpointer_(checkpointer), save_s_(save_s), mpi_(mpi) {}
+    RunHooks(RunDisplay& progress, Checkpointer& checkpointer, double& save_s, const MpiGradReduce* mpi,
+             ReplicaCheck& replicas)
+        : progress_(progress), checkpointer_(checkpointer), save_s_(save_s), mpi_(mpi), replicas_(replicas) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
+        replicas_.after_step(s);
         progress_.step_end(s, loss, correct, batch);
         PhaseTimer timer(save_s_);
         checkpointer_.on_step_end(s);
@@ -44,37 +77,29 @@ private:
     Checkpointer& checkpointer_;
     double& save_s_;
     const MpiGradReduce* mpi_;
+    ReplicaCheck& replicas_;
 };
 
 // A rank other than 0 of an mpirun job: steps with the others, shows and writes nothing.
 class WorkerHooks : public TrainHooks {
 public:
-    explicit WorkerHooks(const MpiGradReduce& mpi) : mpi_(mpi) {}
+    WorkerHooks(const MpiGradReduce& mpi, ReplicaCheck& replicas) : mpi_(mpi), replicas_(replicas) {}
+    void on_step_end(const TrainState& s, float, std::size_t, std::size_t) override { replicas_.after_step(s); }
     bool stop_requested() override { return mpi_.agreed_stop() != 0; }
 
 private:
     const MpiGradReduce& mpi_;
+    ReplicaCheck& replicas_;
 };
 
-// Every rank holds the same parameters after every step (the same reduced gradients, the same
-// update); checked once at the end of an mpirun job, on a hash of the arenas.
-void check_replicas(const Sequential& net) {
-    const ParamSet& params = net.params();
-    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the values' bytes
-    const auto* bytes = reinterpret_cast<const unsigned char*>(params.values());
-    for (std::size_t i = 0; i < params.total() * sizeof(float); ++i) h = (h ^ bytes[i]) * 1099511628211ULL;
-    if (!mpi_same_everywhere(h))
-        throw Error("the ranks' parameters differ after training (hash " + std::to_string(h) + " on rank " +
-                    std::to_string(mpi_rank()) + "): the replicas diverged, please report it");
-}
-
 // Ranks > 0: the same steps, no files; a stop or divergence is agreed, so they leave with rank 0's code.
-void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net, MpiGradReduce& mpi) {
-    WorkerHooks hooks(mpi);
+void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net, MpiGradReduce& mpi,
+                     ReplicaCheck& replicas) {
+    WorkerHooks hooks(mpi, replicas);
     mpi_agree_setup();
     install_stop_handlers();
     const TrainOutcome outcome = trainer.run(state, hooks);
-    check_replicas(net);
+    check_replicas(net, state.global_step);
     if (outcome == TrainOutcome::kFinished) return;
     mpi_exit_agreed();
     if (outcome == TrainOutcome::kNonFinite) throw Error("", kExitError);
@@ -94,12 +119,15 @@ void say_run_started(const RunConfig& config, const RunTarget& target, const Run
 }
 
 // An mpirun job's communication: the steps' allreduces, their size and mean time (rank 0's).
-void say_reduce_costs(const MpiGradReduce& mpi, RunDisplay& display) {
+void say_reduce_costs(const MpiGradReduce& mpi, RunDisplay& display, std::uint64_t replica_checks) {
     if (mpi.reduce_calls() == 0) return;
     const double ms = 1e3 * mpi.reduce_seconds() / static_cast<double>(mpi.reduce_calls());
     display.message("trainctl: " + std::to_string(mpi.ranks()) + " ranks: " + std::to_string(mpi.reduce_calls()) +
                     " allreduces of " + std::to_string(mpi.reduce_bytes()) + " bytes, " +
-                    shortest_float_text(static_cast<float>(ms)) + " ms each on rank 0");
+                    shortest_float_text(static_cast<float>(ms)) + " ms each on rank 0" +
+                    (replica_checks ? "; replicas identical after each of " + std::to_string(replica_checks) +
+                                          " steps (--check-replicas)"
+                                    : ""));
 }
 
 // The breakpoint save on the way out of a stopped, failed or diverged run: a second Ctrl-C
@@ -175,7 +203,8 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     if (mpi_size() > 1) mpi.emplace();
     GradReduce* grad_reduce = mpi ? static_cast<GradReduce*>(&*mpi) : &local_reduce;
     Trainer trainer(config, net, *model.optimizer, data.train, &data.test, grad_reduce);
-    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi);
+    ReplicaCheck replicas(net, mpi && options.check_replicas);
+    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi, replicas);
     NoteSink notes;
     if (!options.quiet) notes = [&display](const std::string& line) { display.message(line); };
     Checkpointer checkpointer(config, target.dir, target.prefix, net, *model.optimizer, state, notes);
@@ -185,7 +214,7 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     created.keep();
     if (!target.resumed_from.empty()) checkpointer.adopt_existing();
 
-    RunHooks hooks(display, checkpointer, phases.save_s, mpi ? &*mpi : nullptr);
+    RunHooks hooks(display, checkpointer, phases.save_s, mpi ? &*mpi : nullptr, replicas);
     if (!options.quiet) say_run_started(config, target, data, model, state);
     // Last, with everything else in place: the first steps map one BLAS buffer per engine thread
     // (OpenBLAS never fails there, it spins) and a save takes a snapshot of at most 3 floats per
@@ -196,8 +225,8 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     install_stop_handlers();
     const TrainOutcome outcome = train_or_save_breakpoint(trainer, state, hooks, checkpointer, options, display);
     if (mpi) {
-        check_replicas(net);
-        if (!options.quiet) say_reduce_costs(*mpi, display);
+        check_replicas(net, state.global_step);
+        if (!options.quiet) say_reduce_costs(*mpi, display, replicas.checked());
         if (outcome != TrainOutcome::kFinished) mpi_exit_agreed();
     }
     if (outcome == TrainOutcome::kFinished) {

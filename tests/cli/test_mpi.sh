@@ -65,4 +65,15 @@ mpi2 train "${flags[@]}" --batch-size 15 --out odd > odd.log 2> odd.err; rc=$?
 [ "$(grep -c 'trainctl: error' odd.err)" -eq 1 ] && grep -q 'error: rank 0: batch_size: 15 is not divisible by the 2 ranks' odd.err \
   && pass || fail "batch 15 on 2 ranks: expected one error line naming 15 and 2: $(cat odd.err)"
 [ ! -e odd ] && pass || fail "a refused run created odd/"
+# --threads left at its default: the host's cores shared among its 2 ranks (at least 1 each).
+cores=$(getconf _NPROCESSORS_ONLN); share=$((cores / 2)); [ "$share" -ge 1 ] || share=1
+mpi2 train --net mlp --hidden 32 --data d --batch-size 20 --epochs 1 --eval false --out thr > /dev/null 2> thr.err \
+  || fail "N=2 with default threads failed: $(cat thr.err)"
+grep -q ", $share threads per rank x 2 ranks" thr.err && pass \
+  || fail "default threads on $cores cores x 2 ranks: expected $share per rank: $(grep threads thr.err)"
+# --check-replicas: the ranks compare their parameters after every step, and say so at the end.
+mpi2 train "${flags[@]}" --batch-size 20 --epochs 1 --eval false --out rep --check-replicas > /dev/null 2> rep.err \
+  || fail "N=2 --check-replicas failed: $(cat rep.err)"
+grep -q 'replicas identical after each of 3 steps (--check-replicas)' rep.err && pass \
+  || fail "--check-replicas: no verdict line: $(cat rep.err)"
 finish
