@@ -1,5 +1,5 @@
 // Training and inference throughput of trainctl's engine; one JSON object per line.
-// Usage: bench_train [--data DIR] [--threads 2] [--runs 3] [--steps-percent 100]. Uses real MNIST when
+// Usage: bench_train [--data DIR] [--threads 2] [--runs 3] [--steps-percent 100] [--cases A,B]. Uses real MNIST when
 // found, else random images. --steps-percent < 100 shortens every training case (a quick check of
 // the tooling, not a measurement).
 #include <sys/resource.h>
@@ -86,13 +86,29 @@ void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 int main(int argc, char** argv) {
     BenchFlags flags("trainctl training benchmark");
     std::string data;
+    std::string only;
     int threads = 2, runs = 3, steps_percent = 100;
     flags.text("--data", data, "MNIST folder (default lookup, else random images)");
+    flags.text("--cases", only, "only these cases, comma-separated (e.g. train_lenet5_b256,infer_lenet5_b256)");
     flags.integer("--threads", threads, "threads", 1, 64);
     flags.integer("--runs", runs, "runs per case (median)", 1, 1000);
     flags.integer("--steps-percent", steps_percent, "training steps per case, % of the full count", 1, 100);
     if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
     set_num_threads(threads);
+    const std::string known = ",train_lenet5_b32,train_lenet5_b256,train_mlp_b64,train_mlp_b256,infer_lenet5_b256,"
+                              "infer_lenet5_b1000,";
+    for (std::size_t at = 0; !only.empty() && at <= only.size();) {
+        const std::size_t end = std::min(only.find(',', at), only.size());
+        if (known.find("," + only.substr(at, end - at) + ",") == std::string::npos) {
+            std::cerr << "bench_train: --cases: unknown case '" << only.substr(at, end - at) << "' (known: "
+                      << known.substr(1, known.size() - 2) << ")\n";
+            return 2;
+        }
+        at = end + 1;
+    }
+    const auto wanted = [&only](const std::string& name) {
+        return only.empty() || ("," + only + ",").find("," + name + ",") != std::string::npos;
+    };
 
     LabeledImages train, test;
     std::string source = "mnist";
@@ -109,6 +125,7 @@ int main(int argc, char** argv) {
     struct Case { std::string net; std::size_t batch; std::uint64_t steps; };
     const std::vector<Case> cases = {{"lenet5", 32, 1875}, {"lenet5", 256, 234}, {"mlp", 64, 937}, {"mlp", 256, 234}};
     for (const auto& k : cases) {
+        if (!wanted("train_" + k.net + "_b" + std::to_string(k.batch))) continue;
         RunConfig c = config_for(k.net, k.batch);
         const std::uint64_t steps = std::max<std::uint64_t>(1, k.steps * static_cast<std::uint64_t>(steps_percent) / 100);
         double s = time_training(c, train, steps, runs);
@@ -122,6 +139,7 @@ int main(int argc, char** argv) {
 
     // Inference: the whole test set, LeNet5, batch 256 and 1000 (the last batch of 256 is partial).
     for (std::size_t batch : {256, 1000}) {
+        if (!wanted("infer_lenet5_b" + std::to_string(batch))) continue;
         RunConfig c = config_for("lenet5", batch);
         auto net = build_net(c.net, c.input);
         net->init_params(c.seed, InitSpec{});

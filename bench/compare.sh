@@ -38,6 +38,14 @@ trap 'rm -rf "$out"' EXIT
 build/bench/bench_gemm --shapes square --threads "$threads" --runs "$runs" --min-ms "$gemm_ms" | tee "$out/gemm.jsonl"
 build/bench/bench_train --threads "$threads" --runs "$runs" --steps-percent "$steps_percent" --data "$data" \
   | tee "$out/ours.jsonl"
+# The same cases on one thread: what the second thread buys (the target is 1.8x for these three).
+scaling_cases=train_lenet5_b256,infer_lenet5_b256,infer_lenet5_b1000
+if [ "$threads" -gt 1 ]; then
+  build/bench/bench_train --threads 1 --runs "$runs" --steps-percent "$steps_percent" --data "$data" \
+    --cases "$scaling_cases" | grep -v peak_rss | tee "$out/ours_t1.jsonl"
+else
+  : > "$out/ours_t1.jsonl"
+fi
 
 # PyTorch's best environment depends on the net: LeNet5 (oneDNN convolutions) is fastest with
 # OpenBLAS single-threaded and OpenMP's default (spinning) wait, the MLP (all OpenBLAS) with
@@ -81,6 +89,20 @@ build/trainctl export --ckpt "$out/onnx_ckpt" --format onnx --out "$out/lenet5.o
 /usr/bin/python3 bench/peers/opencv_infer.py --onnx "$out/lenet5.onnx" --threads "$threads" --runs "$runs" \
   --data "$data" | tee "$out/opencv.jsonl"
 
+# `trainctl infer --input DIR` over the 10,000 test digits as PNG files: images/s with the decoding.
+/usr/bin/python3 bench/peers/write_pngs.py --data "$data" --out "$out/pngs" --count 10000
+png_s=()
+for _ in $(seq "$runs"); do
+  t0=$(date +%s.%N)
+  build/trainctl infer --ckpt "$out/onnx_ckpt" --input "$out/pngs" --json > "$out/png.jsonl" \
+    || { echo "compare.sh: infer --input over the PNGs failed" >&2; exit 1; }
+  png_s+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')")
+done
+[ "$(wc -l < "$out/png.jsonl")" -eq 10000 ] || { echo "compare.sh: infer --input printed $(wc -l < "$out/png.jsonl") lines, expected 10000" >&2; exit 1; }
+printf '%s\n' "${png_s[@]}" | sort -g | awk -v n="$runs" '{v[NR]=$1} END {m=v[int((n+1)/2)];
+  printf "{\"bench\":\"infer_png_folder_10k\",\"images_per_s\":%.1f,\"median_s\":%.3f,\"runs\":%d,\"decoding_included\":true}\n", 10000/m, m, n}' \
+  | tee "$out/png.json"
+
 if [ "$rss" -eq 1 ]; then
   # The same run's phases (--timings): the time outside the training steps, not_steps_pct.
   /usr/bin/time -f '%M' -o "$out/rss" build/trainctl train --config configs/lenet5-mnist.json --data "$data" \
@@ -96,6 +118,12 @@ out = sys.argv[1]
 def lines(name):
     return {j["bench"]: j for j in map(json.loads, open(os.path.join(out, name)))}
 ours, peer, opencv = lines("ours.jsonl"), lines("torch.jsonl"), lines("opencv.jsonl")
+ours_t1 = lines("ours_t1.jsonl")
+for name, one in ours_t1.items():
+    key = "samples_per_s" if "samples_per_s" in one else "images_per_s"
+    print(json.dumps({"bench": "threads_scaling_" + name, "threads": ours[name]["threads"],
+                      "one_thread": round(one[key], 1), "n_threads": round(ours[name][key], 1),
+                      "ratio": round(ours[name][key] / one[key], 2)}))
 gemm = list(map(json.loads, open(os.path.join(out, "gemm.jsonl"))))  # all named "gemm"
 
 

@@ -23,7 +23,7 @@ constexpr double kInvertedMean = 127.5;
 constexpr std::size_t kMaxDecodeThreads = 8;
 constexpr std::size_t kFilesPerThread = 16;
 
-InferSample from_test(const LabeledImages& test, const BatchMaker& transform, std::size_t i) {
+InferSample from_test(const LabeledImages& test, BatchMaker& transform, std::size_t i) {
     InferSample s;
     s.name = "test[" + std::to_string(i) + "]";
     s.display.width = test.cols;
@@ -84,7 +84,7 @@ std::vector<InferSample> pick_test_samples(const LabeledImages& test, const Inpu
             if (std::find(picks.begin(), picks.end(), i) == picks.end()) picks.push_back(i);
         }
     }
-    const BatchMaker transform(spec, test.rows, test.cols);
+    BatchMaker transform(spec, test.rows, test.cols);
     std::vector<InferSample> out;
     for (std::size_t i : picks) out.push_back(from_test(test, transform, i));
     return out;

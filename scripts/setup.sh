@@ -14,7 +14,7 @@ with_data=1
 targets=(trainctl)
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(python3-torch python3-numpy); targets+=(all) ;;   # bench/compare.sh's PyTorch peer (its OpenCV peer: python3-opencv, above)
+    --bench) packages+=(python3-torch python3-numpy python3-pil); targets+=(all) ;;   # bench/compare.sh's PyTorch peer (its OpenCV peer: python3-opencv, above)
     --fuzz) packages+=(clang libclang-rt-dev) ;;          # scripts/fuzz.sh; libFuzzer is only a Recommends of clang
     --no-data) with_data=0 ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;

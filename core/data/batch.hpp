@@ -19,8 +19,9 @@ public:
     // Fills x ([n,1,size,size]) and labels[0..n) from data (packed or not) at the n given indices.
     void make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
               std::uint8_t* labels);
-    // Transforms one uint8 image (src_rows x src_cols) into size*size floats at out.
-    void transform(const std::uint8_t* image, float* out) const;
+    // Transforms one uint8 image (src_rows x src_cols) into size*size floats at out (not const:
+    // it uses the maker's scratch rows, so one maker serves one thread).
+    void transform(const std::uint8_t* image, float* out);
     const Tensor& batch() const { return x_; }
     Tensor& batch() { return x_; }
     const InputSpec& spec() const { return spec_; }
@@ -33,6 +34,7 @@ private:
     std::vector<float> wy_, wx_;
     std::vector<float> lut_;  // uint8 value -> normalised float
     std::vector<std::uint8_t> scratch_;  // one source image, unpacked from a packed set
+    std::vector<float> rows_;            // transform's source rows resized across (src_rows x size)
     Tensor x_;
 };
 
