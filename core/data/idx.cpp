@@ -7,10 +7,13 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <future>
+#include <system_error>
 
 #include "core/data/zero_runs.hpp"
 #include "core/error.hpp"
@@ -40,16 +43,17 @@ std::string hex32(std::uint32_t v) {
 }
 
 // Where the last of the file's gzip members ends: a second inflate pass that only counts bytes,
-// since gzread tells nothing of what it skipped. The stream itself has been checked by then. It
-// reads the already opened (and type-checked) file through `fd`, never the path again.
-std::uint64_t gzip_members_end(int fd, const std::string& path) {
+// since gzread tells nothing of what it skipped. It runs beside the payload's read (IdxReader),
+// and its answer counts only once that read checked the stream. It reads the already opened (and
+// type-checked) file through `fd`, never the path again; `cancel` ends it early (0 returned).
+std::uint64_t gzip_members_end(int fd, const std::string& path, const std::atomic<bool>& cancel) {
     z_stream z{};
     if (inflateInit2(&z, 15 + 16) != Z_OK)  // gzip wrapper only
         throw Error(path + ": cannot check the end of the gzip stream: out of memory");
     std::vector<unsigned char> in(1 << 17), out(1 << 17);
     std::uint64_t read = 0, end = 0;
     bool member_done = false;
-    for (;;) {
+    while (!cancel.load(std::memory_order_relaxed)) {
         if (z.avail_in == 0) {
             const ssize_t n = ::pread(fd, in.data(), in.size(), static_cast<off_t>(read));
             if (n < 0 && errno == EINTR) continue;
@@ -96,7 +100,11 @@ public:
         gzbuffer(gz_, 1u << 17);  // the 8 KiB default makes big reads slow
         gzip_ = gzdirect(gz_) == 0;
     }
-    ~IdxReader() { gzclose(gz_); }
+    ~IdxReader() {
+        cancel_end_check_ = true;  // a read that failed leaves the pass nothing to answer
+        if (end_check_.valid()) end_check_.wait();
+        gzclose(gz_);
+    }
     IdxReader(const IdxReader&) = delete;
     IdxReader& operator=(const IdxReader&) = delete;
 
@@ -181,7 +189,19 @@ private:
         // The declared size against memory (and ulimit -v) before inflating or allocating any of it.
         require_memory(bytes, path_ + ": the header's " + std::to_string(bytes / per_unit) + " " + unit);
         if (before_read) before_read();
+        start_end_check();
         return expected;
+    }
+
+    // Loading is single-threaded, so the end-of-stream pass costs no wall time on a thread of its
+    // own (about a third of a gzip file's load); without a thread (ulimit), check_end runs it.
+    void start_end_check() {
+        if (!gzip_) return;
+        try {
+            end_check_ = std::async(std::launch::async,
+                                    [this] { return gzip_members_end(raw_fd_.get(), path_, cancel_end_check_); });
+        } catch (const std::system_error&) {
+        }
     }
 
     // `got` of the `bytes` arrived: all of them, and nothing after them.
@@ -195,7 +215,8 @@ private:
                         " bytes), found more after them");
         // gzread skips whatever follows the last gzip member; raw IDX refuses trailing bytes, so do we.
         if (gzip_) {
-            const std::uint64_t end = gzip_members_end(raw_fd_.get(), path_);
+            const std::uint64_t end =
+                end_check_.valid() ? end_check_.get() : gzip_members_end(raw_fd_.get(), path_, cancel_end_check_);
             if (end < file_size_)
                 throw Error(path_ + ": trailing data: " + std::to_string(file_size_ - end) +
                             " bytes after the end of the gzip stream");
@@ -242,6 +263,8 @@ private:
     UniqueFd raw_fd_{-1};
     gzFile gz_ = nullptr;
     bool gzip_ = false;
+    std::atomic<bool> cancel_end_check_{false};
+    std::future<std::uint64_t> end_check_;  // gzip_members_end, running beside the payload's read
 };
 
 // The labels file's complaint when the images file holds another number of images.
