@@ -111,7 +111,7 @@ void classify(LoadedModel& m, const std::vector<InferSample>& samples, const Inf
         Tensor x({n, 1, size, size});
         for (std::size_t i = 0; i < n; ++i)
             std::copy(samples[begin + i].input.begin(), samples[begin + i].input.end(), x.data() + i * plane);
-        const auto probs = softmax_rows(m.net->forward(x), n);
+        const auto probs = softmax_rows(m.net->infer(x), n);
         for (std::size_t i = 0; i < n; ++i) {
             const InferSample& s = samples[begin + i];
             const std::size_t prediction = ranked(probs[i])[0];

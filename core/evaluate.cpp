@@ -27,7 +27,7 @@ EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_
         const std::size_t n = std::min(batch_size_, end - start);
         std::iota(indices_.begin(), indices_.begin() + static_cast<long>(n), static_cast<std::uint32_t>(start));
         batches_.make(data, indices_.data(), n, labels_.data());
-        const Tensor& logits = net.forward(batches_.batch());
+        const Tensor& logits = net.infer(batches_.batch());
         loss_sum += static_cast<double>(loss_.forward(logits, labels_.data())) * static_cast<double>(n);
         correct += loss_.correct();
         const Tensor& probs = loss_.probabilities();

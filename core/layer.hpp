@@ -31,6 +31,9 @@ public:
     virtual Shape out_sample() const = 0;       // per-sample output shape, e.g. [6,28,28]
     virtual void reserve(std::size_t batch) = 0;
     virtual const Tensor& forward(const Tensor& x) = 0;
+    // forward() without what only backward() needs (evaluation, inference): the same output,
+    // and no backward() may follow it.
+    virtual const Tensor& infer(const Tensor& x) { return forward(x); }
     virtual const Tensor& backward(const Tensor& dy) = 0;
     virtual void init_params(ParamSet& /*params*/, Rng& /*rng*/, const InitSpec& /*init*/) {}
     // Layer description for the graph .meta file and ONNX export.

@@ -69,9 +69,49 @@ void MaxPool2d::pool_plane(const float* src, float* y, std::uint32_t* arg) const
         }
 }
 
+void MaxPool2d::max_plane(const float* src, float* y) const {
+    const std::size_t w = in_sample_[2];
+    if (kernel_ != 2 || stride_ != 2) {  // not LeNet's: the general loop, its indices dropped
+        for (std::size_t oh = 0; oh < out_height_; ++oh)
+            for (std::size_t ow = 0; ow < out_width_; ++ow) {
+                const float* win = src + oh * stride_ * w + ow * stride_;
+                float best = win[0];
+                for (std::size_t i = 0; i < kernel_; ++i)
+                    for (std::size_t j = 0; j < kernel_; ++j) best = win[i * w + j] > best ? win[i * w + j] : best;
+                *y++ = best;
+            }
+        return;
+    }
+    // pool_plane's selects on the values alone, in its order: the same maxima, bit for bit.
+    for (std::size_t oh = 0; oh < out_height_; ++oh) {
+        const float* r0 = src + 2 * oh * w;
+        const float* r1 = r0 + w;
+        for (std::size_t ow = 0; ow < out_width_; ++ow) {
+            float best = r0[2 * ow];
+            const float b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+            best = b > best ? b : best;
+            best = c > best ? c : best;
+            *y++ = d > best ? d : best;
+        }
+    }
+}
+
+const Tensor& MaxPool2d::infer(const Tensor& x) {
+    const std::size_t n = x.shape()[0];
+    assert(x.shape() == batched(n, in_sample_));
+    argmax_valid_ = false;
+    y_.set_shape(batched(n, out_sample()));
+    const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
+    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
+        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl) max_plane(x.data() + pl * plane, y_.data() + pl * out_plane);
+    });
+    return y_;
+}
+
 const Tensor& MaxPool2d::forward(const Tensor& x) {
     const std::size_t n = x.shape()[0];
     assert(x.shape() == batched(n, in_sample_));
+    argmax_valid_ = true;
     y_.set_shape(batched(n, out_sample()));
     const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
     parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
@@ -82,7 +122,7 @@ const Tensor& MaxPool2d::forward(const Tensor& x) {
 }
 
 const Tensor& MaxPool2d::backward(const Tensor& dy) {
-    assert(dy.shape() == y_.shape());
+    assert(argmax_valid_ && dy.shape() == y_.shape());
     const std::size_t n = input_grad_ ? dy.shape()[0] : 0;
     dx_.set_shape(batched(n, in_sample_));
     const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;

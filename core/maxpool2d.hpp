@@ -20,6 +20,8 @@ public:
     Shape out_sample() const override { return {in_sample_[0], out_height_, out_width_}; }
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
+    // The same maxima without recording where they are (a quarter of forward's writes as indices).
+    const Tensor& infer(const Tensor& x) override;
     // Routes each output grad to its window's first maximum (PyTorch's tie rule).
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
@@ -27,6 +29,7 @@ public:
 private:
     // Pools one [H,W] plane into y [OH,OW], arg holding each max's index in the plane.
     void pool_plane(const float* src, float* y, std::uint32_t* arg) const;
+    void max_plane(const float* src, float* y) const;  // pool_plane without arg
 
     std::size_t kernel_, stride_;
     std::size_t out_height_ = 0, out_width_ = 0;
@@ -34,6 +37,7 @@ private:
     Tensor y_;
     Tensor dx_;
     std::vector<std::uint32_t> argmax_;  // per output: index of its max within the input plane
+    bool argmax_valid_ = false;          // forward() ran last, not infer()
 };
 
 }  // namespace trainctl

@@ -54,6 +54,12 @@ const Tensor& Sequential::forward(const Tensor& x) {
     return *cur;
 }
 
+const Tensor& Sequential::infer(const Tensor& x) {
+    const Tensor* cur = &x;
+    for (auto& layer : layers_) cur = &layer->infer(*cur);
+    return *cur;
+}
+
 void Sequential::backward(const Tensor& dy) {
     // Layers before the first trainable one would only compute gradients nobody reads.
     const Tensor* cur = &dy;

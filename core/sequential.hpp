@@ -45,6 +45,8 @@ public:
     std::size_t reserved_batch() const { return reserved_; }
 
     const Tensor& forward(const Tensor& x);
+    // The same output as forward(), keeping nothing for backward (Layer::infer).
+    const Tensor& infer(const Tensor& x);
     // Back-propagates d(loss)/d(output); parameter gradients are added into the grad arena.
     void backward(const Tensor& dy);
 

@@ -1,5 +1,7 @@
 // Layers: finite-difference gradients for each, conv against a naive convolution, hand values.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/conv2d.hpp"
@@ -180,6 +182,28 @@ TEST_CASE("maxpool2d picks the first max and routes grads there", "[core][layers
     const Tensor& dx = pool.backward(dy);
     const std::vector<float> want = {0, 10, 20, 0, 0, 0, 0, 0};  // ties at (1,0) and (1,3) get nothing
     CHECK(std::vector<float>(dx.data(), dx.data() + dx.size()) == want);
+}
+
+TEST_CASE("maxpool2d infer gives forward's maxima bit for bit, ties, signed zeros and NaN included", "[core][layers]") {
+    struct Geometry {
+        std::size_t kernel, stride;
+    };
+    for (const Geometry g : {Geometry{2, 2}, Geometry{3, 2}, Geometry{3, 1}}) {
+        INFO("kernel " << g.kernel << " stride " << g.stride);
+        MaxPool2d pool("pool", Shape{3, 8, 10}, g.kernel, g.stride);
+        Tensor x(batched(4, pool.in_sample()));
+        Rng rng(21, 1);
+        // Few distinct values: most windows hold ties; a few -0, +0 and NaN.
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.below(5)) - 2.0f;
+        for (std::size_t i = 0; i < x.size(); i += 17) x[i] = -0.0f;
+        for (std::size_t i = 5; i < x.size(); i += 61) x[i] = std::nanf("");
+        pool.reserve(4);
+        const Tensor& y = pool.forward(x);
+        const std::vector<float> trained(y.data(), y.data() + y.size());
+        const Tensor& inferred = pool.infer(x);
+        REQUIRE(inferred.size() == trained.size());
+        CHECK(std::memcmp(inferred.data(), trained.data(), trained.size() * sizeof(float)) == 0);
+    }
 }
 
 TEST_CASE("maxpool2d gradients match finite differences", "[core][layers]") {
