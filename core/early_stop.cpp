@@ -35,6 +35,7 @@ std::optional<double> monitored_value(const TrainState& s, Monitor resolved) {
 }
 
 bool early_stop_update(TrainState& s, const EarlyStopSpec& spec, Monitor resolved) {
+    s.stopped_early = false;  // a resumed run that had stopped goes on
     const std::optional<double> value = monitored_value(s, resolved);
     if (spec.patience == 0 || !value) return false;
     const auto monitor = static_cast<std::uint8_t>(resolved);

@@ -209,8 +209,9 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
             PhaseTimer timer(phases.save_s);
             checkpointer.finish(state);
         }
-        // After the final save, so the line can stand last before the timings (Keras prints it there too).
-        if (outcome == TrainOutcome::kEarlyStopped && !options.quiet)
+        // After the final save, last before the timings; also with -q: it says why the run ended
+        // before its epochs were done.
+        if (outcome == TrainOutcome::kEarlyStopped)
             display.message("trainctl: early stop at epoch " + std::to_string(state.epoch) + ": " +
                             early_stop_reason(state, config.early_stop));
         const PhaseTimes loop = trainer.phase_times();

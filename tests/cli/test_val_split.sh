@@ -47,6 +47,16 @@ diff <(losses A.log | tail -n +11) <(losses B.log) > B.diff && pass || fail "res
 grep -q 'trainctl: early stop at epoch 4: ' B.err && pass || fail "resumed run did not stop at epoch 4: $(cat B.err)"
 "$TRAINCTL" ckpt diff A/mlp-4_3.ckpt B/mlp-4_3.ckpt > B.ckdiff 2>&1 && pass || fail "final tensors differ: $(tail -3 B.ckdiff)"
 
+# Resuming the stopped run goes on from its count: one more epoch without an improvement stops it
+# again (said with -q too); the checkpoints after it no longer say it stopped.
+mkdir C && cp A/mlp-4_3.ckpt A/mlp-graph.meta C/
+"$TRAINCTL" resume --from C/mlp-4_3.ckpt -q > /dev/null 2> C.err || fail "resume of the stopped run failed: $(cat C.err)"
+grep -qx 'trainctl: early stop at epoch 5: val_loss has not improved by more than 100 for 4 epochs (best [0-9.]* at epoch 1)' C.err \
+  && pass || fail "resumed stopped run: $(cat C.err)"
+"$TRAINCTL" resume --from C/mlp-4_3.ckpt --early-stop off --epochs 6 -q --out C6 > /dev/null 2> C6.err || fail "--early-stop off: $(cat C6.err)"
+[ -f C6/mlp-6_3.ckpt ] && ! grep -q 'early stop' C6.err && pass || fail "--early-stop off did not run to epoch 6: $(ls C6; cat C6.err)"
+"$TRAINCTL" ckpt inspect C6/mlp-5_3.ckpt | grep -q ', stopped' && fail "epoch 5 of the continued run says it stopped" || pass
+
 # The monitor: accuracy with --keep-best, the best file named by the validation metric.
 tiny K --val-split 0.5 --epochs 2 --keep-best 1 --monitor val_acc -q > /dev/null 2> K.err || fail "keep-best failed: $(cat K.err)"
 ls K/mlp-best-*.ckpt > /dev/null 2>&1 && pass || fail "no best checkpoint: $(ls K)"
