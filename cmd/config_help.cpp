@@ -45,7 +45,7 @@ const ConfigHelp kHelp[] = {
     {"log_every", "log the loss every N steps (0 = once per epoch)"},
     {"train_limit", "use only the first N training images (0 = all)"},
     {"val_split", "hold out this share of the training images (stratified by class, drawn from the seed) as a validation set scored after every epoch; the test set is then scored at the end", "FLOAT|off"},
-    {"eval", "evaluate on the test set after each epoch (true|false; false: never, trainctl eval scores a checkpoint later)"},
+    {"eval", "evaluate on the test set after each epoch (with --val-split: after the last) (true|false; false: never, trainctl eval scores a checkpoint later)"},
     // A count, or the word "epoch".
     {"ckpt_steps", "save every N steps (\"epoch\" = once per epoch, 0 = off)", "INT|epoch"},
     {"ckpt_seconds", "save every S seconds of training steps (0 = off): the clock the checkpoints store, which a resume continues and evaluation, saving and pauses do not advance (MindSpore counts wall time)"},

@@ -76,7 +76,7 @@ struct RunConfig {
     std::size_t log_every = 0;     // 0 = once per epoch (LossMonitor(steps_per_epoch))
     std::size_t train_limit = 0;   // use only the first N training images; 0 = all
     float val_split = 0;           // share of those held out for validation (core/data/val_split.hpp); 0 = none
-    bool eval = true;              // evaluate on the test set after each epoch
+    bool eval = true;              // evaluate on the test set after each epoch (with a val_split, after the last)
     CheckpointSpec ckpt;
     EarlyStopSpec early_stop;
 };
