@@ -59,6 +59,13 @@ std::string state_line(const json& st, const std::string& path) {
         if (s.has_metrics)
             line += "; after epoch " + std::to_string(s.metrics_epoch) + ": acc " + format_number(s.metrics_acc) +
                     ", loss " + format_number(s.metrics_loss);
+        if (s.has_val)
+            line += "; after epoch " + std::to_string(s.val_epoch) + ": val_acc " + format_number(s.val_acc) +
+                    ", val_loss " + format_number(s.val_loss);
+        if (s.has_best)
+            line += "; early stopping: best " + monitor_name(static_cast<Monitor>(s.best_monitor)) + " " +
+                    format_number(s.best_value) + " at epoch " + std::to_string(s.best_epoch) + ", waited " +
+                    std::to_string(s.best_wait) + (s.stopped_early ? ", stopped" : "");
     } catch (const Error& e) {
         return st.dump() + " (" + e.what() + ")";
     }

@@ -44,15 +44,18 @@ const ConfigHelp kHelp[] = {
     {"prefix", "checkpoint file prefix", nullptr, "another prefix: continue as a new run under it"},
     {"log_every", "log the loss every N steps (0 = once per epoch)"},
     {"train_limit", "use only the first N training images (0 = all)"},
-    {"eval", "evaluate on the test set after each epoch (true|false; false: never, trainctl eval scores a checkpoint later)"},
+    {"val_split", "hold out this share of the training images (stratified by class, drawn from the seed) as a validation set scored after every epoch; the test set is then scored at the end", "FLOAT|off"},
+    {"eval", "evaluate on the test set after each epoch (with --val-split: after the last) (true|false; false: never, trainctl eval scores a checkpoint later)"},
     // A count, or the word "epoch".
     {"ckpt_steps", "save every N steps (\"epoch\" = once per epoch, 0 = off)", "INT|epoch"},
     {"ckpt_seconds", "save every S seconds of training steps (0 = off): the clock the checkpoints store, which a resume continues and evaluation, saving and pauses do not advance (MindSpore counts wall time)"},
     {"keep_max", "keep the newest N checkpoints (0 = all)"},
     {"keep_per_minutes", "keep one checkpoint per M minutes of training steps (the --ckpt-seconds clock)"},
     {"keep_best", "also keep the K best checkpoints by --monitor"},
-    {"monitor", "metric for --keep-best"},
+    {"monitor", "metric for --keep-best and --early-stop (acc, loss: the validation set's with --val-split, else the test set's); default loss with --early-stop, else acc"},
     {"async_save", "write checkpoints from a background thread (true|false)"},
+    {"early_stop", "end the run once --monitor has not improved for this many epochs (a final checkpoint, exit 0)", "INT|off"},
+    {"min_delta", "early stopping: the least change of --monitor that counts as an improvement"},
 };
 
 }  // namespace

@@ -44,6 +44,7 @@ const FixedKey kFixedKeys[] = {
     {"batch_size", kStepsAndOrder, Instead::kFineTune},
     {"drop_remainder", kStepsAndOrder, Instead::kFineTune},
     {"train_limit", kStepsAndOrder, Instead::kFineTune},
+    {"val_split", "the images held out, the steps per epoch and the data order follow it", Instead::kFineTune},
     {"seed", "the data order and init depend on it", Instead::kFineTune},
 };
 

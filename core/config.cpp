@@ -18,7 +18,7 @@ const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys = [] {
         std::vector<ConfigKey> all;
         for (auto section : {net_config_keys, input_config_keys, optimizer_config_keys, schedule_config_keys,
-                             run_config_keys, checkpointing_config_keys}) {
+                             run_config_keys, checkpointing_config_keys, stopping_config_keys}) {
             std::vector<ConfigKey> some = section();
             all.insert(all.end(), some.begin(), some.end());
         }
@@ -95,6 +95,7 @@ RunConfig parse_config(const json& j, const ConfigOrigins& origins, std::vector<
     const ConfigReader r(j, origins);
     for (const auto& k : config_keys()) k.read(r, c);  // in table order: the first bad key is reported
     resolve_policy_conflicts(r, c.ckpt, warnings);
+    resolve_monitor(r, c);
     return c;
 }
 

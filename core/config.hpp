@@ -24,10 +24,18 @@ struct NetSpec {
     std::vector<std::size_t> hidden{512, 512};  // mlp hidden sizes
 };
 
-// The metric --keep-best ranks by; parsed once (same order as the key's choices).
-enum class Monitor { kAcc, kLoss };
-// "acc" or "loss", as the config key spells it.
+// The metric --keep-best ranks by and --early-stop watches; parsed once (same order as the key's
+// choices). kAcc and kLoss are the validation set's with a val_split, else the test set's.
+enum class Monitor { kAcc, kLoss, kValAcc, kValLoss, kTestAcc, kTestLoss };
+// "acc", "val_loss", ..., as the config key spells it.
 const std::string& monitor_name(Monitor monitor);
+
+// Early stopping (Keras' EarlyStopping): the run ends once the monitored metric has not
+// improved by more than min_delta for `patience` epochs in a row.
+struct EarlyStopSpec {
+    std::size_t patience = 0;  // 0: off (the key says "off")
+    double min_delta = 0;
+};
 
 // When a run saves: the one value ckpt_steps and ckpt_seconds resolve to as the config is read
 // (steps, "epoch" included, win over seconds: core/config_checkpointing.cpp).
@@ -67,8 +75,10 @@ struct RunConfig {
     std::string prefix = "lenet";
     std::size_t log_every = 0;     // 0 = once per epoch (LossMonitor(steps_per_epoch))
     std::size_t train_limit = 0;   // use only the first N training images; 0 = all
-    bool eval = true;              // evaluate on the test set after each epoch
+    float val_split = 0;           // share of those held out for validation (core/data/val_split.hpp); 0 = none
+    bool eval = true;              // evaluate on the test set after each epoch (with a val_split, after the last)
     CheckpointSpec ckpt;
+    EarlyStopSpec early_stop;
 };
 
 class ConfigReader;  // core/config_key.hpp

@@ -6,7 +6,7 @@ namespace trainctl {
 namespace {
 
 // Monitor's order.
-const std::vector<std::string> kMonitorNames = {"acc", "loss"};
+const std::vector<std::string> kMonitorNames = {"acc", "loss", "val_acc", "val_loss", "test_acc", "test_loss"};
 
 // A count of steps (0: never), or the word "epoch".
 void read_ckpt_steps(const ConfigReader& r, RunConfig& c) {

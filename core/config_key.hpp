@@ -116,8 +116,12 @@ std::vector<ConfigKey> optimizer_config_keys();
 std::vector<ConfigKey> schedule_config_keys();
 std::vector<ConfigKey> run_config_keys();
 std::vector<ConfigKey> checkpointing_config_keys();
+std::vector<ConfigKey> stopping_config_keys();
 
 // A time policy given alone replaces the default step policy; given with one, it yields.
 void resolve_policy_conflicts(const ConfigReader& r, CheckpointSpec& ckpt, std::vector<std::string>* warnings);
+// The monitor's default (loss when early stopping, as Keras' val_loss) and that the monitored
+// metric exists after every epoch (core/config_stopping.cpp); usage_error when not.
+void resolve_monitor(const ConfigReader& r, RunConfig& c);
 
 }  // namespace trainctl

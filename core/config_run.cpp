@@ -11,6 +11,18 @@ void read_prefix(const ConfigReader& r, RunConfig& c) {
     if (!is_valid_prefix(c.prefix)) r.fail("prefix", "letters, digits, '.', '_' or '-' (not starting with '.')");
 }
 
+// A fraction strictly between 0 and 1, or "off" (no split; also what it prints as).
+void read_val_split(const ConfigReader& r, RunConfig& c) {
+    if (!r.has("val_split")) return;
+    const nlohmann::json& v = r.value("val_split");
+    if (v.is_string() && v.get<std::string>() == "off") {
+        c.val_split = 0;
+        return;
+    }
+    const std::string expected = "a fraction between 0 and 1 (exclusive), or \"off\"";
+    r.number("val_split", c.val_split, [](double f) { return f > 0 && f < 1; }, expected);
+}
+
 }  // namespace
 
 std::vector<ConfigKey> run_config_keys() {
@@ -25,6 +37,8 @@ std::vector<ConfigKey> run_config_keys() {
         {"prefix", false, {}, read_prefix, [](const RunConfig& c) { return nlohmann::json(c.prefix); }},
         integer_key("log_every", [](auto& c) -> auto& { return c.log_every; }, 0, UINT32_MAX),
         integer_key("train_limit", [](auto& c) -> auto& { return c.train_limit; }, 0, UINT32_MAX),
+        {"val_split", false, {}, read_val_split,
+         [](const RunConfig& c) { return c.val_split > 0 ? nlohmann::json(tidy(c.val_split)) : nlohmann::json("off"); }},
         bool_key("eval", [](auto& c) -> auto& { return c.eval; }),
     };
 }

@@ -10,6 +10,7 @@ namespace trainctl {
 constexpr std::uint64_t kStreamInit = 1;     // weight initialisation
 constexpr std::uint64_t kStreamShuffle = 2;  // per-epoch data order
 constexpr std::uint64_t kStreamPick = 3;     // picking images to show (infer)
+constexpr std::uint64_t kStreamValSplit = 4; // the images held out for validation
 
 struct RngState {
     std::uint64_t state = 0;

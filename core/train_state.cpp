@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -23,6 +24,13 @@ json to_json(const TrainState& s) {
               {"last_loss", s.last_loss}};
     if (s.has_metrics)
         j["metrics"] = {{"epoch", s.metrics_epoch}, {"acc", s.metrics_acc}, {"loss", s.metrics_loss}};
+    if (s.has_val) j["val_metrics"] = {{"epoch", s.val_epoch}, {"acc", s.val_acc}, {"loss", s.val_loss}};
+    if (s.has_best)
+        j["early_stop"] = {{"monitor", monitor_name(static_cast<Monitor>(s.best_monitor))},
+                           {"best", s.best_value},
+                           {"best_epoch", s.best_epoch},
+                           {"wait", s.best_wait},
+                           {"stopped", s.stopped_early}};
     return j;
 }
 
@@ -52,6 +60,16 @@ public:
         if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
         if (!v.is_number()) wrong(key, v, "a number or null");
         return v.get<double>();
+    }
+    bool flag(const char* key) const {
+        const json& v = at(key);
+        if (!v.is_boolean()) wrong(key, v, "true or false");
+        return v.get<bool>();
+    }
+    std::string text(const char* key) const {
+        const json& v = at(key);
+        if (!v.is_string()) wrong(key, v, "a string");
+        return v.get<std::string>();
     }
 
 private:
@@ -100,6 +118,28 @@ TrainState train_state_from_json(const json& j, const std::string& source) {
         s.metrics_epoch = m.count("epoch");
         s.metrics_acc = m.number("acc", 1.0);
         s.metrics_loss = m.loss("loss");
+    }
+    if (j.contains("val_metrics")) {
+        const StateFields m(j["val_metrics"], source, "training state val_metrics");
+        s.has_val = true;
+        s.val_epoch = m.count("epoch");
+        s.val_acc = m.number("acc", 1.0);
+        s.val_loss = m.loss("loss");
+    }
+    if (j.contains("early_stop")) {
+        const StateFields e(j["early_stop"], source, "training state early_stop");
+        const std::string monitor = e.text("monitor");
+        std::size_t m = 0;
+        while (m <= static_cast<std::size_t>(Monitor::kTestLoss) && monitor_name(static_cast<Monitor>(m)) != monitor) ++m;
+        if (m > static_cast<std::size_t>(Monitor::kTestLoss))
+            throw Error(source + ": training state early_stop key \"monitor\" is \"" + monitor.substr(0, 40) +
+                        "\", expected a metric name such as val_loss");
+        s.has_best = true;
+        s.best_monitor = static_cast<std::uint8_t>(m);
+        s.best_value = e.number("best", std::numeric_limits<double>::max());
+        s.best_epoch = e.count("best_epoch");
+        s.best_wait = e.count("wait");
+        s.stopped_early = e.flag("stopped");
     }
     return s;
 }

@@ -18,6 +18,18 @@ struct TrainState {
     std::uint64_t metrics_epoch = 0;
     double metrics_acc = 0;
     double metrics_loss = 0;
+    bool has_val = false;               // last validation-set evaluation (--val-split), when any
+    std::uint64_t val_epoch = 0;
+    double val_acc = 0;
+    double val_loss = 0;
+    // Early stopping (core/early_stop.hpp): the best monitored value so far, the epoch it came
+    // from, and the epochs since without an improvement. A resume continues from them exactly.
+    bool has_best = false;
+    std::uint8_t best_monitor = 0;      // the Monitor it was watching (a resume watching another starts afresh)
+    double best_value = 0;
+    std::uint64_t best_epoch = 0;
+    std::uint64_t best_wait = 0;
+    bool stopped_early = false;         // the run ended because the monitored metric stopped improving
 
     // 1-based numbers as they appear in file names: lenet-2_1875 is epoch 2, step 1875.
     std::uint64_t epoch_1based() const { return step_in_epoch == 0 && epoch > 0 ? epoch : epoch + 1; }

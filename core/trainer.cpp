@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/early_stop.hpp"
 #include "core/lr_schedule.hpp"
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
@@ -45,11 +46,32 @@ Trainer::Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer,
     }
 }
 
-EvalResult Trainer::evaluate_test() {
-    if (ranks_ == 1) return evaluator_.run(net_, *test_);
-    EvalResult r = evaluator_.run(net_, *test_, 0, rank_, ranks_);
+EvalResult Trainer::evaluate(const LabeledImages& data) {
+    if (ranks_ == 1) return evaluator_.run(net_, data);
+    EvalResult r = evaluator_.run(net_, data, 0, rank_, ranks_);
     grad_reduce_->reduce_eval(r);
     return r;
+}
+
+bool Trainer::end_epoch(TrainState& state) {
+    PhaseTimer timer(times_.eval_s);
+    if (val_) {
+        const EvalResult r = evaluate(*val_);
+        state.has_val = true;
+        state.val_epoch = state.epoch;
+        state.val_acc = r.acc;
+        state.val_loss = r.loss;
+    }
+    const bool stop = early_stop_update(state, config_.early_stop, resolved_monitor(config_.ckpt.monitor, val_ != nullptr));
+    // With a validation set the test set is scored once, at the end, as Keras' evaluate() after fit().
+    if (config_.eval && test_ && (!val_ || stop || state.epoch == config_.epochs)) {
+        const EvalResult r = evaluate_test();
+        state.has_metrics = true;
+        state.metrics_epoch = state.epoch;
+        state.metrics_acc = r.acc;
+        state.metrics_loss = r.loss;
+    }
+    return stop;
 }
 
 std::size_t Trainer::run_step(const TrainState& state, float lr, float& loss) {
@@ -127,18 +149,9 @@ TrainOutcome Trainer::run(TrainState& state, TrainHooks& hooks) {
             hooks.on_step_end(state, loss, step_correct_, n);
             if (state.step_in_epoch == 0) break;
         }
-        if (config_.eval && test_) {
-            EvalResult r;
-            {
-                PhaseTimer timer(times_.eval_s);
-                r = evaluate_test();
-            }
-            state.has_metrics = true;
-            state.metrics_epoch = state.epoch;
-            state.metrics_acc = r.acc;
-            state.metrics_loss = r.loss;
-        }
+        const bool stop = end_epoch(state);
         hooks.on_epoch_end(state);
+        if (stop) return TrainOutcome::kEarlyStopped;
     }
     return TrainOutcome::kFinished;
 }

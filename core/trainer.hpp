@@ -30,7 +30,8 @@ public:
     virtual bool stop_requested() { return false; }
 };
 
-enum class TrainOutcome { kFinished, kStopped, kNonFinite };
+// kEarlyStopped: --early-stop ended the run at an epoch's end (state.stopped_early; a normal end).
+enum class TrainOutcome { kFinished, kStopped, kNonFinite, kEarlyStopped };
 
 class Trainer {
 public:
@@ -42,7 +43,12 @@ public:
     // Trains from `state` until config.epochs are done, a hook asks to stop, or a loss is not finite
     // (then the bad step's update is not applied: state and arenas are those before it).
     TrainOutcome run(TrainState& state, TrainHooks& hooks);
-    EvalResult evaluate_test();
+    // The images held out of `train` (--val-split): scored after every epoch into state.val_*,
+    // and the test set then only after the last epoch (or the early stop).
+    void set_validation(const LabeledImages* val) { val_ = val; }
+    EvalResult evaluate_test() { return evaluate(*test_); }
+    // Sharded over the grad_reduce's ranks like the steps, the sums reduced.
+    EvalResult evaluate(const LabeledImages& data);
     // Seconds spent so far making batches, in the rest of the steps and evaluating (the other
     // fields stay 0: the run measures those).
     PhaseTimes phase_times() const {
@@ -55,6 +61,8 @@ private:
     // Forward, loss and (when the loss is finite) backward and an update with `lr`; returns the
     // batch size.
     std::size_t run_step(const TrainState& state, float lr, float& loss);
+    // After an epoch: validation, early stopping, test; true when early stopping ends the run.
+    bool end_epoch(TrainState& state);
     // The same as one of ranks_ processes: this rank's slice of the step's batch, gradients and
     // counters summed over all in one reduce, then the update when the global loss is finite.
     std::size_t run_shard_step(const TrainState& state, float lr, float& loss);
@@ -64,6 +72,7 @@ private:
     Optimizer& optimizer_;
     const LabeledImages& train_;
     const LabeledImages* test_;
+    const LabeledImages* val_ = nullptr;
     GradReduce* grad_reduce_;
     std::size_t rank_ = 0, ranks_ = 1;  // the grad_reduce's
     std::size_t step_correct_ = 0;      // the last step's argmax hits (over all ranks)

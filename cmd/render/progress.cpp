@@ -88,11 +88,16 @@ void Progress::close_line() {
 }
 
 void Progress::epoch_end(const TrainState& s) {
-    if (!s.has_metrics || s.metrics_epoch != s.epoch) return;
-    if (opt_.quiet && s.epoch < opt_.epochs) return;
-    char line[128];
-    std::snprintf(line, sizeof line, "Metrics: {\"acc\": %.4f, \"loss\": %.4f}", s.metrics_acc, s.metrics_loss);
-    std::cout << line << "\n" << std::flush;
+    const bool val = s.has_val && s.val_epoch == s.epoch, test = s.has_metrics && s.metrics_epoch == s.epoch;
+    if (!val && !test) return;
+    if (opt_.quiet && s.epoch < opt_.epochs && !s.stopped_early) return;
+    // The validation set's first, under Keras' val_ names; the test set's keep the names eval prints.
+    char val_part[80] = "", test_part[64] = "";
+    if (val)
+        std::snprintf(val_part, sizeof val_part, "\"val_acc\": %.4f, \"val_loss\": %.4f%s", s.val_acc, s.val_loss,
+                      test ? ", " : "");
+    if (test) std::snprintf(test_part, sizeof test_part, "\"acc\": %.4f, \"loss\": %.4f", s.metrics_acc, s.metrics_loss);
+    std::cout << "Metrics: {" << val_part << test_part << "}\n" << std::flush;
 }
 
 }  // namespace trainctl

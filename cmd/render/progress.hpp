@@ -21,7 +21,8 @@ public:
     explicit Progress(const ProgressOptions& options) : opt_(options) {}
     void epoch_begin(const TrainState& s);
     void step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch);
-    // After evaluation; prints `Metrics: {"acc": 0.9702, "loss": 0.1053}`.
+    // After evaluation; prints `Metrics: {"acc": 0.9702, "loss": 0.1053}`, with a validation set
+    // `Metrics: {"val_acc": 0.9688, "val_loss": 0.1102}` (and the test set's after the last epoch).
     void epoch_end(const TrainState& s);
     // One line on stderr ("trainctl: saved ..."): a live bar is cleared first, so the line
     // stands alone, and redrawn below it at the next step.

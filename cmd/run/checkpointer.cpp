@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "ckpt_format/atomic_file.hpp"
@@ -14,6 +15,7 @@
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_marks.hpp"
 #include "cmd/run/run_checkpoints.hpp"
+#include "core/early_stop.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -85,8 +87,9 @@ void Checkpointer::adopt_existing() {
         // may drop it (it was never pruned, even with --keep-max 2, and piled up over resumes).
         if (c.name.kind != CkptKind::kBest) step_files_.push_back({c.file, st.global_step, 0});
         // Best files carry their metric in the metadata.
-        if (c.name.kind == CkptKind::kBest && st.has_metrics)
-            best_files_.push_back({c.file, config_.ckpt.monitor == Monitor::kAcc ? st.metrics_acc : st.metrics_loss, st.global_step});
+        if (c.name.kind != CkptKind::kBest) continue;
+        const Monitor monitor = resolved_monitor(config_.ckpt.monitor, config_.val_split > 0);
+        if (const auto metric = monitored_value(st, monitor)) best_files_.push_back({c.file, *metric, st.global_step});
     }
     for (const std::string& why : unreadable) note("warning: ignoring " + why);
 }
@@ -204,9 +207,12 @@ void Checkpointer::on_step_end(const TrainState& s) {
 
 void Checkpointer::on_epoch_end(const TrainState& s) {
     if (schedule_.due(s.global_step, s.elapsed_s, /*epoch_end=*/true)) after_step_save(s, save(s, CkptKind::kStep));
-    if (config_.ckpt.keep_best == 0 || !s.has_metrics || s.metrics_epoch != s.epoch) return;
-    const bool higher_is_better = config_.ckpt.monitor == Monitor::kAcc;
-    const double metric = higher_is_better ? s.metrics_acc : s.metrics_loss;
+    if (config_.ckpt.keep_best == 0) return;
+    const Monitor monitor = resolved_monitor(config_.ckpt.monitor, config_.val_split > 0);
+    const std::optional<double> value = monitored_value(s, monitor);
+    if (!value) return;
+    const bool higher_is_better = trainctl::higher_is_better(monitor);
+    const double metric = *value;
     if (!enters_best(best_files_, metric, higher_is_better, config_.ckpt.keep_best)) return;
     const std::string file = save(s, CkptKind::kBest);
     if (file.empty()) return;
@@ -217,7 +223,7 @@ void Checkpointer::on_epoch_end(const TrainState& s) {
         std::find_if(best_files_.begin(), best_files_.end(), [&](const BestCkpt& b) { return b.file == file; }) -
         best_files_.begin()) + 1;
     note("saved " + path_of(file) + " (" + (rank == 1 ? std::string("best ") : ordinal(rank) + " best ") +
-         monitor_name(config_.ckpt.monitor) + " so far" +
+         monitor_name(config_.val_split > 0 ? monitor : config_.ckpt.monitor) + " so far" +
          (config_.ckpt.keep_best > 1 ? ", keeping the best " + std::to_string(config_.ckpt.keep_best) : std::string()) + ")");
 }
 

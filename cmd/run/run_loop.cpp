@@ -12,6 +12,7 @@
 #include "cmd/run/shell_word.hpp"
 #include "cmd/run/signals.hpp"
 #include "core/address_space.hpp"
+#include "core/early_stop.hpp"
 #include "core/error.hpp"
 #include "core/float_text.hpp"
 #include "core/gemm.hpp"
@@ -100,7 +101,7 @@ void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net,
     install_stop_handlers();
     const TrainOutcome outcome = trainer.run(state, hooks);
     check_replicas(net, state.global_step);
-    if (outcome == TrainOutcome::kFinished) return;
+    if (outcome == TrainOutcome::kFinished || outcome == TrainOutcome::kEarlyStopped) return;
     mpi_exit_agreed();
     if (outcome == TrainOutcome::kNonFinite) throw Error("", kExitError);
     throw Error("", kExitSignalBase + mpi.agreed_stop());
@@ -110,7 +111,8 @@ void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net,
 void say_run_started(const RunConfig& config, const RunTarget& target, const RunData& data, const RunModel& model,
                      const TrainState& state) {
     std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << ": " << data.used << " train / "
-              << data.test.count << " test images, " << data.steps_per_epoch << " steps per epoch, "
+              << (data.val.count > 0 ? std::to_string(data.val.count) + " val / " : "") << data.test.count
+              << " test images, " << data.steps_per_epoch << " steps per epoch, "
               << model.net->params().total() << " parameters, " << num_threads() << " threads"
               << (mpi_active() ? " per rank x " + std::to_string(mpi_size()) + " ranks" : "") << ", checkpoints "
               << target.dir << "/" << target.prefix << "-*"
@@ -203,6 +205,7 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     if (mpi_size() > 1) mpi.emplace();
     GradReduce* grad_reduce = mpi ? static_cast<GradReduce*>(&*mpi) : &local_reduce;
     Trainer trainer(config, net, *model.optimizer, data.train, &data.test, grad_reduce);
+    if (data.val.count > 0) trainer.set_validation(&data.val);
     ReplicaCheck replicas(net, mpi && options.check_replicas);
     if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi, replicas);
     NoteSink notes;
@@ -227,14 +230,19 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     if (mpi) {
         check_replicas(net, state.global_step);
         if (!options.quiet) say_reduce_costs(*mpi, display, replicas.checked());
-        if (outcome != TrainOutcome::kFinished) mpi_exit_agreed();
+        if (outcome != TrainOutcome::kFinished && outcome != TrainOutcome::kEarlyStopped) mpi_exit_agreed();
     }
-    if (outcome == TrainOutcome::kFinished) {
+    if (outcome == TrainOutcome::kFinished || outcome == TrainOutcome::kEarlyStopped) {
         // With --eval false the test set is never scored (`trainctl eval --ckpt` does it later).
         {
             PhaseTimer timer(phases.save_s);
             checkpointer.finish(state);
         }
+        // After the final save, last before the timings; also with -q: it says why the run ended
+        // before its epochs were done.
+        if (outcome == TrainOutcome::kEarlyStopped)
+            display.message("trainctl: early stop at epoch " + std::to_string(state.epoch) + ": " +
+                            early_stop_reason(state, config.early_stop));
         const PhaseTimes loop = trainer.phase_times();
         phases.batches_s = loop.batches_s;
         phases.steps_s = loop.steps_s;

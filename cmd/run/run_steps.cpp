@@ -8,6 +8,7 @@
 #include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "cmd/run/mpi_world.hpp"
+#include "core/data/val_split.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/optimizer.hpp"
@@ -47,7 +48,15 @@ RunData load_run_data(const RunConfig& config, const MnistFiles& files) {
                     ", expected " + std::to_string(train.rows) + "x" + std::to_string(train.cols) + " like " +
                     files.train_images);
     data.used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
-    data.steps_per_epoch = Trainer::steps_per_epoch(config, train.count);
+    if (config.val_split > 0) {
+        // Of the images train_limit leaves, as Keras' validation_split is of the x it is given.
+        const ValSplit split = split_for_validation(train.labels, data.used, config.val_split, config.seed);
+        data.val = select_images(train, split.held_out);
+        LabeledImages kept = select_images(train, split.kept);
+        data.train = std::move(kept);
+        data.used = data.train.count;
+    }
+    data.steps_per_epoch = Trainer::steps_per_epoch(config, data.train.count);
     if (data.steps_per_epoch == 0)
         throw usage_error("batch_size: " + std::to_string(config.batch_size) + " is larger than the " +
                           std::to_string(data.used) + " training images (drop_remainder is on)");

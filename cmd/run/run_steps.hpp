@@ -26,14 +26,15 @@ MnistFiles set_threads_and_find_data(const RunConfig& config);
 // Under mpirun only rank 0 does (the others return nothing and write nothing).
 std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDirs& created);
 
-// The training and test sets as the run uses them.
+// The training and test sets as the run uses them; with a val_split, `val` holds the images
+// taken out of `train` (its count is 0 without).
 struct RunData {
     MnistFiles files;
-    LabeledImages train, test;
-    std::size_t used = 0;  // training images the run uses (train_limit)
+    LabeledImages train, test, val;
+    std::size_t used = 0;  // training images the run trains on (train_limit, less the validation images)
     std::uint64_t steps_per_epoch = 0;
 };
-// Loads both sets; Error when their image sizes differ, usage error when the batch is larger
+// Loads both sets and holds out the validation images of the first train_limit; Error when their image sizes differ, usage error when the batch is larger
 // than the training images (drop_remainder on).
 RunData load_run_data(const RunConfig& config, const MnistFiles& files);
 

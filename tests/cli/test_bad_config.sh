@@ -87,7 +87,7 @@ flag "--batch-size must be an integer in [1, 65536], got 0" --batch-size 0
 flag "--epochs must be an integer in [1, 1000000], got 1.5" --epochs 1.5
 flag '--net must be one of "lenet5" "mlp", got "resnet"' --net resnet
 flag "--keep-max must be an integer in [0, 1000000], got -3" --keep-max -3
-flag '--monitor must be one of "acc" "loss", got "f1"' --monitor f1
+flag '--monitor must be one of "acc" "loss" "val_acc" "val_loss" "test_acc" "test_loss", got "f1"' --monitor f1
 flag "--input-size must be an integer in [8, 256], got 1000" --input-size 1000
 deep=$(printf '%60000s' '' | tr ' ' '[')$(printf '%60000s' '' | tr ' ' ']')
 flag "--lr: JSON nested deeper than 64 levels" --lr "$deep"
