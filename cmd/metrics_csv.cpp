@@ -2,6 +2,7 @@
 // with strtod; nothing else is kept.
 #include "cmd/metrics_csv.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -103,6 +104,10 @@ MetricsCsv read_metrics_csv(const std::string& path, const std::vector<std::stri
                 throw Error(where + ": expected the header of a metrics CSV (epoch,step,global_step,...), found \"" +
                             excerpt(line) + "\"");
             split_cells(line, csv.header);
+            double number = 0;
+            if (std::all_of(csv.header.begin(), csv.header.end(), [&](const std::string& c) { return parse_cell(c, number); }))
+                throw Error(where + ": expected the header of a metrics CSV (epoch,step,global_step,...), found a row of numbers \"" +
+                            excerpt(line) + "\"");
             for (std::size_t i = 0; i < csv.header.size(); ++i) {
                 if (csv.header[i].empty())
                     throw Error(where + ": header column " + std::to_string(i + 1) + " has no name");

@@ -106,6 +106,8 @@ std::vector<PlotRun> find_plot_runs(const std::vector<std::string>& args) {
             add(arg);
         } else if (::stat((arg + kSuffix).c_str(), &st) == 0) {
             add(arg + kSuffix);
+        } else if (ends_with(arg, ".csv")) {
+            throw usage_error(arg + ": no such file, expected a metrics CSV");
         } else {
             throw usage_error(arg + ": no such file, folder or run (nor " + arg + kSuffix +
                               "), expected a metrics CSV, a run DIR/PREFIX or a folder of runs");
@@ -125,8 +127,10 @@ std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std
     const bool defaults = metrics.empty();
     const std::vector<std::string> shown = defaults ? std::vector<std::string>{"loss", "val_loss", "test_acc", "val_acc"} : metrics;
     std::vector<std::string> wanted = {"epoch", "step", "global_step", "time_s"};
-    for (const std::string& m : shown) wanted.push_back(m);
-    for (const std::string& m : kEvalColumns) wanted.push_back(m);
+    // Every column of the shared format is read, so a bad number in any of them is caught.
+    for (const std::vector<std::string>* list : {&shown, &kKnownMetrics})
+        for (const std::string& m : *list)
+            if (std::find(wanted.begin(), wanted.end(), m) == wanted.end()) wanted.push_back(m);
     std::vector<MetricsCsv> logs;
     for (const PlotRun& run : runs) logs.push_back(read_metrics_csv(run.path, wanted));
 

@@ -65,13 +65,15 @@ struct Cells {
 
 // The text of `width` columns with each label centred on its tick's column where it fits.
 std::string x_label_line(const ChartAxis& axis, std::size_t left, std::size_t width) {
-    std::string line(left + width + kMaxYLabel, ' ');
+    std::string line(left + width, ' ');
     std::size_t free_from = 0;
     for (std::size_t i = 0; i < axis.ticks.size(); ++i) {
         const std::string& label = axis.labels[i];
+        if (label.size() > line.size()) continue;
         const std::size_t col = left + static_cast<std::size_t>(std::lround(axis.position(axis.ticks[i]) * (width - 1)));
-        const std::size_t start = col >= label.size() / 2 ? col - label.size() / 2 : 0;
-        if (start < free_from || start + label.size() > line.size()) continue;
+        // Centred on the tick; at the right edge shifted left so the line never wraps.
+        const std::size_t start = std::min(col >= label.size() / 2 ? col - label.size() / 2 : 0, line.size() - label.size());
+        if (start < free_from) continue;
         line.replace(start, label.size(), label);
         free_from = start + label.size() + 1;
     }
@@ -110,9 +112,19 @@ std::string render_terminal_chart(const Chart& chart, std::size_t columns, std::
             }
     }
 
-    std::string out = chart.title + (chart.log_y ? " (log scale)" : "") + "   ";
-    for (const ChartSeries& s : chart.series)
+    // The title, then the legend on as many lines as the width needs.
+    std::string out = chart.title + (chart.log_y ? " (log scale)" : "");
+    std::size_t used = out.size() + 3;
+    out += "   ";
+    for (const ChartSeries& s : chart.series) {
+        const std::size_t item = 2 + 2 + s.name.size();
+        if (used > label_w + 1 && used + item > label_w + 1 + width) {
+            out += "\n" + std::string(label_w + 1, ' ');
+            used = label_w + 1;
+        }
         out += "  " + (colour ? colour_on(s.colour) : "") + marker(s.colour) + " " + s.name + (colour ? "\x1b[0m" : "");
+        used += item;
+    }
     out += "\n" + std::string(label_w + 1, ' ') + chart.y_label + "\n";
     std::vector<std::string> row_label(rows);
     for (std::size_t i = 0; i < yaxis.ticks.size(); ++i) {
