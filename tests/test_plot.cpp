@@ -7,6 +7,7 @@
 
 #include "cmd/metrics_csv.hpp"
 #include "cmd/render/chart.hpp"
+#include "cmd/render/chart_png.hpp"
 #include "cmd/render/chart_term.hpp"
 #include "cmd/render/coverage.hpp"
 #include "error_of.hpp"
@@ -172,4 +173,26 @@ TEST_CASE("chart table: each run's value at the x ticks, '-' outside its points,
           "        800        0.09375         0.001272\n"
           "       1000        0.04213        0.0001044\n"
           "        end  0.04213 @1000  0.0001044 @1000\n");
+}
+
+TEST_CASE("chart PNG: panels two a row, each run's colour, anti-aliased shades, text", "[cmd][plot]") {
+    const Chart chart = plot_two_run_chart();
+    const Canvas one = render_chart_png({chart});
+    CHECK(one.width == kChartPanelWidth);
+    CHECK(one.height == kChartPanelHeight);
+    const Canvas three = render_chart_png({chart, chart, chart});
+    CHECK(three.width == 2 * kChartPanelWidth);
+    CHECK(three.height == 2 * kChartPanelHeight);
+    std::size_t blue = 0, orange = 0, blue_shades = 0, dark = 0;
+    for (std::size_t i = 0; i < one.width * one.height; ++i) {
+        const std::uint8_t r = one.rgb[i * 3], g = one.rgb[i * 3 + 1], b = one.rgb[i * 3 + 2];
+        blue += r == 31 && g == 119 && b == 180;
+        orange += r == 255 && g == 127 && b == 14;
+        blue_shades += b > r + 40 && r > 31 && r < 230 && !(r == 31 && g == 119);  // between the line and white
+        dark += r == 40 && g == 40 && b == 40;  // the title, legend and tick labels
+    }
+    CHECK(blue > 500);
+    CHECK(orange > 100);
+    CHECK(blue_shades > 200);
+    CHECK(dark > 500);
 }
