@@ -146,6 +146,7 @@ std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std
     const char* x_column = x == PlotX::kTime ? "time_s" : "global_step";
     const char* x_why = x == PlotX::kTime ? "the x axis of --x time" : x == PlotX::kEpoch ? "the x axis of --x epoch" : "the x axis of --x step";
     std::vector<std::vector<double>> xs;
+    std::vector<std::vector<bool>> eval_rows;
     for (const MetricsCsv& csv : logs) {
         require_column(csv, x_column, x_why);
         std::vector<double> xv = csv.column(x_column);
@@ -156,6 +157,11 @@ std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std
             for (double& v : xv) v /= spe;
         }
         xs.push_back(std::move(xv));
+        std::vector<bool> eval_row(csv.rows, false);  // rows with an evaluation result
+        for (const std::string& c : kEvalColumns)
+            if (csv.has(c))
+                for (std::size_t r = 0; r < csv.rows; ++r) eval_row[r] = eval_row[r] || !std::isnan(csv.column(c)[r]);
+        eval_rows.push_back(std::move(eval_row));
         if (!defaults)
             for (const std::string& m : shown) require_column(csv, m, "asked for by --metric");
     }
@@ -180,18 +186,14 @@ std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std
             s.name = runs[k].name;
             s.colour = k;
             const std::vector<double>& y = csv.column(m);
+            const std::vector<bool>& eval_row = eval_rows[k];
             // A training metric from the step rows when there are any (an evaluation row may
             // repeat the epoch's mean loss, which would zigzag across the step losses).
-            auto eval_row = [&](std::size_t r) {
-                for (const std::string& c : kEvalColumns)
-                    if (csv.has(c) && !std::isnan(csv.column(c)[r])) return true;
-                return false;
-            };
             bool step_rows = false;
             for (std::size_t r = 0; r < csv.rows && !eval_metric && !step_rows; ++r)
-                step_rows = !eval_row(r) && !std::isnan(y[r]) && !std::isnan(xs[k][r]);
+                step_rows = !eval_row[r] && !std::isnan(y[r]) && !std::isnan(xs[k][r]);
             for (std::size_t r = 0; r < csv.rows; ++r) {
-                if (std::isnan(y[r]) || std::isnan(xs[k][r]) || (step_rows && eval_row(r))) continue;
+                if (std::isnan(y[r]) || std::isnan(xs[k][r]) || (step_rows && eval_row[r])) continue;
                 s.x.push_back(xs[k][r]);
                 s.y.push_back(y[r]);
             }

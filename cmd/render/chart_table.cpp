@@ -10,9 +10,9 @@ namespace {
 // The run's last value at or before x, "-" before its first point or past its last.
 std::string value_at(const ChartSeries& s, double x, double tolerance) {
     if (s.x.empty() || x < s.x.front() - tolerance || x > s.x.back() + tolerance) return "-";
-    std::string value = "-";
-    for (std::size_t i = 0; i < s.x.size() && s.x[i] <= x + tolerance; ++i) value = chart_number(s.y[i], 4);
-    return value;
+    std::size_t n = 0;  // points at or before x
+    while (n < s.x.size() && s.x[n] <= x + tolerance) ++n;
+    return n ? chart_number(s.y[n - 1], 4) : "-";
 }
 
 std::string pad_left(const std::string& s, std::size_t width) {

@@ -18,13 +18,15 @@ void CoverageMask::segment(double x0, double y0, double x1, double y1, double th
     const long xb = std::min(static_cast<long>(width_) - 1, static_cast<long>(std::ceil(std::max(x0, x1) + r + 1)));
     const long ya = std::max(0L, static_cast<long>(std::floor(std::min(y0, y1) - r - 1)));
     const long yb = std::min(static_cast<long>(height_) - 1, static_cast<long>(std::ceil(std::max(y0, y1) + r + 1)));
+    const double reach2 = (r + 0.5) * (r + 0.5);  // beyond it a pixel gets nothing
     for (long y = ya; y <= yb; ++y)
         for (long x = xa; x <= xb; ++x) {
             const double px = x + 0.5 - x0, py = y + 0.5 - y0;
             const double t = len2 > 0 ? std::min(1.0, std::max(0.0, (px * dx + py * dy) / len2)) : 0.0;
-            const double d = std::hypot(px - t * dx, py - t * dy);
+            const double ex = px - t * dx, ey = py - t * dy, d2 = ex * ex + ey * ey;
+            if (d2 >= reach2) continue;
             float& a = a_[static_cast<std::size_t>(y) * width_ + static_cast<std::size_t>(x)];
-            a = std::max(a, static_cast<float>(clamp01(r + 0.5 - d)));
+            a = std::max(a, static_cast<float>(clamp01(r + 0.5 - std::sqrt(d2))));  // not hypot: 10x slower
         }
 }
 
