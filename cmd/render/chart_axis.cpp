@@ -65,8 +65,9 @@ ChartAxis linear_axis(double lo, double hi, std::size_t max_ticks, bool exact) {
     // Widened: the ticks around the data, so the top and bottom lines carry a label.
     axis.lo = exact ? lo : std::floor(lo / step + 1e-9) * step;
     axis.hi = exact ? hi : std::ceil(hi / step - 1e-9) * step;
-    for (double k = std::ceil(axis.lo / step - 1e-9); k <= std::floor(axis.hi / step + 1e-9); ++k)
-        axis.ticks.push_back(k * step);
+    // Counted, not stepped: past 2^53 a double k + 1 == k (bounded for a range too wide for doubles).
+    const double first = std::ceil(axis.lo / step - 1e-9), count = std::floor(axis.hi / step + 1e-9) - first + 1;
+    for (int i = 0; i < count && i < 100; ++i) axis.ticks.push_back((first + i) * step);
     axis.labels = labels_for(axis.ticks, step);
     return axis;
 }
@@ -79,7 +80,8 @@ ChartAxis log_axis(double lo, double hi) {
     const double powers = std::floor(std::log10(hi) + 1e-9) - std::ceil(std::log10(lo) - 1e-9) + 1;
     const bool fill = powers < 3;
     std::vector<double> all;
-    for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= std::floor(std::log10(hi)); ++e)
+    const int e_lo = static_cast<int>(std::max(-400.0, std::floor(std::log10(lo))));
+    for (int e = e_lo; e <= std::min(400.0, std::floor(std::log10(hi))); ++e)
         for (double m : fill ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
             const double t = m * std::pow(10.0, e);
             if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) all.push_back(t);

@@ -21,6 +21,13 @@ std::string colour_on(std::size_t run) {
 }
 const char* marker(std::size_t run) { return kMarkers[run % (sizeof kMarkers / sizeof kMarkers[0])]; }
 
+// The dot (or cell) at `position` (0..1) of `last` + 1; -1 when not finite (a range too wide for
+// doubles), which the callers skip.
+long index_at(double position, double last) {
+    const double v = position * last;
+    return std::fabs(v) < 1e9 ? std::lround(v) : -1;
+}
+
 // A braille dot's bit for column dx (0, 1) and row dy (0..3) of its cell (Unicode's dot order).
 std::uint8_t braille_bit(int dx, int dy) {
     static constexpr std::uint8_t kBits[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
@@ -70,7 +77,9 @@ std::string x_label_line(const ChartAxis& axis, std::size_t left, std::size_t wi
     for (std::size_t i = 0; i < axis.ticks.size(); ++i) {
         const std::string& label = axis.labels[i];
         if (label.size() > line.size()) continue;
-        const std::size_t col = left + static_cast<std::size_t>(std::lround(axis.position(axis.ticks[i]) * (width - 1)));
+        const long at = index_at(axis.position(axis.ticks[i]), static_cast<double>(width - 1));
+        if (at < 0 || at >= static_cast<long>(width)) continue;
+        const std::size_t col = left + static_cast<std::size_t>(at);
         // Centred on the tick; at the right edge shifted left so the line never wraps.
         const std::size_t start = std::min(col >= label.size() / 2 ? col - label.size() / 2 : 0, line.size() - label.size());
         if (start < free_from) continue;
@@ -98,18 +107,16 @@ std::string render_terminal_chart(const Chart& chart, std::size_t columns, std::
     const double xd = static_cast<double>(width * 2 - 1), yd = static_cast<double>(rows * 4 - 1);
     for (const ChartSeries& s : chart.series) {
         const int run = static_cast<int>(s.colour);
-        long px = 0, py = 0;
+        long px = -1, py = -1;
         for (std::size_t i = 0; i < s.x.size(); ++i) {
-            const long x = std::lround(xaxis.position(s.x[i]) * xd), y = std::lround((1 - yaxis.position(s.y[i])) * yd);
-            if (i == 0) cells.dot(x, y, run);
+            const long x = index_at(xaxis.position(s.x[i]), xd), y = index_at(1 - yaxis.position(s.y[i]), yd);
+            if (x < 0 || y < 0) continue;
+            if (px < 0) cells.dot(x, y, run);
             else cells.line(px, py, x, y, run);
             px = x, py = y;
-        }
-        if (s.markers)
-            for (std::size_t i = 0; i < s.x.size(); ++i) {
-                const long x = std::lround(xaxis.position(s.x[i]) * xd), y = std::lround((1 - yaxis.position(s.y[i])) * yd);
+            if (s.markers && x < static_cast<long>(width * 2) && y < static_cast<long>(rows * 4))
                 cells.marker_of[static_cast<std::size_t>(y / 4) * width + static_cast<std::size_t>(x / 2)] = run;
-            }
+        }
     }
 
     // The title, then the legend on as many lines as the width needs.
@@ -128,8 +135,8 @@ std::string render_terminal_chart(const Chart& chart, std::size_t columns, std::
     out += "\n" + std::string(label_w + 1, ' ') + chart.y_label + "\n";
     std::vector<std::string> row_label(rows);
     for (std::size_t i = 0; i < yaxis.ticks.size(); ++i) {
-        const long r = std::lround((1 - yaxis.position(yaxis.ticks[i])) * yd) / 4;
-        if (r >= 0 && r < static_cast<long>(rows)) row_label[static_cast<std::size_t>(r)] = yaxis.labels[i].substr(0, kMaxYLabel);
+        const long dot = index_at(1 - yaxis.position(yaxis.ticks[i]), yd), r = dot / 4;
+        if (dot >= 0 && r < static_cast<long>(rows)) row_label[static_cast<std::size_t>(r)] = yaxis.labels[i].substr(0, kMaxYLabel);
     }
     for (std::size_t r = 0; r < rows; ++r) {
         out += std::string(label_w - row_label[r].size(), ' ') + row_label[r] + (row_label[r].empty() ? "\u2502" : "\u2524");
@@ -149,7 +156,10 @@ std::string render_terminal_chart(const Chart& chart, std::size_t columns, std::
     // The x axis with a ┬ under each tick, its labels, then what x is (right-aligned).
     std::string axis_line(width, ' ');
     std::vector<bool> tick_at(width, false);
-    for (double t : xaxis.ticks) tick_at[static_cast<std::size_t>(std::lround(xaxis.position(t) * (width - 1)))] = true;
+    for (double t : xaxis.ticks) {
+        const long c = index_at(xaxis.position(t), static_cast<double>(width - 1));
+        if (c >= 0 && c < static_cast<long>(width)) tick_at[static_cast<std::size_t>(c)] = true;
+    }
     out += std::string(label_w, ' ') + "\u2514";
     for (std::size_t c = 0; c < width; ++c) out += tick_at[c] ? "\u252C" : "\u2500";
     out += "\n" + x_label_line(xaxis, label_w + 1, width) + "\n";

@@ -13,6 +13,9 @@ double clamp01(double v) { return std::min(1.0, std::max(0.0, v)); }
 }  // namespace
 
 void CoverageMask::segment(double x0, double y0, double x1, double y1, double thickness) {
+    // Far off the mask (or not finite: a range too wide for doubles) draws nothing.
+    const double far = 1e9;
+    if (!(std::fabs(x0) < far && std::fabs(y0) < far && std::fabs(x1) < far && std::fabs(y1) < far)) return;
     const double r = thickness / 2, dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
     const long xa = std::max(0L, static_cast<long>(std::floor(std::min(x0, x1) - r - 1)));
     const long xb = std::min(static_cast<long>(width_) - 1, static_cast<long>(std::ceil(std::max(x0, x1) + r + 1)));

@@ -36,6 +36,17 @@ grep -q '^time (s)  *lenet5-adam$' time.out && grep -q '^grad_norm (grad_norm)$'
 head -c -20 b/lenet5-adam-metrics.csv > live-metrics.csv
 "$TRAINCTL" plot live-metrics.csv > live.out 2> live.err && pass || fail "plot of a log being written: $(cat live.err)"
 
+# Values at the ends of the double range draw without a crash (terminal, table and PNG).
+printf 'global_step,loss,test_acc\n1,1e300,\n2,-1e300,5e-324\n3,1e-300,1\n' > extreme.csv
+"$TRAINCTL" plot extreme.csv > /dev/null 2> extreme.err && pass || fail "extreme values: $(cat extreme.err)"
+"$PY" "$TRAINCTL_SRC/tests/cli/pty_screen.py" 80 40 "$SCRATCH/extreme.out" -- "$TRAINCTL" plot extreme.csv | grep -q 'exit=0' \
+  && pass || fail "extreme values on a terminal"
+"$TRAINCTL" plot extreme.csv --save extreme.png 2> extreme.err && pass || fail "extreme values as a PNG: $(cat extreme.err)"
+
+# `trainctl --help` lists plot; its own help names the flags.
+"$TRAINCTL" --help | grep -q '^  plot  ' && pass || fail "--help does not list plot"
+"$TRAINCTL" plot --help | grep -q -- '--x TEXT:{step,epoch,time}=step' && pass || fail "plot --help: $("$TRAINCTL" plot --help)"
+
 # --- In a terminal: braille, a colour per run, within the width, no wrapped line.
 for cols in 120 60; do
   report=$("$PY" "$TRAINCTL_SRC/tests/cli/pty_screen.py" "$cols" 40 "$SCRATCH/tty$cols.out" -- "$TRAINCTL" plot a b)
