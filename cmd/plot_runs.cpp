@@ -21,6 +21,7 @@ const std::string kSuffix = "-metrics.csv";
 const std::vector<std::string> kKnownMetrics = {"loss",     "test_loss", "test_acc",      "val_loss",
                                                 "val_acc",  "lr",        "samples_per_s", "time_s"};
 const std::vector<std::string> kEvalColumns = {"test_loss", "test_acc", "val_loss", "val_acc"};
+constexpr std::size_t kMarkedPoints = 20;  // a series this short gets markers (one point per epoch)
 
 std::string base_name(const std::string& path) {
     const std::size_t slash = path.find_last_of('/');
@@ -123,6 +124,90 @@ std::vector<PlotRun> find_plot_runs(const std::vector<std::string>& args) {
     return runs;
 }
 
+namespace {
+
+// Refuses a --metric that is neither a column of the format nor in any run's header.
+void refuse_unknown_metrics(const std::vector<std::string>& metrics, const std::vector<MetricsCsv>& logs) {
+    for (const std::string& m : metrics) {
+        if (std::find(kKnownMetrics.begin(), kKnownMetrics.end(), m) != kKnownMetrics.end()) continue;
+        if (std::any_of(logs.begin(), logs.end(), [&](const MetricsCsv& c) { return c.has(m); })) continue;
+        std::string known, hint = closest_name(m, kKnownMetrics);
+        for (const std::string& k : kKnownMetrics) known += (known.empty() ? "" : ", ") + k;
+        throw usage_error("--metric " + m + ": no run's metrics log has this column; expected one of " + known +
+                          (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+    }
+}
+
+// Each row's x (NaN where its cell is empty).
+std::vector<double> x_values(const MetricsCsv& csv, PlotX x) {
+    const std::string why = std::string("the x axis of --x ") + (x == PlotX::kTime ? "time" : x == PlotX::kEpoch ? "epoch" : "step");
+    const std::string column = x == PlotX::kTime ? "time_s" : "global_step";
+    require_column(csv, column, why);
+    std::vector<double> xs = csv.column(column);
+    if (x == PlotX::kEpoch) {
+        require_column(csv, "epoch", why);
+        require_column(csv, "step", why);
+        const double spe = steps_per_epoch(csv);
+        for (double& v : xs) v /= spe;
+    }
+    return xs;
+}
+
+// Which rows hold an evaluation result.
+std::vector<bool> evaluation_rows(const MetricsCsv& csv) {
+    std::vector<bool> eval(csv.rows, false);
+    for (const std::string& c : kEvalColumns)
+        if (csv.has(c))
+            for (std::size_t r = 0; r < csv.rows; ++r) eval[r] = eval[r] || !std::isnan(csv.column(c)[r]);
+    return eval;
+}
+
+// Metric `m` of one run. A training metric comes from the step rows when there are any (an
+// evaluation row may repeat the epoch's mean loss, which would zigzag across the step losses).
+ChartSeries series_of(const MetricsCsv& csv, const std::string& m, const std::vector<double>& xs,
+                      const std::vector<bool>& eval_row) {
+    const bool eval_metric = std::find(kEvalColumns.begin(), kEvalColumns.end(), m) != kEvalColumns.end();
+    const std::vector<double>& y = csv.column(m);
+    bool step_rows = false;
+    for (std::size_t r = 0; r < csv.rows && !eval_metric && !step_rows; ++r)
+        step_rows = !eval_row[r] && !std::isnan(y[r]) && !std::isnan(xs[r]);
+    ChartSeries s;
+    for (std::size_t r = 0; r < csv.rows; ++r) {
+        if (std::isnan(y[r]) || std::isnan(xs[r]) || (step_rows && eval_row[r])) continue;
+        s.x.push_back(xs[r]);
+        s.y.push_back(y[r]);
+    }
+    s.markers = eval_metric || s.x.size() <= kMarkedPoints;
+    return s;
+}
+
+Chart empty_chart(const std::string& m, PlotX x) {
+    static const std::vector<std::pair<std::string, std::string>> kTitles = {
+        {"loss", "training loss"},     {"test_loss", "test loss"},         {"test_acc", "test accuracy"},
+        {"val_loss", "validation loss"}, {"val_acc", "validation accuracy"}, {"lr", "learning rate"},
+        {"samples_per_s", "training speed"}, {"time_s", "time"}};
+    Chart chart;
+    chart.title = m;
+    for (const auto& [name, title] : kTitles)
+        if (name == m) chart.title = title;
+    chart.y_label = m;
+    chart.x_label = x == PlotX::kTime ? "time (s)" : x == PlotX::kEpoch ? "epoch" : "global step";
+    return chart;
+}
+
+// One x range for all charts, so a step lines up across them.
+void share_x_range(std::vector<Chart>& charts) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const Chart& chart : charts) {
+        double a, b;
+        chart_range(chart, false, a, b);
+        lo = std::min(lo, a), hi = std::max(hi, b);
+    }
+    for (Chart& chart : charts) chart.x_lo = lo, chart.x_hi = hi;
+}
+
+}  // namespace
+
 std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std::vector<std::string>& metrics, PlotX x) {
     const bool defaults = metrics.empty();
     const std::vector<std::string> shown = defaults ? std::vector<std::string>{"loss", "val_loss", "test_acc", "val_acc"} : metrics;
@@ -133,76 +218,30 @@ std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std
             if (std::find(wanted.begin(), wanted.end(), m) == wanted.end()) wanted.push_back(m);
     std::vector<MetricsCsv> logs;
     for (const PlotRun& run : runs) logs.push_back(read_metrics_csv(run.path, wanted));
-
-    for (const std::string& m : shown) {
-        if (defaults || std::find(kKnownMetrics.begin(), kKnownMetrics.end(), m) != kKnownMetrics.end()) continue;
-        if (std::none_of(logs.begin(), logs.end(), [&](const MetricsCsv& c) { return c.has(m); })) {
-            std::string known, hint = closest_name(m, kKnownMetrics);
-            for (const std::string& k : kKnownMetrics) known += (known.empty() ? "" : ", ") + k;
-            throw usage_error("--metric " + m + ": no run's metrics log has this column; expected one of " + known +
-                              (hint.empty() ? "" : " (did you mean " + hint + "?)"));
-        }
-    }
-    const char* x_column = x == PlotX::kTime ? "time_s" : "global_step";
-    const char* x_why = x == PlotX::kTime ? "the x axis of --x time" : x == PlotX::kEpoch ? "the x axis of --x epoch" : "the x axis of --x step";
+    refuse_unknown_metrics(metrics, logs);
     std::vector<std::vector<double>> xs;
     std::vector<std::vector<bool>> eval_rows;
     for (const MetricsCsv& csv : logs) {
-        require_column(csv, x_column, x_why);
-        std::vector<double> xv = csv.column(x_column);
-        if (x == PlotX::kEpoch) {
-            require_column(csv, "epoch", x_why);
-            require_column(csv, "step", x_why);
-            const double spe = steps_per_epoch(csv);
-            for (double& v : xv) v /= spe;
-        }
-        xs.push_back(std::move(xv));
-        std::vector<bool> eval_row(csv.rows, false);  // rows with an evaluation result
-        for (const std::string& c : kEvalColumns)
-            if (csv.has(c))
-                for (std::size_t r = 0; r < csv.rows; ++r) eval_row[r] = eval_row[r] || !std::isnan(csv.column(c)[r]);
-        eval_rows.push_back(std::move(eval_row));
-        if (!defaults)
-            for (const std::string& m : shown) require_column(csv, m, "asked for by --metric");
+        xs.push_back(x_values(csv, x));
+        eval_rows.push_back(evaluation_rows(csv));
+        for (const std::string& m : metrics) require_column(csv, m, "asked for by --metric");
     }
 
     std::vector<Chart> charts;
     for (const std::string& m : shown) {
-        static const std::vector<std::pair<std::string, std::string>> kTitles = {
-            {"loss", "training loss"}, {"test_loss", "test loss"}, {"test_acc", "test accuracy"},
-            {"val_loss", "validation loss"}, {"val_acc", "validation accuracy"}, {"lr", "learning rate"},
-            {"samples_per_s", "training speed"}, {"time_s", "time"}};
-        Chart chart;
-        chart.title = m;
-        for (const auto& [name, title] : kTitles)
-            if (name == m) chart.title = title;
-        chart.y_label = m;
-        chart.x_label = x == PlotX::kTime ? "time (s)" : x == PlotX::kEpoch ? "epoch" : "global step";
-        const bool eval_metric = std::find(kEvalColumns.begin(), kEvalColumns.end(), m) != kEvalColumns.end();
+        Chart chart = empty_chart(m, x);
+        bool any = false;
         for (std::size_t k = 0; k < logs.size(); ++k) {
-            const MetricsCsv& csv = logs[k];
-            if (!csv.has(m)) continue;
-            ChartSeries s;
-            s.name = runs[k].name;
-            s.colour = k;
-            const std::vector<double>& y = csv.column(m);
-            const std::vector<bool>& eval_row = eval_rows[k];
-            // A training metric from the step rows when there are any (an evaluation row may
-            // repeat the epoch's mean loss, which would zigzag across the step losses).
-            bool step_rows = false;
-            for (std::size_t r = 0; r < csv.rows && !eval_metric && !step_rows; ++r)
-                step_rows = !eval_row[r] && !std::isnan(y[r]) && !std::isnan(xs[k][r]);
-            for (std::size_t r = 0; r < csv.rows; ++r) {
-                if (std::isnan(y[r]) || std::isnan(xs[k][r]) || (step_rows && eval_row[r])) continue;
-                s.x.push_back(xs[k][r]);
-                s.y.push_back(y[r]);
-            }
-            s.markers = s.x.size() * 2 < csv.rows || s.x.size() == 1;
-            chart.series.push_back(std::move(s));
+            if (!logs[k].has(m)) continue;
+            chart.series.push_back(series_of(logs[k], m, xs[k], eval_rows[k]));
+            chart.series.back().name = runs[k].name;
+            chart.series.back().colour = k;
+            any = any || !chart.series.back().x.empty();
         }
-        const bool any = std::any_of(chart.series.begin(), chart.series.end(), [](const ChartSeries& s) { return !s.x.empty(); });
         if (!any && defaults) continue;  // e.g. no val_loss without --val-split
-        if (!any) throw Error("--metric " + m + ": no run has a value in this column (" + runs.front().path + (runs.size() > 1 ? ", ..." : "") + ")");
+        if (!any)
+            throw Error("--metric " + m + ": no run has a value in this column (" + runs.front().path +
+                        (runs.size() > 1 ? ", ..." : "") + ")");
         double lo = INFINITY, hi = 0;
         for (const ChartSeries& s : chart.series)
             for (double v : s.y) lo = std::min(lo, v), hi = std::max(hi, v);
@@ -210,14 +249,7 @@ std::vector<Chart> build_plot_charts(const std::vector<PlotRun>& runs, const std
         charts.push_back(std::move(chart));
     }
     if (charts.empty()) throw Error(runs.front().path + ": no values to plot: the log has no rows with loss or test_acc yet");
-    // One x range for all charts, so a step lines up across them.
-    double lo = INFINITY, hi = -INFINITY;
-    for (const Chart& chart : charts) {
-        double a, b;
-        chart_range(chart, false, a, b);
-        lo = std::min(lo, a), hi = std::max(hi, b);
-    }
-    for (Chart& chart : charts) chart.x_lo = lo, chart.x_hi = hi;
+    share_x_range(charts);
     return charts;
 }
 
