@@ -114,13 +114,17 @@ std::vector<PlotRun> find_plot_runs(const std::vector<std::string>& args) {
                               "), expected a metrics CSV, a run DIR/PREFIX or a folder of runs");
         }
     }
-    // Two runs of one prefix in different folders: name them by folder too.
-    for (PlotRun& run : runs) {
-        const std::size_t same = std::count_if(runs.begin(), runs.end(), [&](const PlotRun& o) {
-            return run_name(o.path) == run_name(run.path);
-        });
-        if (same > 1) run.name = base_name(dir_name(run.path)) + "/" + run_name(run.path);
-    }
+    // Two runs of one prefix in different folders: named by folder too, or by their whole path
+    // when the folders' names are the same as well (a/x/lenet, b/x/lenet).
+    const auto rename_duplicates = [&](std::string (*name_of)(const std::string&)) {
+        std::vector<bool> duplicate(runs.size());
+        for (std::size_t i = 0; i < runs.size(); ++i)
+            duplicate[i] = std::count_if(runs.begin(), runs.end(), [&](const PlotRun& o) { return o.name == runs[i].name; }) > 1;
+        for (std::size_t i = 0; i < runs.size(); ++i)
+            if (duplicate[i]) runs[i].name = name_of(runs[i].path);
+    };
+    rename_duplicates([](const std::string& p) { return base_name(dir_name(p)) + "/" + run_name(p); });
+    rename_duplicates([](const std::string& p) { return dir_name(p) + "/" + run_name(p); });
     return runs;
 }
 

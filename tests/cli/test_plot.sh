@@ -27,6 +27,9 @@ grep -A 20 '^training loss' table.out | grep -q '^ *900  *-  *0\.[0-9]*$' && pas
 # A folder is all its runs; two runs of one prefix are named by folder; the same file twice is one run.
 "$TRAINCTL" plot a c a/lenet5-metrics.csv ./a/lenet5 --metric loss > two.out 2>&1 && pass || fail "plot a c: $(cat two.out)"
 grep -q '^global step  *a/lenet5  *c/lenet5$' two.out && pass || fail "runs not named by folder: $(head -3 two.out)"
+mkdir -p d/x e/x && cp a/lenet5-metrics.csv d/x/ && cp c/lenet5-metrics.csv e/x/
+"$TRAINCTL" plot d/x/lenet5 e/x/lenet5 --metric loss > path.out 2>&1 && grep -q '^global step  *d/x/lenet5  *e/x/lenet5$' path.out \
+  && pass || fail "runs in folders of one name not named by path: $(head -3 path.out)"
 "$TRAINCTL" plot b --x epoch --metric test_acc > epoch.out 2>&1 && pass || fail "--x epoch: $(cat epoch.out)"
 grep -q '^epoch  *lenet5-adam$' epoch.out && grep -q '^ *3  *0\.[0-9]*$' epoch.out && pass || fail "--x epoch: $(cat epoch.out)"
 "$TRAINCTL" plot b --x time --metric lr,grad_norm > time.out 2>&1 && pass || fail "--x time with an extra column: $(cat time.out)"
