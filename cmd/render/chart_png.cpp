@@ -18,6 +18,8 @@ constexpr std::size_t kText = 2, kTitle = 3;  // font scales
 constexpr std::size_t kLineH = kGlyphHeight * kText, kCharW = kGlyphAdvance * kText;
 constexpr std::size_t kMargin = 16;
 constexpr std::size_t kInset = 8;
+constexpr std::size_t kLegendLines = 3;  // the plot area keeps most of the panel however many runs
+constexpr std::size_t kLegendChars = 48;  // a longer name is shortened to fit a panel
 
 Rgb run_colour(std::size_t run) { return kRunColours[run % (sizeof kRunColours / sizeof kRunColours[0])]; }
 
@@ -32,18 +34,27 @@ void text(Canvas& canvas, std::size_t x, std::size_t y, const std::string& s, st
     draw_text(canvas, x, y, printable(s), scale, colour);
 }
 
-// Draws the legend from (x, y) onwards, wrapping before `right`; returns the y below it.
+// Draws the legend from (x, y) onwards, wrapping before `right`, on at most kLegendLines lines
+// (then "+N more"); returns the y below it. Names longer than the panel allows are shortened.
 std::size_t draw_legend(Canvas& canvas, const Chart& chart, std::size_t x, std::size_t y, std::size_t right) {
-    std::size_t cx = x;
+    std::size_t cx = x, line = 1;
     CoverageMask mask(28, kLineH);
-    for (const ChartSeries& s : chart.series) {
-        const std::size_t w = 28 + 8 + text_width(s.name, kText) + 24;
-        if (cx > x && cx + w > right) cx = x, y += kLineH + 6;
+    for (std::size_t i = 0; i < chart.series.size(); ++i) {
+        const ChartSeries& s = chart.series[i];
+        const std::string name = s.name.size() > kLegendChars ? s.name.substr(0, kLegendChars - 3) + "..." : s.name;
+        const std::size_t w = 28 + 8 + text_width(name, kText) + 24;
+        if (cx > x && cx + w > right) {
+            if (line == kLegendLines) {
+                text(canvas, cx, y, "+" + std::to_string(chart.series.size() - i) + " more", kText, kSoftInk);
+                break;
+            }
+            cx = x, y += kLineH + 6, ++line;
+        }
         mask.clear();
         mask.segment(2, 7, 26, 7, 3);
         if (s.markers) mask.disc(14, 7, 4.5);
         mask.blend_onto(canvas, cx, y, run_colour(s.colour));
-        text(canvas, cx + 36, y, s.name, kText, kInk);
+        text(canvas, cx + 36, y, name, kText, kInk);
         cx += w;
     }
     return y + kLineH;
