@@ -100,7 +100,7 @@ std::string render_terminal_chart(const Chart& chart, std::size_t columns, std::
     std::size_t label_w = 1;
     for (const std::string& l : yaxis.labels) label_w = std::min(kMaxYLabel, std::max(label_w, l.size()));
     const std::size_t width = std::max<std::size_t>(columns, 40) - label_w - 2;  // "label ┤" then the cells
-    const ChartAxis xaxis = linear_axis(xlo, xhi, std::max<std::size_t>(width / 12, 2), true);
+    const ChartAxis xaxis = linear_axis(xlo, xhi, std::max<std::size_t>(width / 10, 2), true);
 
     Cells cells{width, rows, std::vector<std::uint8_t>(width * rows), std::vector<int>(width * rows, -1),
                 std::vector<int>(width * rows, -1)};
