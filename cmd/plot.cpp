@@ -84,7 +84,7 @@ void setup_plot(CLI::App& app) {
                     "several are overlaid")->required();
     sub->add_option("--metric", opt->metrics,
                     "columns to chart, one chart each (default: loss, test_acc, and val_loss, val_acc when logged)")
-        ->delimiter(',');
+        ->delimiter(',')->allow_extra_args(false);  // one value a flag: `--metric loss RUN` leaves RUN a RUN
     sub->add_option("--x", opt->x, "x axis: global step, epoch (fractional) or time in seconds")
         ->check(CLI::IsMember({"step", "epoch", "time"}))->capture_default_str();
     sub->add_option("--save", opt->save, "write the charts as one PNG file instead");

@@ -27,6 +27,9 @@ grep -A 20 '^training loss' table.out | grep -q '^ *900  *-  *0\.[0-9]*$' && pas
 # A folder is all its runs; two runs of one prefix are named by folder; the same file twice is one run.
 "$TRAINCTL" plot a c a/lenet5-metrics.csv ./a/lenet5 --metric loss > two.out 2>&1 && pass || fail "plot a c: $(cat two.out)"
 grep -q '^global step  *a/lenet5  *c/lenet5$' two.out && pass || fail "runs not named by folder: $(head -3 two.out)"
+# --metric before the RUNs takes one value (its commas split it), not the RUNs after it.
+"$TRAINCTL" plot --metric loss,test_acc --metric lr a/lenet5 c/lenet5 > flags.out 2>&1 \
+  && [ "$(grep -c '^global step  *a/lenet5  *c/lenet5$' flags.out)" -eq 3 ] && pass || fail "--metric before RUN: $(cat flags.out)"
 mkdir -p d/x e/x && cp a/lenet5-metrics.csv d/x/ && cp c/lenet5-metrics.csv e/x/
 "$TRAINCTL" plot d/x/lenet5 e/x/lenet5 --metric loss > path.out 2>&1 && grep -q '^global step  *d/x/lenet5  *e/x/lenet5$' path.out \
   && pass || fail "runs in folders of one name not named by path: $(head -3 path.out)"
