@@ -28,3 +28,25 @@ TEST_CASE("bitmap font: p has a descender below the baseline that o, n, d and 1 
     CHECK(lowest_ink_row('p') >= baseline + 2);
     CHECK(static_cast<std::size_t>(lowest_ink_row('p')) < kGlyphHeight);  // within the cell the grid reserves
 }
+
+TEST_CASE("bitmap font: every printable ASCII character has a glyph (plot's labels are any run name)", "[cmd][font]") {
+    Canvas canvas;
+    canvas.width = 200 * kGlyphAdvance;
+    canvas.height = kGlyphHeight;
+    canvas.rgb.assign(canvas.width * canvas.height * 3, 0);
+    std::string all;
+    for (char c = ' '; c <= '~'; ++c) all += c;
+    draw_text(canvas, 0, 0, all, 1, {255, 255, 255});
+    // Each glyph but the space has ink, and no two of them are the same picture.
+    std::vector<std::string> pictures;
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        std::string picture;
+        for (std::size_t y = 0; y < kGlyphHeight; ++y)
+            for (std::size_t x = 0; x < kGlyphWidth; ++x)
+                picture += canvas.rgb[(y * canvas.width + i * kGlyphAdvance + x) * 3] ? '#' : '.';
+        CHECK(picture.find('#') != std::string::npos);
+        for (const std::string& p : pictures) CHECK(p != picture);
+        pictures.push_back(picture);
+    }
+    CHECK_THROWS_WITH(draw_text(canvas, 0, 0, "\t", 1, {0, 0, 0}), "bitmap font: no glyph for '\t'");
+}
