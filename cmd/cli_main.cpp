@@ -36,6 +36,7 @@ int run_cli(int argc, char** argv, std::string& message) {
     setup_eval(app);
     setup_infer(app);
     setup_export(app);
+    setup_summary(app);
     app.set_version_flag("--version", "trainctl " TRAINCTL_VERSION, "Print the version (as checkpoints record it) and exit");
     app.require_subcommand(1);
     try {
