@@ -10,8 +10,8 @@
 namespace trainctl {
 
 // FLOPs are 2 per multiply-add of the conv and linear products (the GEMMs, im2col's included);
-// bias adds, ReLU, pooling, the loss and the optimizer update are left out: together they are
-// under 1% of LeNet5's and run at memory speed, not the GEMMs'.
+// bias adds, ReLU, pooling, the loss and the optimizer update are left out: together about 11,000
+// operations per sample in LeNet5's forward (1.4% of its 833,040), run at memory speed, not the GEMMs'.
 struct LayerCost {
     std::string name, kind;      // "conv1", "conv2d"
     Shape out;                   // per-sample output shape
