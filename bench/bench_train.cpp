@@ -13,6 +13,7 @@
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
+#include "core/net_cost.hpp"
 #include "core/optimizer.hpp"
 #include "core/rng.hpp"
 #include "core/trainer.hpp"
@@ -81,6 +82,10 @@ double time_training(const RunConfig& c, const LabeledImages& train, std::uint64
 
 void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 
+// The case's FLOPs per sample, as `trainctl summary` counts them (core/net_cost.hpp): compare.sh
+// turns samples/s into GFLOP/s with them.
+NetCost cost_of(const RunConfig& c) { return net_cost(*build_net(c.net, c.input)); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,7 +136,8 @@ int main(int argc, char** argv) {
         double s = time_training(c, train, steps, runs);
         double samples = static_cast<double>(steps * k.batch);
         emit({{"bench", "train_" + k.net + "_b" + std::to_string(k.batch)}, {"samples_per_s", samples / s},
-              {"median_s", s}, {"steps", steps}, {"runs", runs}, {"threads", threads}, {"data", source}});
+              {"median_s", s}, {"steps", steps}, {"runs", runs}, {"threads", threads}, {"data", source},
+              {"train_flops_per_sample", cost_of(c).train_flops}});
         if (k.net == "lenet5" && k.batch == 32)  // 1875 steps of 32 = the tutorial's epoch
             emit({{"bench", "lenet5_mnist_epoch"}, {"median_s", s}, {"steps", steps}, {"runs", runs},
                   {"threads", threads}});
@@ -153,7 +159,7 @@ int main(int argc, char** argv) {
         }
         double s = median(seconds);
         emit({{"bench", "infer_lenet5_b" + std::to_string(batch)}, {"images_per_s", static_cast<double>(test.count) / s},
-              {"median_s", s}, {"runs", runs}, {"threads", threads}});
+              {"median_s", s}, {"runs", runs}, {"threads", threads}, {"forward_flops_per_sample", cost_of(c).forward_flops}});
     }
 
     rusage usage{};

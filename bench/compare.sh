@@ -152,22 +152,17 @@ bound = max(gemm, key=lambda j: j["gflops"])
 print(json.dumps({"bench": "sgemm_bound", "gflops": round(bound["gflops"], 2), "case": bound["case"],
                   "threads": bound["threads"]}))
 
-# LeNet5's GEMM FLOPs per sample (configs/lenet5-mnist.json: 1@32x32, conv padding 0), 2 per
-# multiply-add; ReLU, pooling, bias, loss and optimizer are left out:
-#   conv: 2 * out_channels * (in_channels * 5 * 5) * out_side^2; linear: 2 * in * out
-#   forward = conv1 (6@28x28 from 1) + conv2 (16@10x10 from 6) + fc1 400x120 + fc2 120x84 + fc3 84x10
-#           = 235,200 + 480,000 + 96,000 + 20,160 + 1,680 = 833,040 (0.83 MFLOP)
-#   train   = forward + weight grads (the same products as forward) + input grads (every layer
-#             but conv1, the first) = 2 * forward + (forward - conv1) = 2,263,920 (2.26 MFLOP)
-conv = lambda oc, ic, side: 2 * oc * ic * 5 * 5 * side * side
-layers = {"conv1": conv(6, 1, 28), "conv2": conv(16, 6, 10), "fc1": 2 * 400 * 120, "fc2": 2 * 120 * 84,
-          "fc3": 2 * 84 * 10}
-forward = sum(layers.values())
-train = 2 * forward + forward - layers["conv1"]
-for name, key, flops in (("train_lenet5_b32", "samples_per_s", train), ("train_lenet5_b256", "samples_per_s", train),
-                         ("infer_lenet5_b256", "images_per_s", forward), ("infer_lenet5_b1000", "images_per_s", forward)):
+# LeNet5's FLOPs per sample as bench_train prints them (core/net_cost.hpp, what `trainctl summary`
+# shows): 2 per multiply-add of the conv and linear GEMMs (ReLU, pooling, bias, loss and optimizer
+# left out). For configs/lenet5-mnist.json: forward 833,040 (0.83 MFLOP); training = forward +
+# weight grads + input grads of every layer but conv1 = 2,263,920 (2.26 MFLOP).
+for name, key, flops_key in (("train_lenet5_b32", "samples_per_s", "train_flops_per_sample"),
+                             ("train_lenet5_b256", "samples_per_s", "train_flops_per_sample"),
+                             ("infer_lenet5_b256", "images_per_s", "forward_flops_per_sample"),
+                             ("infer_lenet5_b1000", "images_per_s", "forward_flops_per_sample")):
     if name not in ours:
         continue
+    flops = ours[name][flops_key]
     pct = lambda j: round(100 * j[key] * flops / (bound["gflops"] * 1e9), 1)
     line = {"bench": "sgemm_share_" + name, "mflop_per_sample": round(flops / 1e6, 3),
             "trainctl_gflops": round(ours[name][key] * flops / 1e9, 2), "sgemm_gflops": round(bound["gflops"], 2),

@@ -53,7 +53,8 @@ std::optional<CkptName> parse_tail(std::string tail) {
 // of a killed run, which the run that takes the prefix removes under its lock (a live run is seen
 // by its lock instead), and a planted one must not push a run off its prefix.
 bool names_run(const std::string& file, const std::string& prefix) {
-    if (file == graph_meta_name(prefix) || file == latest_pointer_name(prefix)) return true;
+    if (file == graph_meta_name(prefix) || file == latest_pointer_name(prefix) || file == metrics_csv_name(prefix))
+        return true;
     const std::optional<CkptName> name = parse_ckpt_file_name(file);
     return name && name->prefix == prefix;
 }
@@ -84,6 +85,7 @@ std::string ckpt_file_name(const CkptName& n) {
 std::string graph_meta_name(const std::string& prefix) { return prefix + "-graph.meta"; }
 std::string latest_pointer_name(const std::string& prefix) { return prefix + "-latest"; }
 std::string lock_file_name(const std::string& prefix) { return prefix + ".lock"; }
+std::string metrics_csv_name(const std::string& prefix) { return prefix + "-metrics.csv"; }
 
 bool is_reserved_prefix(const std::string& prefix) { return ends_with(prefix, std::string("-") + kBest); }
 
@@ -118,7 +120,8 @@ bool is_run_temporary(const std::string& file, const std::string& prefix) {
     const std::string tmp = ".tmp";
     if (!ends_with(file, tmp)) return false;
     const std::string target = file.substr(0, file.size() - tmp.size());
-    if (target == graph_meta_name(prefix) || target == latest_pointer_name(prefix)) return true;
+    if (target == graph_meta_name(prefix) || target == latest_pointer_name(prefix) || target == metrics_csv_name(prefix))
+        return true;
     return parse_ckpt_file_name_of(target, prefix).has_value();
 }
 

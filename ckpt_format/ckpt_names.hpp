@@ -1,5 +1,5 @@
 // Checkpoint file names: prefix-EPOCH_STEP.ckpt, its breakpoint and best variants,
-// prefix-graph.meta, prefix-latest, prefix.lock, temporaries, and the prefix_N rule.
+// prefix-graph.meta, prefix-latest, prefix-metrics.csv, prefix.lock, temporaries, and the prefix_N rule.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -26,6 +26,7 @@ std::string ckpt_file_name(const CkptName& name);
 std::string graph_meta_name(const std::string& prefix);  // lenet-graph.meta
 std::string latest_pointer_name(const std::string& prefix);  // lenet-latest
 std::string lock_file_name(const std::string& prefix);  // lenet.lock
+std::string metrics_csv_name(const std::string& prefix);  // lenet-metrics.csv (docs/metrics.md)
 
 // Run lenet's best files are lenet-best-E_S.ckpt, so a run prefixed lenet-best would have step
 // files of the same names: new runs may not use a prefix ending in "-best".
@@ -43,14 +44,14 @@ std::optional<CkptName> parse_ckpt_file_name(const std::string& file);
 std::optional<CkptName> parse_ckpt_file_name_of(const std::string& file, const std::string& prefix);
 
 // True for a temporary (NAME.tmp) of a file the run `prefix` writes: a checkpoint, its graph
-// description or its latest pointer. Another prefix's temporaries (lenet-adam-*) are not.
+// description, its latest pointer or its metrics log. Another prefix's temporaries (lenet-adam-*) are not.
 bool is_run_temporary(const std::string& file, const std::string& prefix);
 // True when `run_prefix` is `prefix` or `prefix_N` (N as choose_run_prefix writes it): a run
 // started with --prefix `prefix`.
 bool is_run_of_prefix(const std::string& run_prefix, const std::string& prefix);
 
 // The run prefix for a new run in `dir`: `prefix` when no file there is named as run `prefix`'s
-// (a checkpoint by the parse, its graph, latest pointer or their temporaries), else "prefix_N"
+// (a checkpoint by the parse, its graph, latest pointer, metrics log or their temporaries), else "prefix_N"
 // with the smallest N >= 1 that is free (MindSpore's rule). Run X-1's files leave X free.
 std::string choose_run_prefix(const std::string& dir, const std::string& prefix);
 // The same for a resume that branches into a new run: a PREFIX.lock also takes a name (a live

@@ -1,5 +1,6 @@
 // `trainctl ckpt ls [DIR]`: one row per .ckpt, grouped by run (the run saved last at the end),
-// ordered by global step, with its net and status (ok, diverged or what is wrong).
+// ordered by global step, with its net, status (ok, diverged or what is wrong) and which is the
+// run's best by its monitored metric.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -31,6 +32,8 @@ struct LsRow {
     std::optional<DirCkpt> entry;     // its run and marks, with its state
     std::string net = "-";            // the model description's net
     std::string problem;              // empty when ckpt_verify finds nothing
+    std::string monitor = "acc";      // the run's keep-best metric (its stored config's "monitor")
+    bool best = false;                // the run's best checkpoint by `monitor`
 };
 
 // The net a checkpoint's model description names, or "-".
@@ -44,6 +47,49 @@ std::string net_of(const CkptMetadata& metadata, const std::string& path) {
         return net.is_string() ? net.get<std::string>() : "-";
     } catch (const Error&) {
         return "-";
+    }
+}
+
+// The config's "monitor" (acc or loss), "acc" (the default) when it does not say.
+std::string monitor_of(const CkptMetadata& metadata, const std::string& path) {
+    const auto it = metadata.find(kMetaConfig);
+    if (it == metadata.end()) return "acc";
+    try {
+        const nlohmann::json config = parse_json_limited(it->second, path, kExitError, /*allow_exceptions=*/false);
+        const nlohmann::json monitor = config.is_object() ? config.value("monitor", nlohmann::json()) : nlohmann::json();
+        return monitor == "loss" ? "loss" : "acc";
+    } catch (const Error&) {
+        return "acc";
+    }
+}
+
+// Whether the file's metrics are its own weights' (an epoch's end, evaluated): a mid-epoch file
+// carries the last evaluation, of weights it no longer holds.
+bool has_own_metrics(const LsRow& r) {
+    if (!r.state || !r.problem.empty() || !r.entry->diverged.empty()) return false;
+    const TrainState& s = *r.state;
+    return s.has_metrics && s.step_in_epoch == 0 && s.metrics_epoch == s.epoch;
+}
+
+// Marks the run's best among rows [begin, end) by the monitor of its newest file, as keep-best
+// ranks (ties: the earlier one). A step file and the best file saved at the same step both hold
+// those weights: both are marked.
+void mark_best(std::vector<LsRow>& rows, std::size_t begin, std::size_t end) {
+    if (begin == end) return;
+    const bool by_acc = rows[end - 1].monitor == "acc";
+    const LsRow* best = nullptr;
+    for (std::size_t i = begin; i < end; ++i) {
+        const LsRow& r = rows[i];
+        if (!has_own_metrics(r)) continue;
+        const double v = by_acc ? r.state->metrics_acc : r.state->metrics_loss;
+        const double b = best ? (by_acc ? best->state->metrics_acc : best->state->metrics_loss) : 0;
+        if (!best || (by_acc ? v > b : v < b)) best = &r;
+    }
+    if (!best) return;
+    const std::uint64_t step = best->state->global_step;
+    for (std::size_t i = begin; i < end; ++i) {
+        rows[i].monitor = rows[end - 1].monitor;
+        rows[i].best = has_own_metrics(rows[i]) && rows[i].state->global_step == step;
     }
 }
 
@@ -70,6 +116,7 @@ LsRow read_row(const std::string& dir, const std::string& file) {
             row.state = read_stored_state(reader->metadata(), path).state;
             row.entry = std::move(entry);
             row.net = net_of(reader->metadata(), path);
+            row.monitor = monitor_of(reader->metadata(), path);
         }
     } catch (const std::exception& e) {
         row.problem = e.what();
@@ -97,6 +144,8 @@ nlohmann::json row_json(const LsRow& r) {
     j["step"] = s.step_1based();
     j["global_step"] = s.global_step;
     j["elapsed_s"] = s.elapsed_s;
+    j["best"] = r.best;
+    j["monitor"] = r.monitor;
     j["metrics"] = s.has_metrics ? nlohmann::json{{"epoch", s.metrics_epoch}, {"acc", s.metrics_acc},
                                                   {"loss", s.metrics_loss}}
                                  : nlohmann::json();
@@ -104,7 +153,7 @@ nlohmann::json row_json(const LsRow& r) {
 }
 
 std::vector<std::string> row_cells(const LsRow& r) {
-    std::vector<std::string> cells{r.file, "-", "-", "-", r.net, format_size(r.bytes), "-", "-", "-", status_of(r)};
+    std::vector<std::string> cells{r.file, "-", "-", "-", r.net, format_size(r.bytes), "-", "-", "", "-", status_of(r)};
     if (!r.state) return cells;
     const TrainState& s = *r.state;
     cells[1] = std::to_string(s.epoch_1based());
@@ -120,8 +169,9 @@ std::vector<std::string> row_cells(const LsRow& r) {
         std::snprintf(buf, sizeof buf, "%.4f", s.metrics_loss);
         cells[7] = buf + of_epoch;
     }
+    if (r.best) cells[8] = r.monitor;
     std::snprintf(buf, sizeof buf, "%.1f s", s.elapsed_s);
-    cells[8] = buf;
+    cells[9] = buf;
     return cells;
 }
 
@@ -165,9 +215,13 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
                     r.entry.reset();
                 }
     }
+    run_starts.push_back(ordered.size());
     for (LsRow& r : rows)
         if (!r.state) ordered.push_back(std::move(r));
     rows = std::move(ordered);
+    // `ckpt ls FILE` has no run to compare the file with.
+    if (!one_file)
+        for (std::size_t run = 0; run < runs.size(); ++run) mark_best(rows, run_starts[run], run_starts[run + 1]);
 
     if (opt.json) {
         nlohmann::json list = nlohmann::json::array();
@@ -179,8 +233,9 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
         std::cerr << "trainctl: no .ckpt files in " << opt.dir << "/\n";
         return;
     }
-    TextTable table({"file", "epoch", "step", "global step", "net", "size", "acc", "loss", "train time", "status"},
-                    "lrrrlrrrrl");
+    // "best" names the metric the run's best checkpoint is best by (its keep-best --monitor).
+    TextTable table({"file", "epoch", "step", "global step", "net", "size", "acc", "loss", "best", "train time", "status"},
+                    "lrrrlrrrlrl");
     for (std::size_t i = 0, run = 0; i < rows.size(); ++i) {
         // A title per run when there are several: which files belong together, and which `latest` takes.
         if (runs.size() > 1 && run < runs.size() && i == run_starts[run]) {

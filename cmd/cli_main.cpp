@@ -37,6 +37,7 @@ int run_cli(int argc, char** argv, std::string& message) {
     setup_infer(app);
     setup_export(app);
     setup_plot(app);
+    setup_summary(app);
     app.set_version_flag("--version", "trainctl " TRAINCTL_VERSION, "Print the version (as checkpoints record it) and exit");
     app.require_subcommand(1);
     try {

@@ -10,4 +10,5 @@ void setup_eval(CLI::App& app);
 void setup_infer(CLI::App& app);
 void setup_export(CLI::App& app);
 void setup_plot(CLI::App& app);
+void setup_summary(CLI::App& app);
 }  // namespace trainctl

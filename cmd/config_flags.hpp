@@ -34,4 +34,8 @@ bool flag_given(const ConfigFlags& flags, const std::string& key);
 // see cmd/run/resume_branch.hpp).
 void refuse_reserved_prefix(const RunConfig& config, const ConfigOrigins& origins);
 
+// The config `train --config FILE FLAGS...` runs with ("" FILE: the defaults), warnings on
+// stderr; usage_error naming the file, key or flag. Defined in cmd/train.cpp; `summary` uses it.
+RunConfig resolve_train_config(const std::string& config_path, const ConfigFlags& flags);
+
 }  // namespace trainctl

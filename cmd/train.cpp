@@ -60,12 +60,12 @@ void follow_net_defaults(const ConfigFlags& flags, const nlohmann::json& file_ne
 }  // namespace
 
 // Defaults <- config file <- flags, validated; net-dependent defaults follow the net.
-static RunConfig resolve_config(const TrainOptions& opt) {
+RunConfig resolve_train_config(const std::string& config_path, const ConfigFlags& flags) {
     ConfigOrigins origins;
-    nlohmann::json j = opt.config_path.empty() ? nlohmann::json::object() : read_config_file(opt.config_path, origins);
+    nlohmann::json j = config_path.empty() ? nlohmann::json::object() : read_config_file(config_path, origins);
     const nlohmann::json file_net = j.is_object() ? j.value("net", nlohmann::json("lenet5")) : nlohmann::json("lenet5");
-    apply_config_flags(opt.flags, j, origins);
-    if (j.is_object()) follow_net_defaults(opt.flags, file_net, j, origins);
+    apply_config_flags(flags, j, origins);
+    if (j.is_object()) follow_net_defaults(flags, file_net, j, origins);
     std::vector<std::string> warnings;
     RunConfig config = parse_config(j, origins, &warnings);
     for (const auto& w : warnings) std::cerr << "trainctl: warning: " << w << "\n";
@@ -75,7 +75,7 @@ static RunConfig resolve_config(const TrainOptions& opt) {
 
 static void train_command(const TrainOptions& opt) {
     const PhaseClock::time_point started = PhaseClock::now();
-    const RunConfig config = resolve_config(opt);
+    const RunConfig config = resolve_train_config(opt.config_path, opt.flags);
     if (opt.print_config) {
         std::cout << to_json(config).dump(2) << "\n";
         return;

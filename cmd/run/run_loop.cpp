@@ -8,6 +8,7 @@
 #include "cmd/run/diverged_hint.hpp"
 #include "cmd/run/grad_reduce_local.hpp"
 #include "cmd/run/grad_reduce_mpi.hpp"
+#include "cmd/run/metrics_log.hpp"
 #include "cmd/run/mpi_world.hpp"
 #include "cmd/run/shell_word.hpp"
 #include "cmd/run/signals.hpp"
@@ -55,18 +56,22 @@ private:
 
 class RunHooks : public TrainHooks {
 public:
-    RunHooks(RunDisplay& progress, Checkpointer& checkpointer, double& save_s, const MpiGradReduce* mpi,
-             ReplicaCheck& replicas)
-        : progress_(progress), checkpointer_(checkpointer), save_s_(save_s), mpi_(mpi), replicas_(replicas) {}
+    RunHooks(RunDisplay& progress, MetricsLog& metrics, Checkpointer& checkpointer, double& save_s,
+             const MpiGradReduce* mpi, ReplicaCheck& replicas)
+        : progress_(progress), metrics_(metrics), checkpointer_(checkpointer), save_s_(save_s), mpi_(mpi),
+          replicas_(replicas) {}
     void on_epoch_begin(const TrainState& s) override { progress_.epoch_begin(s); }
+    // The row before the save: a checkpoint at step S always finds the log's rows up to S written.
     void on_step_end(const TrainState& s, float loss, std::size_t correct, std::size_t batch) override {
         replicas_.after_step(s);
         progress_.step_end(s, loss, correct, batch);
+        metrics_.step_end(s, loss, batch);
         PhaseTimer timer(save_s_);
         checkpointer_.on_step_end(s);
     }
     void on_epoch_end(const TrainState& s) override {
         progress_.epoch_end(s);
+        metrics_.epoch_end(s);
         PhaseTimer timer(save_s_);
         checkpointer_.on_epoch_end(s);
     }
@@ -75,6 +80,7 @@ public:
 
 private:
     RunDisplay& progress_;
+    MetricsLog& metrics_;
     Checkpointer& checkpointer_;
     double& save_s_;
     const MpiGradReduce* mpi_;
@@ -212,12 +218,18 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     if (!options.quiet) notes = [&display](const std::string& line) { display.message(line); };
     Checkpointer checkpointer(config, target.dir, target.prefix, net, *model.optimizer, state, notes);
     checkpointer.remove_stale_temporaries();
+    // The log agrees with the checkpoint the run starts from: a resume drops the rows past it.
+    // First: a log the run may not replace stops the run before it writes anything.
+    const std::string metrics_path = checkpointer.path_of(metrics_csv_name(target.prefix));
+    if (target.resumed_from.empty()) start_metrics_csv(metrics_path);
+    else continue_metrics_csv(target.metrics_from, metrics_path, state.global_step);
+    MetricsLog metrics(metrics_path, config.log_every, state);
     checkpointer.write_graph_meta();
     if (mpi_active()) checkpointer.record_world_size(mpi_size());
     created.keep();
     if (!target.resumed_from.empty()) checkpointer.adopt_existing();
 
-    RunHooks hooks(display, checkpointer, phases.save_s, mpi ? &*mpi : nullptr, replicas);
+    RunHooks hooks(display, metrics, checkpointer, phases.save_s, mpi ? &*mpi : nullptr, replicas);
     if (!options.quiet) say_run_started(config, target, data, model, state);
     // Last, with everything else in place: the first steps map one BLAS buffer per engine thread
     // (OpenBLAS never fails there, it spins) and a save takes a snapshot of at most 3 floats per

@@ -16,6 +16,7 @@ struct RunTarget {
     std::string dir;
     std::string prefix;        // the locked run's
     std::string resumed_from;  // "" for a new run; a resume adopts its run's files and says so
+    std::string metrics_from;  // a resume: the metrics log its own starts from (cmd/run/metrics_log.hpp)
 };
 
 // Trains from `state` to config.epochs, saving in target.dir under target.prefix; `created` is

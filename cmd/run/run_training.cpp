@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "ckpt_format/ckpt_names.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/mpi_world.hpp"
 #include "cmd/run/resume_branch.hpp"
@@ -99,7 +100,7 @@ void start_run(const RunConfig& config, const FineTuneFrom* fine_tune, const Run
     RunModel model = init_model(config);
     if (fine_tune) load_fine_tune(*fine_tune, config, model);
     TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, ""}, created, data,
+    train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, "", ""}, created, data,
                          model, state, display, phases);
 }
 
@@ -132,7 +133,10 @@ void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& opt
     load_resumed(from.source, config, model);
     TrainState state = from.source.stored.state;
     check_resumable(config, from.path, state, data);
-    train_and_checkpoint(config, options, {dir, prefix, from.path}, created, data, model, state, display, phases);
+    const std::string metrics_from =
+        locked ? checkpoint_dir(from.path) + "/" + metrics_csv_name(locked->source_prefix) : "";
+    train_and_checkpoint(config, options, {dir, prefix, from.path, metrics_from}, created, data, model, state, display,
+                         phases);
 }
 
 }  // namespace trainctl

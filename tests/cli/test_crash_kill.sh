@@ -2,7 +2,7 @@
 # Real MNIST: a run SIGKILLed 20 times at random points (during startup, steps and saves) and
 # continued each time with `resume --from latest` ends with the uninterrupted run's tensors; after
 # every kill each visible .ckpt verifies, the latest pointer names one of them, and nothing but
-# temporaries (*.tmp) and the lock file is torn. A run removes its own prefix's stale temporaries.
+# temporaries (*.tmp) and the lock file is torn; the metrics log ends as the uninterrupted run's. A run removes its own prefix's stale temporaries.
 # TRAINCTL_CRASH_SEED=N replays a failing sequence of kills.
 source "$(dirname "$0")/lib.sh"
 need_mnist
@@ -16,7 +16,7 @@ echo "kill sequence seed: $SEED (replay with TRAINCTL_CRASH_SEED=$SEED)"
 # 20 kills land before the 2,000 steps (2-4 s on a quiet machine) are done.
 # keep-max 3 makes saves delete files too.
 RUN_ARGS=(--config "$TRAINCTL_SRC/configs/lenet5-mnist.json" --data "$MNIST" --train-limit 1000 --batch-size 20
-          --epochs 40 --eval false --log-every 0 --threads 2)
+          --epochs 40 --eval false --log-every 7 --threads 2)
 ARGS=("${RUN_ARGS[@]}" --ckpt-steps 1 --keep-max 3)
 FINAL=lenet-40_50.ckpt
 
@@ -32,7 +32,7 @@ check_dir() {
     [ -e "$f" ] || continue
     case ${f#D/} in
       lenet-[0-9]*_[0-9]*.ckpt) ckpts+=("$f") ;;
-      lenet-graph.meta | lenet-latest | lenet.lock | *.tmp) ;;
+      lenet-graph.meta | lenet-latest | lenet-metrics.csv | lenet.lock | *.tmp) ;;
       *) fail "$when: unexpected file $f" ;;
     esac
   done
@@ -89,7 +89,7 @@ echo "$kills kills ($in_save left a temporary, $fresh fresh starts), then at $(l
 
 # Stale temporaries of this prefix go when the next run starts; another prefix's stay.
 if [ "$finished" -eq 0 ]; then
-  touch D/lenet-9_99.ckpt.tmp D/lenet-latest.tmp D/lenet-graph.meta.tmp D/other-1_1.ckpt.tmp
+  touch D/lenet-9_99.ckpt.tmp D/lenet-latest.tmp D/lenet-graph.meta.tmp D/lenet-metrics.csv.tmp D/other-1_1.ckpt.tmp
   "$TRAINCTL" resume --from latest --dir D -q > run.log 2> run.err || fail "final resume failed: $(cat run.err)"
   [ -f D/other-1_1.ckpt.tmp ] && pass || fail "another prefix's temporary was removed"
   rm -f D/other-1_1.ckpt.tmp
@@ -98,5 +98,9 @@ if [ "$finished" -eq 0 ]; then
 fi
 "$TRAINCTL" ckpt diff "REF/$FINAL" "D/$FINAL" > diff.out 2>&1 && pass \
   || fail "after $kills kills the final tensors differ from the uninterrupted run: $(tail -3 diff.out)"
+# Rows past each kill's checkpoint were dropped at its resume: the log is the uninterrupted one's,
+# but for the columns that time the run (time_s, samples_per_s).
+diff <(cut -d, -f1-3,5,6,8- REF/lenet-metrics.csv) <(cut -d, -f1-3,5,6,8- D/lenet-metrics.csv) > csv.diff && pass \
+  || fail "after $kills kills the metrics log differs from the uninterrupted run's: $(head -5 csv.diff)"
 
 finish

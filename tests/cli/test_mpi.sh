@@ -38,6 +38,11 @@ grep -q '2 ranks: 6 allreduces of' two-A.err && pass || fail "N=2 lacks its allr
 diff <(grep '^Metrics' one.log) <(grep '^Metrics' two-A.log) > /dev/null && pass \
   || fail "N=2 metrics differ: $(grep '^Metrics' one.log two-A.log)"
 
+# The metrics log, written by rank 0 alone: one process's rows (no rank's twice), the same test
+# accuracies (docs/metrics.md).
+diff <(cut -d, -f1-3,9 one/mlp-metrics.csv) <(cut -d, -f1-3,9 two-A/mlp-metrics.csv) > log.diff && pass \
+  || fail "N=2 metrics log differs from one process's: $(head -5 log.diff)"
+
 # Resume 1 -> 2: the plain run's epoch 1 continued by 2 ranks ends where the plain run did.
 mkdir r12 && cp one/mlp-1_3.ckpt one/mlp-graph.meta r12/
 mpi2 resume --from r12/mlp-1_3.ckpt -q > /dev/null 2> r12.err || fail "resume at N=2 failed: $(cat r12.err)"

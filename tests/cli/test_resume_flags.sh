@@ -94,7 +94,7 @@ resume --from U/lenet-2_6.ckpt --epochs 3 > /dev/null 2> U.err || fail "resume i
 "$TRAINCTL" resume --from S/lenet-2_6.ckpt --epochs 3 --threads 1 --out N > /dev/null 2> N.err || fail "resume --out N: $(cat N.err)"
 [ "$(head -1 N.err)" = "trainctl: resuming S/lenet-2_6.ckpt into N/lenet-* (a branch: S/lenet-* stay as they are)" ] && pass \
   || fail "resuming line for --out N: $(head -1 N.err)"
-[ "$(ls N | tr '\n' ' ')" = "lenet-3_6.ckpt lenet-graph.meta lenet-latest " ] && [ "$(latest_name N/lenet-latest)" = lenet-3_6.ckpt ] \
+[ "$(ls N | tr '\n' ' ')" = "lenet-3_6.ckpt lenet-graph.meta lenet-latest lenet-metrics.csv " ] && [ "$(latest_name N/lenet-latest)" = lenet-3_6.ckpt ] \
   && pass || fail "--out N wrote: $(ls N)"
 "$TRAINCTL" ckpt diff U/lenet-3_6.ckpt N/lenet-3_6.ckpt > diff.out 2>&1 && pass || fail "--out N is not the exact continuation: $(tail -3 diff.out)"
 source_intact "resume --out N"

@@ -34,7 +34,7 @@ for f in X-1_6.ckpt X-1-2_6.ckpt X_1-2_6.ckpt X-best-2_6.ckpt X-best-latest X-be
   [ -e "D/$f" ] && pass || fail "setup: D/$f missing ($(ls D | tr '\n' ' '))"
 done
 # Every file but run X's own, with its bytes (a latest pointer: its target's).
-(cd D && ls | grep -Ev '^X-([0-9]+_[0-9]+(_breakpoint)?\.ckpt|graph\.meta|latest)$') > others.list
+(cd D && ls | grep -Ev '^X-([0-9]+_[0-9]+(_breakpoint)?\.ckpt|graph\.meta|latest|metrics\.csv)$') > others.list
 (cd D && xargs -a ../others.list sha256sum) > others.sum
 others_intact() {  # WHAT
   if (cd D && sha256sum --quiet -c ../others.sum > ../check.out 2>&1); then pass
@@ -69,7 +69,7 @@ others_intact "run X's breakpoint"
 
 # Run X-best resumed (with every keep policy) branches: its next step files would bear X's best
 # names. Run X's files stay as they are too.
-(cd D && ls | grep -E '^X-([0-9]+_[0-9]+(_breakpoint)?\.ckpt|graph\.meta|latest|best-[0-9]+_[0-9]+\.ckpt)$' | xargs sha256sum) > x.sum
+(cd D && ls | grep -E '^X-([0-9]+_[0-9]+(_breakpoint)?\.ckpt|graph\.meta|latest|metrics\.csv|best-[0-9]+_[0-9]+\.ckpt)$' | xargs sha256sum) > x.sum
 "$TRAINCTL" resume --from D/X-best-3_6.ckpt --epochs 5 --keep-max 1 --keep-best 1 -q > old.out 2> old.err \
   || fail "resuming run X-best: $(cat old.err)"
 [ "$(cat old.err)" = 'trainctl: run prefix "X-best" also names the best checkpoints of run "X" (X-best-E_S.ckpt): continuing as run X-best_1 (files X-best_1-*)' ] \

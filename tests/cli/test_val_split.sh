@@ -18,6 +18,12 @@ grep -q ': 30 train / 30 val / 20 test images, 3 steps per epoch' H.err && pass 
 grep -q '^Metrics: {"val_acc": [0-9.]*, "val_loss": [0-9.]*, "acc": [0-9.]*, "loss": [0-9.]*}$' H.log && pass \
   || fail "last epoch's metrics lack the test set's: $(cat H.log)"
 "$TRAINCTL" ckpt inspect H/mlp-2_3.ckpt | grep -q 'after epoch 2: val_acc' && pass || fail "ckpt inspect: no val metrics"
+# The metrics log: an evaluation row per epoch with val_loss/val_acc, test_* only in the last,
+# the same numbers as the Metrics lines (4 decimals there).
+evals=$(awk -F, 'NR > 1 && $10 != "" { printf "%s %.4f %.4f %s\n", $1, $10, $11, ($8 == "" ? "-" : "test") }' H/mlp-metrics.csv)
+want=$(sed -n 's/^Metrics: {"val_acc": \([0-9.]*\), "val_loss": \([0-9.]*\)\(.*\)}$/\2 \1 \3/p' H.log \
+  | awk '{ print NR, $1, $2, ($3 == "" ? "-" : "test") }')
+[ "$evals" = "$want" ] && pass || fail "metrics log's validation rows: got [$evals], want [$want]"
 # round(0.1 * 6) = 1 image of each class.
 tiny H1 --val-split 0.1 --epochs 1 > /dev/null 2> H1.err && grep -q ': 50 train / 10 val / 20 test' H1.err && pass \
   || fail "--val-split 0.1: $(cat H1.err)"
