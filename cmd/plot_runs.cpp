@@ -199,13 +199,19 @@ Chart empty_chart(const std::string& m, PlotX x) {
     return chart;
 }
 
-// One x range for all charts, so a step lines up across them.
+// One x range for all charts, so a step lines up across them: the span of every point (a chart
+// of one point, the last epoch's test score of a --val-split run, pads only when all are alone).
 void share_x_range(std::vector<Chart>& charts) {
     double lo = INFINITY, hi = -INFINITY;
-    for (const Chart& chart : charts) {
-        double a, b;
-        chart_range(chart, false, a, b);
-        lo = std::min(lo, a), hi = std::max(hi, b);
+    for (const Chart& chart : charts)
+        for (const ChartSeries& s : chart.series)
+            for (double v : s.x) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (!(lo < hi)) {  // no points, or one x for all: chart_range's padded range
+        for (const Chart& chart : charts) {
+            double a, b;
+            chart_range(chart, false, a, b);
+            lo = std::min(lo, a), hi = std::max(hi, b);
+        }
     }
     for (Chart& chart : charts) chart.x_lo = lo, chart.x_hi = hi;
 }

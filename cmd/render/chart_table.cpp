@@ -31,7 +31,7 @@ std::string render_chart_table(const Chart& chart) {
     const double tolerance = (xhi - xlo) * 1e-9;
 
     std::size_t x_width = chart.x_label.size();
-    for (double x : xs) x_width = std::max(x_width, chart_number(x, 6).size());
+    for (double x : xs) x_width = std::max(x_width, chart_number(x, 4).size());
     std::vector<std::string> ends;
     std::vector<std::size_t> widths;
     for (const ChartSeries& s : chart.series) {
@@ -43,7 +43,7 @@ std::string render_chart_table(const Chart& chart) {
     for (std::size_t k = 0; k < chart.series.size(); ++k) out += "  " + pad_left(chart.series[k].name, widths[k]);
     out += "\n";
     for (double x : xs) {
-        out += pad_left(chart_number(x, 6), x_width);
+        out += pad_left(chart_number(x, 4), x_width);
         for (std::size_t k = 0; k < chart.series.size(); ++k)
             out += "  " + pad_left(value_at(chart.series[k], x, tolerance), widths[k]);
         out += "\n";
