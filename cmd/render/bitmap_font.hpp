@@ -1,5 +1,5 @@
-// A 5x7 pixel font with 2 descender rows for the PNG grid's titles: digits, the letters of
-// "prediction" and "truth", ':', ',' and space; enough for every title infer writes.
+// A 5x7 pixel font with 2 descender rows for the PNG pictures' text (infer's grid titles, plot's
+// labels): every printable ASCII character.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +9,7 @@
 namespace trainctl {
 
 constexpr std::size_t kGlyphWidth = 5;
-constexpr std::size_t kGlyphHeight = 9;   // 7 rows down to the baseline, 2 for p's descender
+constexpr std::size_t kGlyphHeight = 9;   // 7 rows down to the baseline, 2 for descenders (p, g, y)
 constexpr std::size_t kGlyphAdvance = 6;  // one blank column between letters
 
 struct Rgb {
@@ -30,7 +30,7 @@ inline std::size_t text_width(const std::string& text, std::size_t scale) {
 }
 
 // Draws text with its top-left at (x, y), each font pixel a scale x scale square; pixels that
-// fall outside the canvas are dropped. Throws Error for a character the font lacks.
+// fall outside the canvas are dropped. Throws Error for a character outside printable ASCII.
 void draw_text(Canvas& canvas, std::size_t x, std::size_t y, const std::string& text, std::size_t scale, Rgb colour);
 
 }  // namespace trainctl

@@ -85,7 +85,9 @@ void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net,
 void say_run_started(const RunConfig& config, const RunTarget& target, const RunData& data, const RunModel& model,
                      const TrainState& state) {
     std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << ": " << data.used << " train / "
-              << data.test.count << " test images, " << data.steps_per_epoch << " steps per epoch, "
+              << data.test.count << " test images"
+              << (data.skipped_bad ? " (" + std::to_string(data.skipped_bad) + " bad skipped)" : "") << ", "
+              << data.num_classes << " classes, " << data.steps_per_epoch << " steps per epoch, "
               << model.net->params().total() << " parameters, " << num_threads() << " threads"
               << (mpi_active() ? " per rank x " + std::to_string(mpi_size()) + " ranks" : "") << ", checkpoints "
               << target.dir << "/" << target.prefix << "-*"
