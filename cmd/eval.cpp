@@ -68,7 +68,10 @@ void print_text(const LoadedModel& m, const std::string& split, const EvalResult
     std::uint64_t largest = 0;
     for (std::uint64_t v : r.confusion.counts) largest = std::max(largest, v);
     const std::size_t w = std::max<std::size_t>(std::max(std::to_string(largest).size(), std::to_string(classes - 1).size()), 1) + 1;
-    auto row_label = [&](std::size_t c) { return names.empty() ? std::to_string(c) : std::to_string(c) + " " + names[c]; };
+    // A folder named by its number ("7") is not named twice.
+    auto row_label = [&](std::size_t c) {
+        return names.empty() || names[c] == std::to_string(c) ? std::to_string(c) : std::to_string(c) + " " + names[c];
+    };
     std::size_t row_w = 5;
     for (std::size_t c = 0; c < classes; ++c) row_w = std::max(row_w, row_label(c).size());
     std::cout << "\nconfusion matrix (rows: truth, columns: prediction)\n" << pad("", row_w);
@@ -77,7 +80,8 @@ void print_text(const LoadedModel& m, const std::string& split, const EvalResult
     for (std::size_t t = 0; t < classes; ++t) {
         // Names read from the left; numbers line up on the right.
         const std::string label = row_label(t);
-        std::cout << (names.empty() ? pad(label, row_w) : label + std::string(row_w - label.size(), ' '));
+        const bool numbered = label == std::to_string(t);
+        std::cout << (numbered ? pad(label, row_w) : label + std::string(row_w - label.size(), ' '));
         for (std::size_t p = 0; p < classes; ++p) std::cout << pad(std::to_string(r.confusion.at(t, p)), w);
         std::cout << "\n";
     }

@@ -29,7 +29,15 @@ LoadedSplit load_folder_split(const MnistFiles& files, const std::string& split,
     const std::string dir = (std::filesystem::path(files.image_root) / split).string();
     const bool own_classes = classes.empty();
     if (own_classes) classes = image_folder_classes(dir);
-    ImageFolderSplit s = load_image_folder_split(dir, classes, {opt.size, opt.skip_bad});
+    ImageFolderSplit s;
+    try {
+        s = load_image_folder_split(dir, classes, {opt.size, opt.skip_bad});
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        // A file that does not decode names itself (it is under dir); folder-level problems start with dir alone.
+        if (opt.skip_bad || what.rfind(dir + "/", 0) != 0 || what.find(": class \"") != std::string::npos) throw;
+        throw Error(what + " (--skip-bad-images leaves out files that do not decode)", e.exit_code());
+    }
     LoadedSplit out;
     out.data = std::move(s.data);
     out.labels_from = dir;
