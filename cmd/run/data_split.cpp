@@ -103,11 +103,11 @@ std::size_t count_classes(std::size_t wanted, const std::string& wanted_origin, 
         for (std::size_t c = 0; c < classes; ++c)
             if (count[c] == 0) missing.push_back(std::to_string(c));
         if (!missing.empty())
-            throw usage_error(train.labels_from + ": labels go up to " + std::to_string(classes - 1) + " but no image has label " +
+            throw Error(train.labels_from + ": labels go up to " + std::to_string(classes - 1) + " but no image has label " +
                               listed(missing) + " (labels should count 0, 1, 2, ...); pass --num-classes " +
                               std::to_string(classes) + " to train with the empty classes anyway");
         if (classes < 2)
-            throw usage_error(train.labels_from + ": every label is " + std::to_string(classes - 1) +
+            throw Error(train.labels_from + ": every label is " + std::to_string(classes - 1) +
                               ": one class, expected at least 2 to tell apart");
     }
     const std::string whose = wanted ? wanted_origin + " " + std::to_string(wanted) + ":" : "the training labels'";
