@@ -69,6 +69,25 @@ bool looks_like_image_folder(const std::string& dir) {
     return false;
 }
 
+// A folder of class folders without train/ (torchvision's one-tree layout): how to make it a
+// training set; "" for any other folder.
+std::string one_tree_hint(const std::string& dir) {
+    if (is_dir(fs::path(dir) / "train")) return "";
+    std::string names;
+    std::size_t count = 0;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name[0] == '.' || name == "mnist" || name == "fashion-mnist" || !it->is_directory(ec)) continue;
+        if (count++ < 3) names += (names.empty() ? "" : ", ") + name;
+    }
+    if (count == 0) return "";
+    return "; " + dir + " holds folders (" + names + (count > 3 ? ", ..." : "") +
+           ") but no train/: for an image folder, move them into " + dir + "/train/ and put held-out images in " +
+           dir + "/test/<class>/ (docs/data.md)";
+}
+
 // An image folder named by --data (or stored by a run): both splits must be there.
 MnistFiles image_folder_files(const std::string& dir, const std::string& flag, const std::string& dataset) {
     if (dataset != "mnist")
@@ -101,8 +120,7 @@ MnistFiles locate_mnist(const std::string& data_flag, const std::string& last_re
         if (!why.empty() && looks_like_image_folder(data_flag)) return image_folder_files(data_flag, "--data ", dataset);
         if (!why.empty())
             throw usage_error("--data " + data_flag + ": no " + (dataset == "mnist" ? "MNIST" : dataset) +
-                              " data: " + why + "; run " + places.fetch +
-                              ", or for your own images make DIR/train/<class>/*.png and DIR/test/<class>/*.png");
+                              " data: " + why + "; run " + places.fetch + one_tree_hint(data_flag));
         files.class_names = names;
         return files;
     }
