@@ -76,6 +76,7 @@ nlohmann::json sample_json(const InferSample& s, std::size_t prediction, const P
                            const std::vector<std::string>& names) {
     nlohmann::json j;
     if (s.truth >= 0) j = {{"index", s.index}, {"truth", s.truth}};
+    if (s.truth >= 0 && s.name.rfind("test[", 0) != 0) j["file"] = s.name;  // an image folder's test image
     else j = {{"file", s.name}};
     if (s.truth >= 0 && !names.empty()) j["truth_name"] = names[static_cast<std::size_t>(s.truth)];
     j["prediction"] = prediction;
@@ -167,8 +168,11 @@ void run_infer(const InferOptions& opt) {
         if (mnist.is_image_folder()) refuse_save_inside(opt, mnist.image_root);
         else refuse_save_over(opt, {{"an MNIST file", "--data", mnist.test_images},
                                     {"an MNIST file", "--data", mnist.test_labels}});
-        const LabeledImages test = load_split_for(mnist, "test", m).data;
-        const std::vector<InferSample> samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
+        const LoadedSplit split = load_split_for(mnist, "test", m);
+        std::vector<InferSample> samples = pick_test_samples(split.data, spec, opt.indices, opt.count, opt.seed);
+        // An image folder's test image is named by its file: "digits/test/3/3-0007.png (truth 3)".
+        for (InferSample& s : samples)
+            if (s.index < split.files.size()) s.name = split.files[s.index];
         m.net->reserve(std::min(kInferBatch, samples.size()));
         classify(m, samples, opt, out);
     }

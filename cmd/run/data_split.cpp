@@ -42,6 +42,7 @@ LoadedSplit load_folder_split(const MnistFiles& files, const std::string& split,
     out.data = std::move(s.data);
     out.labels_from = dir;
     out.per_class = s.per_class;
+    out.files = std::move(s.files);
     out.skipped_bad = s.skipped_bad;
     if (s.skipped_bad)
         out.warnings.push_back("warning: " + dir + ": skipped " + plural(s.skipped_bad, "image") +

@@ -20,6 +20,7 @@ struct LoadedSplit {
     LabeledImages data;
     std::string labels_from;             // what errors about a label name: the labels file, or the split's folder
     std::vector<std::size_t> per_class;  // image folders: images of each class
+    std::vector<std::string> files;      // image folders: image i's file
     std::size_t skipped_bad = 0;         // image folders: files that did not decode (skip_bad)
     std::vector<std::string> warnings;   // lines for stderr, without "trainctl: "
     std::vector<std::string> notes;

@@ -105,6 +105,7 @@ ImageFolderSplit load_image_folder_split(const std::string& split_dir, const std
             if (im.width * im.height > opt.size * opt.size) im = resized(im, opt.size);
             images.push_back(std::move(im));
             labels.push_back(label);
+            out.files.push_back(file);
             ++out.per_class[label];
         }
     }

@@ -25,6 +25,7 @@ struct ImageFolderOptions {
 
 struct ImageFolderSplit {
     LabeledImages data;                    // unpacked, in class order, each class's files sorted
+    std::vector<std::string> files;        // image i's file
     std::vector<std::size_t> per_class;    // images of each class of `classes`
     std::size_t skipped_bad = 0;           // with skip_bad: files that did not decode
     std::string first_bad;                 // the first one's error

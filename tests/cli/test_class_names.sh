@@ -39,9 +39,9 @@ run eval --ckpt "$CK" --json && "$PY" -c 'import json,sys; j=json.load(open("out
   && pass || fail "eval --json: $(cat out.txt)"
 
 run infer --ckpt "$CK" --index 0,7 || fail "infer: $(cat err.txt)"
-grep -Eq "^test\[0\] \(truth bird\):  (bird|cat|dog) [0-9.]+  (bird|cat|dog) [0-9.]+  (bird|cat|dog) [0-9.]+$" out.txt \
-  && grep -q "^test\[7\] (truth cat):" out.txt && pass || fail "infer lines: $(cat out.txt)"
-run infer --ckpt "$CK" --index 0 --json && "$PY" -c 'import json; j=json.load(open("out.txt")); assert j["truth_name"] == "bird" and j["prediction_name"] in ("bird","cat","dog") and len(j["probabilities"]) == 3' \
+grep -Eq "^pets/test/bird/bird-0000.png \(truth bird\):  (bird|cat|dog) [0-9.]+  (bird|cat|dog) [0-9.]+  (bird|cat|dog) [0-9.]+$" out.txt \
+  && grep -q "^pets/test/cat/cat-0003.png (truth cat):" out.txt && pass || fail "infer lines: $(cat out.txt)"
+run infer --ckpt "$CK" --index 0 --json && "$PY" -c 'import json; j=json.load(open("out.txt")); assert j["truth_name"] == "bird" and j["file"] == "pets/test/bird/bird-0000.png" and j["prediction_name"] in ("bird","cat","dog") and len(j["probabilities"]) == 3' \
   && pass || fail "infer --json: $(cat out.txt)"
 run infer --ckpt "$CK" --index 0 --show || fail "infer --show: $(cat err.txt)"
 grep -q "prediction: [a-z]*, truth: bird" out.txt && pass || fail "infer --show title: $(cat out.txt)"
@@ -51,7 +51,7 @@ run export --ckpt "$CK" --format onnx --out pets.onnx || fail "export: $(cat err
 "$PY" -c 'import sys; b=open("pets.onnx","rb").read(); assert b"trainctl.class_names" in b and b"[\"bird\",\"cat\",\"dog\"]" in b' \
   && pass || fail "ONNX metadata_props lack the class names"
 run export --ckpt "$CK" --format safetensors --out pets.safetensors && run infer --ckpt pets.safetensors --data pets --index 7 \
-  && grep -q "^test\[7\] (truth cat):" out.txt && pass || fail "an inference export keeps the names: $(cat out.txt err.txt)"
+  && grep -q "^pets/test/cat/cat-0003.png (truth cat):" out.txt && pass || fail "an inference export keeps the names: $(cat out.txt err.txt)"
 
 # Resume labels the folder by the checkpoint's classes: a class folder added since is refused.
 run resume --from "$CK" --epochs 2 --quiet && [ -f run/pets-2_9.ckpt ] && pass || fail "resume: $(cat err.txt)"
