@@ -6,7 +6,9 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <exception>
 #include <system_error>
+#include <thread>
 
 #include "core/data/batch.hpp"
 #include "core/data/image_read.hpp"
@@ -48,6 +50,51 @@ GreyImage resized(const GreyImage& im, std::size_t size) {
     return out;
 }
 
+// Files are decoded on up to this many threads, each given at least kFilesPerThread.
+constexpr std::size_t kMaxDecodeThreads = 8;
+constexpr std::size_t kFilesPerThread = 64;
+
+// Every file decoded (and shrunk when larger than the input: memory stays bounded by the
+// input size), split over the cores in contiguous ranges. With skip_bad a failed file leaves an
+// empty image and its error in `bad`; otherwise the first failure (in file order) is thrown
+// after the threads join.
+std::vector<GreyImage> decode_all(const std::vector<std::string>& files, const ImageFolderOptions& opt,
+                                  std::vector<std::string>& bad) {
+    const std::size_t n = files.size();
+    std::vector<GreyImage> out(n);
+    bad.assign(n, "");
+    const std::size_t threads = std::max<std::size_t>(
+        1, std::min<std::size_t>({std::thread::hardware_concurrency(), kMaxDecodeThreads, n / kFilesPerThread}));
+    std::vector<std::size_t> failed_at(threads, n);
+    std::vector<std::exception_ptr> errors(threads);
+    auto work = [&](std::size_t t) {
+        for (std::size_t k = n * t / threads, end = n * (t + 1) / threads; k < end; ++k) {
+            try {
+                GreyImage im = read_grey_image(files[k]);
+                out[k] = im.width * im.height > opt.size * opt.size ? resized(im, opt.size) : std::move(im);
+            } catch (const Error& e) {
+                if (!opt.skip_bad) {
+                    failed_at[t] = k;
+                    errors[t] = std::current_exception();
+                    return;
+                }
+                bad[k] = e.what();
+            } catch (...) {  // out of memory: never skipped
+                failed_at[t] = k;
+                errors[t] = std::current_exception();
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    const auto first = std::min_element(failed_at.begin(), failed_at.end());
+    if (*first < n) std::rethrow_exception(errors[static_cast<std::size_t>(first - failed_at.begin())]);
+    return out;
+}
+
 }  // namespace
 
 bool is_image_file_name(const std::string& name) {
@@ -76,8 +123,7 @@ ImageFolderSplit load_image_folder_split(const std::string& split_dir, const std
                                          const ImageFolderOptions& opt) {
     ImageFolderSplit out;
     out.per_class.assign(classes.size(), 0);
-    std::vector<GreyImage> images;
-    std::vector<std::uint8_t> labels;
+    std::vector<std::uint8_t> listed_labels;
     for (const std::string& name : image_folder_classes(split_dir)) {
         const std::string class_dir = (fs::path(split_dir) / name).string();
         const auto it = std::find(classes.begin(), classes.end(), name);
@@ -94,21 +140,27 @@ ImageFolderSplit load_image_folder_split(const std::string& split_dir, const std
                 out.not_images.push_back(file + (is_folder(e) ? "/" : ""));
                 continue;
             }
-            GreyImage im;
-            try {
-                im = read_grey_image(file);
-            } catch (const Error& err) {
-                if (!opt.skip_bad) throw;
-                if (out.skipped_bad++ == 0) out.first_bad = err.what();
-                continue;
-            }
-            if (im.width * im.height > opt.size * opt.size) im = resized(im, opt.size);
-            images.push_back(std::move(im));
-            labels.push_back(label);
             out.files.push_back(file);
-            ++out.per_class[label];
+            listed_labels.push_back(label);
         }
     }
+    std::vector<std::string> bad;
+    std::vector<GreyImage> decoded = decode_all(out.files, opt, bad);
+    // Decoded in order; a file that failed is left out (skip_bad) or reported, the first one first.
+    std::vector<GreyImage> images;
+    std::vector<std::uint8_t> labels;
+    std::vector<std::string> files;
+    for (std::size_t k = 0; k < decoded.size(); ++k) {
+        if (!bad[k].empty()) {
+            if (out.skipped_bad++ == 0) out.first_bad = bad[k];
+            continue;
+        }
+        images.push_back(std::move(decoded[k]));
+        labels.push_back(listed_labels[k]);
+        files.push_back(std::move(out.files[k]));
+        ++out.per_class[listed_labels[k]];
+    }
+    out.files = std::move(files);
     if (images.empty())
         throw Error(split_dir + ": no readable .png or .pgm images in its class folders" +
                     (out.skipped_bad ? " (" + std::to_string(out.skipped_bad) + " bad files skipped)" : std::string()));
