@@ -61,6 +61,13 @@ std::vector<std::size_t> ranked(const Probabilities& p) {
     return order;
 }
 
+// The grids draw printable ASCII, a byte a column: a folder named "café" shows as "caf??".
+std::string drawable(std::string text) {
+    for (char& c : text)
+        if (c < ' ' || c > '~') c = '?';
+    return text;
+}
+
 DigitTile tile_of(const InferSample& s, std::size_t prediction, const std::vector<std::string>& names) {
     DigitTile t;
     t.image = s.display;
@@ -69,6 +76,7 @@ DigitTile tile_of(const InferSample& s, std::size_t prediction, const std::vecto
         t.title += ", truth: " + class_label(names, static_cast<std::size_t>(s.truth));
         t.verdict = static_cast<int>(prediction) == s.truth ? Verdict::kRight : Verdict::kWrong;
     }
+    t.title = drawable(t.title);
     return t;
 }
 

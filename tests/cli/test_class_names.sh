@@ -70,6 +70,12 @@ expect_rejected 2 "--num-classes 4: pets/train has 3 named classes" -- train --d
 expect_rejected 2 "--data pets: an image folder (train/<class>/), not the IDX files of --dataset fashion-mnist" \
   -- train --data pets --dataset fashion-mnist --out run
 
+# A class folder named in UTF-8 trains, and the grids draw it as ASCII.
+"$PY" "$MAKE" utf --classes café,tea --train 4 --test 2 || fail "make_image_folder.py utf"
+run train --data utf --epochs 1 --batch-size 4 --threads 1 --out run --prefix utf || fail "UTF-8 class: $(cat err.txt)"
+run infer --ckpt run/utf-1_2.ckpt --index 0 --show && grep -q "truth: caf??" out.txt && grep -q "(truth café)" out.txt \
+  && run infer --ckpt run/utf-1_2.ckpt --index 0 --save utf.png && pass || fail "UTF-8 class names in infer: $(cat out.txt err.txt)"
+
 # Mixed sizes (and PGM): resized to the input as they load, said once.
 "$PY" "$MAKE" mixed --classes a,b --train 4 --test 2 --sizes 28,20,40 --pgm || fail "make_image_folder.py mixed"
 run train --data mixed --epochs 1 --batch-size 4 --threads 1 --out run --prefix mixed || fail "mixed sizes: $(cat err.txt)"
