@@ -16,7 +16,7 @@ const ConfigHelp kHelp[] = {
     {"conv_padding", "lenet5: padding of conv1 (Paddle's variant: 2 on 28x28)"},
     {"conv_bias", "lenet5: conv layers have a bias (true|false)"},
     {"hidden", "mlp: hidden layer sizes, e.g. 512,512 (64: one layer)"},
-    {"num_classes", "classes the net tells apart (0 = max training label + 1)"},
+    {"num_classes", "classes the net tells apart (0 = from the data: its class folders, or the largest training label + 1)"},
     {"init", "weight init"},
     {"init_sigma", "sigma of the normal init"},
     {"input.size", "input side in pixels (28 = no resize, 32 = LeNet5)"},
