@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
         auto net = build_net(c.net, c.input);
         net->init_params(c.seed, InitSpec{});
         net->reserve(batch);
-        Evaluator evaluator(c.input, test.rows, test.cols, batch);
+        Evaluator evaluator(c.input, test.rows, test.cols, batch, net->out_sample().numel());
         std::vector<double> seconds;
         for (int r = 0; r < runs; ++r) {
             const auto t0 = Clock::now();

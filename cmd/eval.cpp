@@ -45,31 +45,44 @@ std::string pad(const std::string& s, std::size_t width) {
 
 void print_text(const LoadedModel& m, const std::string& split, const EvalResult& r, const ClassReport& report) {
     const TrainState& st = m.stored.state;
+    const std::vector<std::string>& names = m.config.net.class_names;
+    const std::size_t classes = r.confusion.classes;
     std::cout << "checkpoint " << m.path << " (" << m.config.net.type;
     if (m.inference_export) std::cout << ", inference export";
     else std::cout << ", epoch " << st.epoch_1based() << ", step " << st.step_1based();
     std::cout << ") on " << r.count << " " << split << " images\n";
     // The training log's format, so the two lines can be compared by eye or by grep.
     std::cout << "Metrics: {\"acc\": " << fixed(r.acc) << ", \"loss\": " << fixed(r.loss) << "}\n\n";
-    std::cout << "class  precision  recall      f1  support\n";
-    auto row = [](const std::string& name, const ClassMetrics& c) {
-        std::cout << pad(name, 5) << pad(fixed(c.precision), 11) << pad(fixed(c.recall), 8) << pad(fixed(c.f1), 8)
+    std::size_t name_w = 5;  // "class", "macro"
+    for (std::size_t c = 0; c < classes; ++c) name_w = std::max(name_w, class_label(names, c).size());
+    std::cout << pad("class", name_w) << "  precision  recall      f1  support\n";
+    auto row = [name_w](const std::string& name, const ClassMetrics& c) {
+        std::cout << pad(name, name_w) << pad(fixed(c.precision), 11) << pad(fixed(c.recall), 8) << pad(fixed(c.f1), 8)
                   << pad(std::to_string(c.support), 9) << "\n";
     };
-    for (std::size_t c = 0; c < kNumClasses; ++c) row(std::to_string(c), report.per_class[c]);
+    for (std::size_t c = 0; c < classes; ++c) row(class_label(names, c), report.per_class[c]);
     row("macro", report.macro);
 
-    // Column width fits the largest count; rows are the truth, columns the prediction.
+    // Column width fits the largest count; rows are the truth, columns the prediction. Named
+    // classes head the rows "N name" and the columns their number N alone, so the matrix stays narrow.
     std::uint64_t largest = 0;
-    for (const auto& truth_row : r.confusion)
-        for (std::uint64_t v : truth_row) largest = std::max(largest, v);
-    const std::size_t w = std::max<std::size_t>(std::to_string(largest).size(), 1) + 1;
-    std::cout << "\nconfusion matrix (rows: truth, columns: prediction)\n" << pad("", 5);
-    for (std::size_t c = 0; c < kNumClasses; ++c) std::cout << pad(std::to_string(c), w);
+    for (std::uint64_t v : r.confusion.counts) largest = std::max(largest, v);
+    const std::size_t w = std::max<std::size_t>(std::max(std::to_string(largest).size(), std::to_string(classes - 1).size()), 1) + 1;
+    // A folder named by its number ("7") is not named twice.
+    auto row_label = [&](std::size_t c) {
+        return names.empty() || names[c] == std::to_string(c) ? std::to_string(c) : std::to_string(c) + " " + names[c];
+    };
+    std::size_t row_w = 5;
+    for (std::size_t c = 0; c < classes; ++c) row_w = std::max(row_w, row_label(c).size());
+    std::cout << "\nconfusion matrix (rows: truth, columns: prediction)\n" << pad("", row_w);
+    for (std::size_t c = 0; c < classes; ++c) std::cout << pad(std::to_string(c), w);
     std::cout << "\n";
-    for (std::size_t t = 0; t < kNumClasses; ++t) {
-        std::cout << pad(std::to_string(t), 5);
-        for (std::size_t p = 0; p < kNumClasses; ++p) std::cout << pad(std::to_string(r.confusion[t][p]), w);
+    for (std::size_t t = 0; t < classes; ++t) {
+        // Names read from the left; numbers line up on the right.
+        const std::string label = row_label(t);
+        const bool numbered = label == std::to_string(t);
+        std::cout << (numbered ? pad(label, row_w) : label + std::string(row_w - label.size(), ' '));
+        for (std::size_t p = 0; p < classes; ++p) std::cout << pad(std::to_string(r.confusion.at(t, p)), w);
         std::cout << "\n";
     }
 }
@@ -80,16 +93,22 @@ nlohmann::json metrics_json(const ClassMetrics& c) {
 
 nlohmann::json result_json(const LoadedModel& m, const std::string& split, const EvalResult& r,
                            const ClassReport& report) {
+    const std::vector<std::string>& names = m.config.net.class_names;
     nlohmann::json j = {{"ckpt", m.path}, {"net", m.config.net.type}, {"split", split}, {"count", r.count},
                         {"loss", r.loss}, {"acc", r.acc}};
     j["classes"] = nlohmann::json::array();
-    for (std::size_t c = 0; c < kNumClasses; ++c) {
+    for (std::size_t c = 0; c < r.confusion.classes; ++c) {
         nlohmann::json cj = metrics_json(report.per_class[c]);
         cj["class"] = c;
+        if (!names.empty()) cj["name"] = names[c];
         j["classes"].push_back(cj);
     }
     j["macro"] = metrics_json(report.macro);
-    j["confusion"] = r.confusion;
+    j["confusion"] = nlohmann::json::array();
+    for (std::size_t t = 0; t < r.confusion.classes; ++t) {
+        const auto first = r.confusion.counts.begin() + static_cast<long>(t * r.confusion.classes);
+        j["confusion"].push_back(std::vector<std::uint64_t>(first, first + static_cast<long>(r.confusion.classes)));
+    }
     const TrainState& st = m.stored.state;
     j["train_metrics"] = st.has_metrics ? nlohmann::json{{"epoch", st.metrics_epoch}, {"acc", st.metrics_acc},
                                                          {"loss", st.metrics_loss}}
@@ -106,7 +125,10 @@ void run_eval(const EvalOptions& opt) {
     if (threads <= 0 && mpi_local_size() > 1)  // under mpirun the host's cores are shared among its ranks
         threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / mpi_local_size());
     set_num_threads(threads);
-    const LabeledImages data = load_mnist_split(locate_mnist_for(opt.data_dir, m), opt.split);
+    const LoadedSplit split = load_split_for(locate_mnist_for(opt.data_dir, m), opt.split, m);
+    if (mpi_writer())
+        for (const std::string& line : split.warnings) std::cerr << "trainctl: " << line << "\n";
+    const LabeledImages& data = split.data;
     // A batch larger than the data only reserves memory (65536 for 500 images was 8.5 GB): one
     // pass over all the images scores the same. Past half the available memory, smaller passes.
     std::size_t batch = std::min<std::size_t>(opt.batch_size.value_or(stored.batch_size), std::max<std::size_t>(data.count, 1));
@@ -117,7 +139,7 @@ void run_eval(const EvalOptions& opt) {
     mpi_agree_setup();
     batch = static_cast<std::size_t>(mpi_min(batch));
     m.net->reserve(batch);
-    Evaluator evaluator(m.config.input, data.rows, data.cols, batch);
+    Evaluator evaluator(m.config.input, data.rows, data.cols, batch, m.net->out_sample().numel());
     EvalResult r;
     if (mpi_size() == 1) {
         r = evaluator.run(*m.net, data);

@@ -55,7 +55,9 @@ std::int64_t parse_batch(const std::string& s) {
 void write_onnx(const LoadedModel& m, const ExportOptions& opt, const std::string& out) {
     const auto& spec = m.stored.model.at("spec");  // build_model has checked that it exists
     if (!spec.contains("input")) throw Error(m.path + ": model description has no spec.input (the input transform)");
-    const OnnxExportOptions onnx_opt{parse_batch(opt.batch), opt.opset, spec["input"].dump()};
+    const std::vector<std::string>& names = m.config.net.class_names;
+    const OnnxExportOptions onnx_opt{parse_batch(opt.batch), opt.opset, spec["input"].dump(),
+                                     names.empty() ? "" : nlohmann::json(names).dump()};
     const std::string bytes = onnx_model_bytes(*m.net, onnx_opt, m.path);
     atomic_write_file(out, {{bytes.data(), bytes.size()}});
     std::cout << "exported " << m.path << " -> " << out << " (ONNX opset " << opt.opset << ", batch " << opt.batch

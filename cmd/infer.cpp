@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <numeric>
@@ -20,6 +20,7 @@
 #include "cmd/render/term_width.hpp"
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/same_file.hpp"
+#include "core/error.hpp"
 #include "core/evaluate.hpp"
 #include "core/tensor.hpp"
 
@@ -38,53 +39,67 @@ namespace {
 
 constexpr std::size_t kTopK = 3;
 
-// Softmax of each row of logits [n,10], in double so tiny probabilities keep their digits.
-std::vector<std::array<double, kNumClasses>> softmax_rows(const Tensor& logits, std::size_t n) {
-    std::vector<std::array<double, kNumClasses>> out(n);
+using Probabilities = std::vector<double>;  // one image's, a value per class
+
+// Softmax of each row of logits [n,classes], in double so tiny probabilities keep their digits.
+std::vector<Probabilities> softmax_rows(const Tensor& logits, std::size_t n, std::size_t classes) {
+    std::vector<Probabilities> out(n, Probabilities(classes));
     for (std::size_t i = 0; i < n; ++i) {
-        const float* row = logits.data() + i * kNumClasses;
-        const double top = *std::max_element(row, row + kNumClasses);
+        const float* row = logits.data() + i * classes;
+        const double top = *std::max_element(row, row + classes);
         double sum = 0;
-        for (std::size_t c = 0; c < kNumClasses; ++c) sum += out[i][c] = std::exp(row[c] - top);
+        for (std::size_t c = 0; c < classes; ++c) sum += out[i][c] = std::exp(row[c] - top);
         for (double& p : out[i]) p /= sum;
     }
     return out;
 }
 
-std::array<std::size_t, kNumClasses> ranked(const std::array<double, kNumClasses>& p) {
-    std::array<std::size_t, kNumClasses> order;
+std::vector<std::size_t> ranked(const Probabilities& p) {
+    std::vector<std::size_t> order(p.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
     return order;
 }
 
-DigitTile tile_of(const InferSample& s, std::size_t prediction) {
+// The grids draw printable ASCII, a byte a column: a folder named "café" shows as "caf??".
+std::string drawable(std::string text) {
+    for (char& c : text)
+        if (c < ' ' || c > '~') c = '?';
+    return text;
+}
+
+DigitTile tile_of(const InferSample& s, std::size_t prediction, const std::vector<std::string>& names) {
     DigitTile t;
     t.image = s.display;
-    t.title = "prediction: " + std::to_string(prediction);
+    t.title = "prediction: " + class_label(names, prediction);
     if (s.truth >= 0) {
-        t.title += ", truth: " + std::to_string(s.truth);
+        t.title += ", truth: " + class_label(names, static_cast<std::size_t>(s.truth));
         t.verdict = static_cast<int>(prediction) == s.truth ? Verdict::kRight : Verdict::kWrong;
     }
+    t.title = drawable(t.title);
     return t;
 }
 
-nlohmann::json sample_json(const InferSample& s, std::size_t prediction, const std::array<double, kNumClasses>& p) {
+nlohmann::json sample_json(const InferSample& s, std::size_t prediction, const Probabilities& p,
+                           const std::vector<std::string>& names) {
     nlohmann::json j;
     if (s.truth >= 0) j = {{"index", s.index}, {"truth", s.truth}};
+    if (s.truth >= 0 && s.name.rfind("test[", 0) != 0) j["file"] = s.name;  // an image folder's test image
     else j = {{"file", s.name}};
+    if (s.truth >= 0 && !names.empty()) j["truth_name"] = names[static_cast<std::size_t>(s.truth)];
     j["prediction"] = prediction;
+    if (!names.empty()) j["prediction_name"] = names[prediction];
     j["probabilities"] = p;
     return j;
 }
 
-std::string top_line(const InferSample& s, const std::array<double, kNumClasses>& p) {
+std::string top_line(const InferSample& s, const Probabilities& p, const std::vector<std::string>& names) {
     const auto order = ranked(p);
-    std::string line = s.name + (s.truth >= 0 ? " (truth " + std::to_string(s.truth) + "):" : ":");
-    for (std::size_t k = 0; k < kTopK; ++k) {
+    std::string line = s.name + (s.truth >= 0 ? " (truth " + class_label(names, static_cast<std::size_t>(s.truth)) + "):" : ":");
+    for (std::size_t k = 0; k < kTopK && k < order.size(); ++k) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "  %zu %.4f", order[k], p[order[k]]);
-        line += buf;
+        std::snprintf(buf, sizeof buf, " %.4f", p[order[k]]);
+        line += "  " + class_label(names, order[k]) + buf;
     }
     return line;
 }
@@ -92,6 +107,19 @@ std::string top_line(const InferSample& s, const std::array<double, kNumClasses>
 // --save may not name a file the command reads (checked before each is read).
 void refuse_save_over(const InferOptions& opt, const std::vector<CommandInput>& inputs) {
     if (!opt.save.empty()) refuse_output_over_input("--save", opt.save, inputs);
+}
+
+// An image folder holds too many files to name one by one: --save may not go anywhere inside it.
+void refuse_save_inside(const InferOptions& opt, const std::string& root) {
+    if (opt.save.empty()) return;
+    std::error_code ec1, ec2;
+    const std::filesystem::path save = std::filesystem::weakly_canonical(opt.save, ec1);
+    const std::filesystem::path dir = std::filesystem::weakly_canonical(root, ec2);
+    if (ec1 || ec2) return;
+    const std::filesystem::path rel = save.lexically_relative(dir);
+    if (!rel.empty() && *rel.begin() != "..")
+        throw usage_error("--save " + opt.save + ": inside the image folder " + root +
+                          " that infer reads its test images from; save the grid elsewhere");
 }
 
 // Images forwarded at a time: enough for the layers' GEMMs to run long, little memory at any count.
@@ -111,13 +139,14 @@ void classify(LoadedModel& m, const std::vector<InferSample>& samples, const Inf
         Tensor x({n, 1, size, size});
         for (std::size_t i = 0; i < n; ++i)
             std::copy(samples[begin + i].input.begin(), samples[begin + i].input.end(), x.data() + i * plane);
-        const auto probs = softmax_rows(m.net->infer(x), n);
+        const std::vector<std::string>& names = m.config.net.class_names;
+        const auto probs = softmax_rows(m.net->infer(x), n, m.net->out_sample().numel());
         for (std::size_t i = 0; i < n; ++i) {
             const InferSample& s = samples[begin + i];
             const std::size_t prediction = ranked(probs[i])[0];
-            out.lines += opt.json ? sample_json(s, prediction, probs[i]).dump() : top_line(s, probs[i]);
+            out.lines += opt.json ? sample_json(s, prediction, probs[i], names).dump() : top_line(s, probs[i], names);
             out.lines += '\n';
-            if (opt.show || !opt.save.empty()) out.tiles.push_back(tile_of(s, prediction));
+            if (opt.show || !opt.save.empty()) out.tiles.push_back(tile_of(s, prediction, names));
         }
     }
 }
@@ -144,10 +173,14 @@ void run_infer(const InferOptions& opt) {
         }
     } else {
         const MnistFiles mnist = locate_mnist_for(opt.data_dir, m);
-        refuse_save_over(opt, {{"an MNIST file", "--data", mnist.test_images},
-                               {"an MNIST file", "--data", mnist.test_labels}});
-        const LabeledImages test = load_mnist_split(mnist, "test");
-        const std::vector<InferSample> samples = pick_test_samples(test, spec, opt.indices, opt.count, opt.seed);
+        if (mnist.is_image_folder()) refuse_save_inside(opt, mnist.image_root);
+        else refuse_save_over(opt, {{"an MNIST file", "--data", mnist.test_images},
+                                    {"an MNIST file", "--data", mnist.test_labels}});
+        const LoadedSplit split = load_split_for(mnist, "test", m);
+        std::vector<InferSample> samples = pick_test_samples(split.data, spec, opt.indices, opt.count, opt.seed);
+        // An image folder's test image is named by its file: "digits/test/3/3-0007.png (truth 3)".
+        for (InferSample& s : samples)
+            if (s.index < split.files.size()) s.name = split.files[s.index];
         m.net->reserve(std::min(kInferBatch, samples.size()));
         classify(m, samples, opt, out);
     }

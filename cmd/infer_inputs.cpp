@@ -6,11 +6,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
 
+#include "core/data/image_folder.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -30,20 +30,13 @@ bool is_folder(const std::string& path) {
 
 bool has_glob_chars(const std::string& value) { return value.find_first_of("*?[") != std::string::npos; }
 
-bool image_name(const std::string& name) {
-    if (name.size() < 5 || name[0] == '.') return false;  // hidden files (.DS_Store, ._x.png) are not digits
-    std::string ext = name.substr(name.size() - 4);
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".png" || ext == ".pgm";
-}
-
 std::vector<std::string> folder_images(const std::string& dir) {
     std::vector<std::string> out;
     std::error_code ec;
     fs::directory_iterator it(dir, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (image_name(name)) out.push_back((fs::path(dir) / name).string());
+        if (is_image_file_name(name)) out.push_back((fs::path(dir) / name).string());
     }
     if (ec) throw Error("--input: " + dir + ": cannot list the folder: " + ec.message());
     if (out.empty()) throw Error("--input: " + dir + ": no .png or .pgm files in the folder, expected images to classify");

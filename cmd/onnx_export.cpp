@@ -113,6 +113,11 @@ std::string onnx_model_bytes(const Sequential& net, const OnnxExportOptions& opt
     auto* prop = model.add_metadata_props();
     prop->set_key("trainctl.input");
     prop->set_value(opt.input_meta);
+    if (!opt.class_names_meta.empty()) {
+        auto* names = model.add_metadata_props();
+        names->set_key("trainctl.class_names");
+        names->set_value(opt.class_names_meta);
+    }
     auto* opset = model.add_opset_import();
     opset->set_domain(onnx::ONNX_DOMAIN);
     opset->set_version(opt.opset);

@@ -35,6 +35,8 @@ const FixedKey kFixedKeys[] = {
     {"conv_padding", kShapes, Instead::kFineTuneNewShapes, "lenet5"},
     {"conv_bias", kShapes, Instead::kFineTuneNewShapes, "lenet5"},
     {"hidden", kShapes, Instead::kFineTuneNewShapes, "mlp"},
+    {"num_classes", kShapes, Instead::kFineTuneNewShapes},
+    {"dataset", "the run continues on its training set", Instead::kFineTune},
     {"input.size", kShapes, Instead::kFineTuneNewShapes},
     {"input.mean", kTrainedWith, Instead::kFineTune},
     {"input.std", kTrainedWith, Instead::kFineTune},

@@ -22,6 +22,13 @@ struct NetSpec {
     std::size_t conv_padding = 0;         // lenet5: padding of conv1 (Paddle: 2 on 28x28 input)
     bool conv_bias = false;               // lenet5: MindSpore's Conv2d has no bias by default
     std::vector<std::size_t> hidden{512, 512};  // mlp hidden sizes
+    // Outputs of the last layer. 0 in a config: from the training labels (the run stores what it
+    // found); 0 in a net built without data (tests, benches, checkpoints from before class
+    // counts were stored): MNIST's ten digits.
+    std::size_t num_classes = 0;
+    // The classes' names in label order, from the data set (not a config key): the folder names
+    // of an image folder, Fashion-MNIST's ten. Empty: a class is shown as its number.
+    std::vector<std::string> class_names;
 };
 
 // The metric --keep-best ranks by and --early-stop watches; parsed once (same order as the key's
@@ -71,6 +78,8 @@ struct RunConfig {
     std::uint64_t seed = 1;
     int threads = 0;               // 0 = all cores
     std::string data;              // "" = default lookup
+    std::string dataset = "mnist"; // mnist | fashion-mnist: where the default lookup looks, the class names
+    bool skip_bad_images = false;  // image folders: leave out unreadable files (counted) instead of failing
     std::string out = "ckpt";
     std::string prefix = "lenet";
     std::size_t log_every = 0;     // 0 = once per epoch (LossMonitor(steps_per_epoch))

@@ -37,6 +37,8 @@ std::vector<ConfigKey> net_config_keys() {
         integer_key("conv_padding", [](auto& c) -> auto& { return c.net.conv_padding; }, 0, 8),
         bool_key("conv_bias", [](auto& c) -> auto& { return c.net.conv_bias; }),
         {"hidden", false, {}, read_hidden, [](const RunConfig& c) { return nlohmann::json(c.net.hidden); }},
+        // uint8 labels: at most 256 classes. 1 is refused where the classes are counted (cmd/run/run_steps.cpp).
+        integer_key("num_classes", [](auto& c) -> auto& { return c.net.num_classes; }, 0, 256),
         // InitSpec::Kind's order.
         choice_key("init", [](auto& c) -> auto& { return c.init; }, {"pytorch", "normal"}),
         number_key("init_sigma", [](auto& c) -> auto& { return c.init_sigma; }, [](double v) { return v > 0; },

@@ -33,6 +33,8 @@ std::vector<ConfigKey> run_config_keys() {
         integer_key("seed", [](auto& c) -> auto& { return c.seed; }, 0, UINT64_MAX),
         integer_key("threads", [](auto& c) -> auto& { return c.threads; }, 0, 256),
         text_key("data", [](auto& c) -> auto& { return c.data; }, /*allow_empty=*/true),
+        choice_key("dataset", [](auto& c) -> auto& { return c.dataset; }, {"mnist", "fashion-mnist"}),
+        bool_key("skip_bad_images", [](auto& c) -> auto& { return c.skip_bad_images; }),
         text_key("out", [](auto& c) -> auto& { return c.out; }, /*allow_empty=*/false),
         {"prefix", false, {}, read_prefix, [](const RunConfig& c) { return nlohmann::json(c.prefix); }},
         integer_key("log_every", [](auto& c) -> auto& { return c.log_every; }, 0, UINT32_MAX),

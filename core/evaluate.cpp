@@ -7,15 +7,18 @@
 
 namespace trainctl {
 
-Evaluator::Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size)
-    : batches_(input, src_rows, src_cols), indices_(batch_size), labels_(batch_size), batch_size_(batch_size) {
+Evaluator::Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size,
+                     std::size_t classes)
+    : batches_(input, src_rows, src_cols), indices_(batch_size), labels_(batch_size), batch_size_(batch_size),
+      classes_(classes) {
     batches_.reserve(batch_size);
-    loss_.reserve(batch_size, kNumClasses);
+    loss_.reserve(batch_size, classes);
 }
 
 EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_t limit, std::size_t shard,
                           std::size_t shards) {
     EvalResult r;
+    r.confusion = ConfusionMatrix(classes_);
     const std::size_t total = limit ? std::min(limit, data.count) : data.count;
     // Whole batches per shard, so each batch's mean loss is the one a single process computes.
     const std::size_t batches = (total + batch_size_ - 1) / batch_size_;
@@ -32,9 +35,9 @@ EvalResult Evaluator::run(Sequential& net, const LabeledImages& data, std::size_
         correct += loss_.correct();
         const Tensor& probs = loss_.probabilities();
         for (std::size_t i = 0; i < n; ++i) {
-            const float* row = probs.data() + i * kNumClasses;
-            auto pred = static_cast<std::size_t>(std::max_element(row, row + kNumClasses) - row);
-            ++r.confusion[labels_[i]][pred];
+            const float* row = probs.data() + i * classes_;
+            auto pred = static_cast<std::size_t>(std::max_element(row, row + classes_) - row);
+            ++r.confusion.at(labels_[i], pred);
         }
     }
     r.count = end - first;

@@ -12,10 +12,12 @@
 
 namespace trainctl {
 
-// Reusable evaluation buffers; the net must be reserved for at least batch_size.
+// Reusable evaluation buffers; the net must be reserved for at least batch_size and have
+// `classes` outputs (every label below it: the loss refuses others).
 class Evaluator {
 public:
-    Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size);
+    Evaluator(const InputSpec& input, std::size_t src_rows, std::size_t src_cols, std::size_t batch_size,
+              std::size_t classes);
     // All of data (no drop_remainder), in order; limit > 0 scores only the first `limit` samples.
     // shards > 1: only shard `shard` of its batches (contiguous; the sums of all shards are the
     // whole set's, see reduce_eval in core/grad_reduce.hpp).
@@ -28,6 +30,7 @@ private:
     std::vector<std::uint32_t> indices_;
     std::vector<std::uint8_t> labels_;
     std::size_t batch_size_;
+    std::size_t classes_;
 };
 
 }  // namespace trainctl

@@ -10,21 +10,23 @@ double ratio(std::uint64_t num, std::uint64_t den) {
 
 ClassReport class_report(const ConfusionMatrix& confusion) {
     ClassReport r;
-    for (std::size_t c = 0; c < kNumClasses; ++c) {
+    const std::size_t classes = confusion.classes;
+    r.per_class.resize(classes);
+    for (std::size_t c = 0; c < classes; ++c) {
         std::uint64_t predicted = 0, actual = 0;
-        for (std::size_t k = 0; k < kNumClasses; ++k) {
-            predicted += confusion[k][c];
-            actual += confusion[c][k];
+        for (std::size_t k = 0; k < classes; ++k) {
+            predicted += confusion.at(k, c);
+            actual += confusion.at(c, k);
         }
         ClassMetrics& m = r.per_class[c];
-        m.precision = ratio(confusion[c][c], predicted);
-        m.recall = ratio(confusion[c][c], actual);
+        m.precision = ratio(confusion.at(c, c), predicted);
+        m.recall = ratio(confusion.at(c, c), actual);
         const double sum = m.precision + m.recall;
         m.f1 = sum > 0 ? 2 * m.precision * m.recall / sum : 0.0;
         m.support = actual;
-        r.macro.precision += m.precision / kNumClasses;
-        r.macro.recall += m.recall / kNumClasses;
-        r.macro.f1 += m.f1 / kNumClasses;
+        r.macro.precision += m.precision / static_cast<double>(classes);
+        r.macro.recall += m.recall / static_cast<double>(classes);
+        r.macro.f1 += m.f1 / static_cast<double>(classes);
         r.macro.support += actual;
     }
     return r;

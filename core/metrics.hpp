@@ -1,13 +1,11 @@
 // Per-class precision, recall and F1 from a confusion matrix, and their macro averages.
 #pragma once
-#include <array>
 #include <cstdint>
+#include <vector>
 
 #include "core/eval_result.hpp"
 
 namespace trainctl {
-
-using ConfusionMatrix = std::array<std::array<std::uint64_t, kNumClasses>, kNumClasses>;
 
 // A class never predicted has precision 0, one never present has recall 0, and F1 is 0 when
 // both are 0 (scikit-learn's zero_division=0), so a missing class pulls the macro average down.
@@ -19,11 +17,10 @@ struct ClassMetrics {
 };
 
 struct ClassReport {
-    std::array<ClassMetrics, kNumClasses> per_class{};
+    std::vector<ClassMetrics> per_class;  // one per class of the matrix
     ClassMetrics macro;  // unweighted means over the classes; support = all samples
 };
 
-// confusion[truth][prediction], as EvalResult holds it.
 ClassReport class_report(const ConfusionMatrix& confusion);
 
 }  // namespace trainctl

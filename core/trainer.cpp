@@ -33,12 +33,12 @@ Trainer::Trainer(const RunConfig& config, Sequential& net, Optimizer& optimizer,
       train_count_(config.train_limit ? std::min(config.train_limit, train.count) : train.count),
       steps_per_epoch_(steps_per_epoch(config, train.count)),
       batches_(config.input, train.rows, train.cols),
-      evaluator_(config.input, train.rows, train.cols, config.batch_size),
+      evaluator_(config.input, train.rows, train.cols, config.batch_size, net.out_sample().numel()),
       order_(train_count_),
       labels_(config.batch_size) {
     net_.reserve(config.batch_size);
     batches_.reserve(config.batch_size);
-    loss_.reserve(config.batch_size, kNumClasses);
+    loss_.reserve(config.batch_size, net.out_sample().numel());
     if (grad_reduce_ && grad_reduce_->ranks() > 1) {
         rank_ = grad_reduce_->rank();
         ranks_ = grad_reduce_->ranks();

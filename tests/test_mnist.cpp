@@ -182,9 +182,9 @@ TEST_CASE("mnist: find_mnist_in judges the one folder it is given, reading no en
     const std::string dir = (tmp.path / "parent").string();
     write_tiny_mnist(tmp.path / "parent/mnist", tmp.path / "parent/mnist", ".gz");
     MnistFiles files;
-    CHECK(find_mnist_in(dir, /*also_mnist=*/false, files) == "missing " + dir + "/train-images-idx3-ubyte[.gz]");
-    CHECK(find_mnist_in(dir + "/nope", /*also_mnist=*/true, files) == "no such folder");
-    REQUIRE(find_mnist_in(dir, /*also_mnist=*/true, files).empty());
+    CHECK(find_mnist_in(dir, /*also_sub=*/"", files) == "missing " + dir + "/train-images-idx3-ubyte[.gz]");
+    CHECK(find_mnist_in(dir + "/nope", /*also_sub=*/"mnist", files) == "no such folder");
+    REQUIRE(find_mnist_in(dir, /*also_sub=*/"mnist", files).empty());
     CHECK(files.dir == dir + "/mnist");
     check_tiny_mnist(files);
 }

@@ -76,7 +76,7 @@ TEST_CASE("initializers carry each parameter's name, shape and exact bytes", "[c
     spec.fc_relu = true;
     spec.conv_padding = 2;
     const auto net = initialised_net(spec, 28);
-    const auto model = export_parsed(*net, OnnxExportOptions{/*batch=*/5, /*opset=*/13, "{}"});
+    const auto model = export_parsed(*net, OnnxExportOptions{/*batch=*/5, /*opset=*/13, "{}", /*class_names_meta=*/""});
     const auto& g = model.graph();
 
     CHECK(g.input(0).type().tensor_type().shape().dim(0).dim_value() == 5);
@@ -101,7 +101,7 @@ TEST_CASE("the Paddle LeNet (conv2_relu false) pools conv2's output with no Relu
     spec.conv_padding = 2;
     spec.conv2_relu = false;
     const auto net = initialised_net(spec, 28);
-    const auto model = export_parsed(*net, OnnxExportOptions{/*batch=*/0, /*opset=*/13, "{}"});
+    const auto model = export_parsed(*net, OnnxExportOptions{/*batch=*/0, /*opset=*/13, "{}", /*class_names_meta=*/""});
     std::vector<std::string> ops;
     for (const auto& node : model.graph().node()) ops.push_back(node.op_type());
     CHECK(ops == std::vector<std::string>{"Conv", "Relu", "MaxPool", "Conv", "MaxPool", "Flatten", "Gemm", "Relu",

@@ -18,7 +18,28 @@ using nlohmann::json;
 namespace {
 // The config keys that decide the net's structure and input transform.
 // A description without "conv2_relu" (older files) rebuilds with its default, true: their net.
-const char* const kModelKeys[] = {"net", "fc_relu", "conv2_relu", "conv_padding", "conv_bias", "hidden", "input"};
+// A description without "num_classes" (older files) rebuilds with 0: the ten digits (nets/nets.hpp).
+const char* const kModelKeys[] = {"net",    "fc_relu",     "conv2_relu", "conv_padding",
+                                  "conv_bias", "hidden", "num_classes", "input"};
+// The class names beside the spec (they are no config key): a JSON array of strings, one per class.
+constexpr const char* kClassNamesKey = "class_names";
+
+// The stored names, checked: as many as the net has outputs, each a non-empty string.
+std::vector<std::string> read_class_names(const json& model, std::size_t classes, const std::string& source) {
+    if (!model.contains(kClassNamesKey)) return {};
+    const json& names = model[kClassNamesKey];
+    const std::string where = source + ": model description key \"" + kClassNamesKey + "\"";
+    if (!names.is_array() || names.size() != classes)
+        throw Error(where + ": expected a list of " + std::to_string(classes) + " class names (one per output), found " +
+                    (names.is_array() ? std::to_string(names.size()) + " entries" : std::string("a ") + names.type_name()));
+    std::vector<std::string> out;
+    for (const json& n : names) {
+        if (!n.is_string() || n.get<std::string>().empty())
+            throw Error(where + ": expected non-empty strings, found " + n.dump());
+        out.push_back(n.get<std::string>());
+    }
+    return out;
+}
 
 std::string slot_tensor_name(const std::string& slot, const std::string& param) {
     return "optimizer." + slot + "." + param;
@@ -40,6 +61,7 @@ json describe_model(const RunConfig& config, const Sequential& net) {
     json spec = json::object();
     for (const char* key : kModelKeys) spec[key] = full[key];
     json model = {{"format", "trainctl.graph/1"}, {"spec", spec}};
+    if (!config.net.class_names.empty()) model[kClassNamesKey] = config.net.class_names;
     net.describe(model["graph"]);
     model["params"] = json::array();
     for (const auto& p : net.params().infos()) {
@@ -62,6 +84,7 @@ std::unique_ptr<Sequential> build_model(const json& model, const std::string& so
     } catch (const Error& e) {
         throw Error(source + ": model description: " + e.what());
     }
+    config.net.class_names = read_class_names(model, net->out_sample().numel(), source);
     if (config_out) *config_out = config;
     return net;
 }

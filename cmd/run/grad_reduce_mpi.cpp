@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <csignal>
+#include <vector>
 
 #include "cmd/run/signals.hpp"
 
@@ -42,19 +43,18 @@ void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters
 
 void MpiGradReduce::reduce_eval(EvalResult& r) {
     // Doubles hold every count exactly (below 2^53); the loss sums add in double.
-    std::array<double, 3 + kNumClasses * kNumClasses> sums{};
+    // Once per evaluation, not per step: the vector may allocate.
+    std::vector<double> sums(3 + r.confusion.counts.size());
     sums[0] = r.loss_sum;
     sums[1] = static_cast<double>(r.correct);
     sums[2] = static_cast<double>(r.count);
-    for (std::size_t t = 0; t < kNumClasses; ++t)
-        for (std::size_t p = 0; p < kNumClasses; ++p) sums[3 + t * kNumClasses + p] = static_cast<double>(r.confusion[t][p]);
+    for (std::size_t i = 0; i < r.confusion.counts.size(); ++i) sums[3 + i] = static_cast<double>(r.confusion.counts[i]);
     MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     r.loss_sum = sums[0];
     r.correct = static_cast<std::uint64_t>(sums[1]);
     r.count = static_cast<std::size_t>(sums[2]);
-    for (std::size_t t = 0; t < kNumClasses; ++t)
-        for (std::size_t p = 0; p < kNumClasses; ++p)
-            r.confusion[t][p] = static_cast<std::uint64_t>(sums[3 + t * kNumClasses + p]);
+    for (std::size_t i = 0; i < r.confusion.counts.size(); ++i)
+        r.confusion.counts[i] = static_cast<std::uint64_t>(sums[3 + i]);
     finish_eval(r);
 }
 

@@ -4,6 +4,7 @@
 #include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/data_lookup.hpp"
+#include "cmd/run/data_split.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -29,8 +30,21 @@ LoadedModel load_model_from_ckpt(const std::string& path) {
 }
 
 MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model) {
-    if (!data_flag.empty()) return locate_mnist(data_flag);
-    return locate_mnist("", model.stored.config_json.value("data", ""));
+    const nlohmann::json& stored = model.stored.config_json;
+    const std::string dataset = stored.value("dataset", "mnist");
+    if (!data_flag.empty()) return locate_mnist(data_flag, "", dataset);
+    return locate_mnist("", stored.value("data", ""), dataset);
+}
+
+LoadedSplit load_split_for(const MnistFiles& files, const std::string& split, const LoadedModel& model) {
+    const std::size_t classes = model.net->out_sample().numel();
+    std::vector<std::string> names = files.is_image_folder() ? folder_classes_for(model.config.net.class_names, classes)
+                                                            : std::vector<std::string>{};
+    const nlohmann::json& stored = model.stored.config_json;
+    const SplitOptions opt{model.config.input.size, stored.value("skip_bad_images", false), /*pack=*/false};
+    LoadedSplit s = load_split(files, split, names, opt);
+    check_labels(s, classes, "the checkpoint's");
+    return s;
 }
 
 }  // namespace trainctl

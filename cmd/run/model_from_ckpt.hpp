@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cmd/run/ckpt_find.hpp"
+#include "cmd/run/data_split.hpp"
 #include "cmd/run/stored_run.hpp"
 #include "core/data/mnist.hpp"
 
@@ -33,5 +34,10 @@ LoadedModel load_model_from_ckpt(const std::string& path);
 // MNIST for a checkpoint: --data when given; else the default lookup, then the folder the run
 // was trained on (its stored "data" key); the error names every place looked at.
 MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& model);
+
+// A split of that data for the checkpoint's net: an image folder labelled by its class names
+// (or numbers), every label checked against its class count; the split's warnings and notes
+// are left for the caller to print.
+LoadedSplit load_split_for(const MnistFiles& files, const std::string& split, const LoadedModel& model);
 
 }  // namespace trainctl

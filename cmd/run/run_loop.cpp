@@ -118,7 +118,9 @@ void say_run_started(const RunConfig& config, const RunTarget& target, const Run
                      const TrainState& state) {
     std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << ": " << data.used << " train / "
               << (data.val.count > 0 ? std::to_string(data.val.count) + " val / " : "") << data.test.count
-              << " test images, " << data.steps_per_epoch << " steps per epoch, "
+              << " test images"
+              << (data.skipped_bad ? " (" + std::to_string(data.skipped_bad) + " bad skipped)" : "") << ", "
+              << data.num_classes << " classes, " << data.steps_per_epoch << " steps per epoch, "
               << model.net->params().total() << " parameters, " << num_threads() << " threads"
               << (mpi_active() ? " per rank x " + std::to_string(mpi_size()) + " ranks" : "") << ", checkpoints "
               << target.dir << "/" << target.prefix << "-*"

@@ -7,6 +7,8 @@
 
 #include "cmd/run/ckpt_source.hpp"
 #include "cmd/run/data_lookup.hpp"
+#include "cmd/run/data_split.hpp"
+#include "core/data/image_folder.hpp"
 #include "cmd/run/mpi_world.hpp"
 #include "core/data/val_split.hpp"
 #include "core/error.hpp"
@@ -26,7 +28,7 @@ MnistFiles set_threads_and_find_data(const RunConfig& config) {
     if (threads <= 0 && mpi_local_size() > 1)  // the host's cores shared among its ranks
         threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / mpi_local_size());
     set_num_threads(threads);
-    return locate_mnist(config.data);
+    return locate_mnist(config.data, "", config.dataset);
 }
 
 std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDirs& created) {
@@ -35,24 +37,48 @@ std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDir
     return lock_new_run(config.out, config.prefix);
 }
 
-RunData load_run_data(const RunConfig& config, const MnistFiles& files) {
+RunData load_run_data(const RunConfig& config, const MnistFiles& files, const std::vector<std::string>* stored_names) {
     RunData data;
     data.files = files;
     // Packed: a step unpacks its 32 images in microseconds, and the run holds 14 MB of images, not 55.
-    data.train = load_mnist_split(files, "train", true);
-    data.test = load_mnist_split(files, "test", true);
-    const LabeledImages& train = data.train;
-    const LabeledImages& test = data.test;
-    if (test.rows != train.rows || test.cols != train.cols)  // the Trainer scales both by the train size
-        throw Error(files.test_images + ": images are " + std::to_string(test.rows) + "x" + std::to_string(test.cols) +
-                    ", expected " + std::to_string(train.rows) + "x" + std::to_string(train.cols) + " like " +
+    const SplitOptions opt{config.input.size, config.skip_bad_images, /*pack=*/true};
+    std::vector<std::string> classes = files.is_image_folder() && stored_names
+                                           ? folder_classes_for(*stored_names, net_classes(config.net))
+                                           : std::vector<std::string>{};
+    LoadedSplit train = load_split(files, "train", classes, opt);
+    LoadedSplit test = load_split(files, "test", classes, opt);
+    if (files.is_image_folder()) {
+        // The trainer batches both sets with one resize table: one image size for both.
+        if (test.data.rows != train.data.rows || test.data.cols != train.data.cols) {
+            resize_images(train.data, config.input.size);
+            resize_images(test.data, config.input.size);
+        }
+        data.class_names = classes;
+    } else {
+        data.class_names = files.class_names;
+    }
+    // A resumed run keeps its count (0 only in checkpoints from before counts were stored).
+    const std::string origin = stored_names ? "the checkpoint's num_classes" : "--num-classes";
+    data.num_classes = count_classes(config.net.num_classes, origin, data.class_names, train, test);
+    data.skipped_bad = train.skipped_bad + test.skipped_bad;
+    for (LoadedSplit* s : {&train, &test}) {
+        data.messages.insert(data.messages.end(), s->warnings.begin(), s->warnings.end());
+        data.messages.insert(data.messages.end(), s->notes.begin(), s->notes.end());
+    }
+    data.train = std::move(train.data);
+    data.test = std::move(test.data);
+    const LabeledImages& tr = data.train;
+    const LabeledImages& te = data.test;
+    if (te.rows != tr.rows || te.cols != tr.cols)  // the Trainer scales both by the train size
+        throw Error(files.test_images + ": images are " + std::to_string(te.rows) + "x" + std::to_string(te.cols) +
+                    ", expected " + std::to_string(tr.rows) + "x" + std::to_string(tr.cols) + " like " +
                     files.train_images);
-    data.used = config.train_limit ? std::min(config.train_limit, train.count) : train.count;
+    data.used = config.train_limit ? std::min(config.train_limit, tr.count) : tr.count;
     if (config.val_split > 0) {
         // Of the images train_limit leaves, as Keras' validation_split is of the x it is given.
-        const ValSplit split = split_for_validation(train.labels, data.used, config.val_split, config.seed);
-        data.val = select_images(train, split.held_out);
-        LabeledImages kept = select_images(train, split.kept);
+        const ValSplit split = split_for_validation(tr.labels, data.used, config.val_split, config.seed);
+        data.val = select_images(tr, split.held_out);
+        LabeledImages kept = select_images(tr, split.kept);
         data.train = std::move(kept);
         data.used = data.train.count;
     }
@@ -61,6 +87,13 @@ RunData load_run_data(const RunConfig& config, const MnistFiles& files) {
         throw usage_error("batch_size: " + std::to_string(config.batch_size) + " is larger than the " +
                           std::to_string(data.used) + " training images (drop_remainder is on)");
     return data;
+}
+
+RunConfig with_data_classes(const RunConfig& config, const RunData& data) {
+    RunConfig c = config;
+    c.net.num_classes = data.num_classes;
+    c.net.class_names = data.class_names;
+    return c;
 }
 
 RunModel init_model(const RunConfig& config) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cmd/run/run_dir.hpp"
 #include "cmd/run/run_lock.hpp"
@@ -33,10 +34,21 @@ struct RunData {
     LabeledImages train, test, val;
     std::size_t used = 0;  // training images the run trains on (train_limit, less the validation images)
     std::uint64_t steps_per_epoch = 0;
+    std::size_t num_classes = 0;           // what the net's last layer gives
+    std::vector<std::string> class_names;  // the set's (image folder, Fashion-MNIST), else empty
+    std::size_t skipped_bad = 0;           // image folders: files left out (--skip-bad-images)
+    std::vector<std::string> messages;     // loading's warnings and notes, "warning: ..." / "note: ..."
 };
-// Loads both sets and holds out the validation images of the first train_limit; Error when their image sizes differ, usage error when the batch is larger
-// than the training images (drop_remainder on).
-RunData load_run_data(const RunConfig& config, const MnistFiles& files);
+// Loads both sets, counts the classes and holds out the validation images of the first
+// train_limit (--val-split). The classes: config.net.num_classes, else from the data (see
+// count_classes in cmd/run/data_split.hpp). A resumed run passes its checkpoint's class names
+// (`stored_names`, empty for a set without names): an image folder is labelled by them and the
+// class count is the stored one. Error when image sizes differ or a label does not fit, usage
+// error when the batch is larger than the training images (drop_remainder on).
+RunData load_run_data(const RunConfig& config, const MnistFiles& files,
+                      const std::vector<std::string>* stored_names = nullptr);
+// The config with what the data decided: the class count and names the net and checkpoints carry.
+RunConfig with_data_classes(const RunConfig& config, const RunData& data);
 
 struct RunModel {
     std::unique_ptr<Sequential> net;

@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ckpt_format/ckpt_names.hpp"
@@ -19,9 +20,27 @@ namespace trainctl {
 
 namespace {
 
-RunData timed_load(const RunConfig& config, const MnistFiles& files, PhaseTimes& phases) {
-    PhaseTimer timer(phases.data_s);
-    return load_run_data(config, files);
+// Loads the data and says what loading found (skipped files: always; notes: unless quiet).
+RunData timed_load(const RunConfig& config, const MnistFiles& files, PhaseTimes& phases, const RunOptions& options,
+                   const std::vector<std::string>* stored_names = nullptr) {
+    RunData data;
+    {
+        PhaseTimer timer(phases.data_s);
+        data = load_run_data(config, files, stored_names);
+    }
+    if (mpi_writer())
+        for (const std::string& m : data.messages)
+            if (!options.quiet || m.rfind("warning:", 0) == 0) std::cerr << "trainctl: " << m << "\n";
+    return data;
+}
+
+// The class names a checkpoint's net was trained with (none: a set without names).
+std::vector<std::string> stored_class_names(const StoredRun& stored) {
+    std::vector<std::string> names;
+    if (stored.model.is_object() && stored.model.contains("class_names") && stored.model["class_names"].is_array())
+        for (const auto& n : stored.model["class_names"])
+            if (n.is_string()) names.push_back(n.get<std::string>());
+    return names;
 }
 
 // The checkpoint's weights into the fresh net, and its optimizer state unless reset; a corrupt
@@ -96,12 +115,13 @@ void start_run(const RunConfig& config, const FineTuneFrom* fine_tune, const Run
     CreatedDirs created;  // before the lock: the lock file goes first, then the dirs
     const std::optional<RunLock> lock = make_and_lock_new_run(config, created);
     PhaseTimes phases;
-    const RunData data = timed_load(config, files, phases);
-    RunModel model = init_model(config);
-    if (fine_tune) load_fine_tune(*fine_tune, config, model);
-    TrainState state = new_run_state(config);
-    train_and_checkpoint(config, options, {config.out, lock ? lock->prefix() : config.prefix, "", ""}, created, data,
-                         model, state, display, phases);
+    const RunData data = timed_load(config, files, phases, options);
+    const RunConfig run = with_data_classes(config, data);  // the net's classes: what the data holds
+    RunModel model = init_model(run);
+    if (fine_tune) load_fine_tune(*fine_tune, run, model);
+    TrainState state = new_run_state(run);
+    train_and_checkpoint(run, options, {run.out, lock ? lock->prefix() : run.prefix, "", ""}, created, data, model,
+                         state, display, phases);
 }
 
 }  // namespace
@@ -128,14 +148,16 @@ void run_resume(const RunConfig& config, ResumeFrom& from, const RunOptions& opt
         std::cerr << "trainctl: " << resuming_line(from.path, locked->source_prefix, from.new_run, dir, prefix) << "\n";
     if (locked && !locked->branch_note.empty()) std::cerr << "trainctl: " << locked->branch_note << "\n";
     PhaseTimes phases;
-    const RunData data = timed_load(config, files, phases);
-    RunModel model = init_model(config);
-    load_resumed(from.source, config, model);
+    const std::vector<std::string> names = stored_class_names(from.source.stored);
+    const RunData data = timed_load(config, files, phases, options, &names);
+    const RunConfig run = with_data_classes(config, data);
+    RunModel model = init_model(run);
+    load_resumed(from.source, run, model);
     TrainState state = from.source.stored.state;
-    check_resumable(config, from.path, state, data);
+    check_resumable(run, from.path, state, data);
     const std::string metrics_from =
         locked ? checkpoint_dir(from.path) + "/" + metrics_csv_name(locked->source_prefix) : "";
-    train_and_checkpoint(config, options, {dir, prefix, from.path, metrics_from}, created, data, model, state, display,
+    train_and_checkpoint(run, options, {dir, prefix, from.path, metrics_from}, created, data, model, state, display,
                          phases);
 }
 

@@ -31,7 +31,8 @@ std::vector<std::uint8_t> read_idx_images(const std::string& path, std::size_t& 
                                           std::size_t& rows, std::size_t& cols);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t& count);
 
-// Both files of a split; also checks that counts agree and every label is 0-9. `pack`: the
+// Both files of a split; also checks that counts agree (labels are any uint8: the run checks them
+// against its class count). `pack`: the
 // images are packed as they arrive (the whole set is never held unpacked).
 LabeledImages read_idx_pair(const std::string& images_path, const std::string& labels_path, bool pack = false);
 

@@ -53,20 +53,20 @@ std::string try_dir(const std::string& dir, MnistFiles& files) {
     return missing.empty() ? "" : "missing " + missing;
 }
 
-// try_dir, then DIR/mnist (`--data data` finds what scripts/get-mnist.sh put in data/mnist);
-// "" when found, else why not for both. A missing DIR has no DIR/mnist to look at.
-std::string try_dir_or_mnist(const std::string& dir, MnistFiles& files) {
+// try_dir, then DIR/SUB (`--data data` finds what scripts/get-mnist.sh put in data/mnist);
+// "" when found, else why not for both. A missing DIR has no DIR/SUB to look at.
+std::string try_dir_or_sub(const std::string& dir, const std::string& sub_name, MnistFiles& files) {
     const std::string why = try_dir(dir, files);
     if (why.empty() || !is_dir(dir)) return why;
-    const std::string sub = (fs::path(dir) / "mnist").string();
+    const std::string sub = (fs::path(dir) / sub_name).string();
     const std::string why_sub = try_dir(sub, files);
     return why_sub.empty() ? "" : why + "; " + sub + ": " + why_sub;
 }
 
 }  // namespace
 
-std::string find_mnist_in(const std::string& dir, bool also_mnist, MnistFiles& files) {
-    return also_mnist ? try_dir_or_mnist(dir, files) : try_dir(dir, files);
+std::string find_mnist_in(const std::string& dir, const std::string& also_sub, MnistFiles& files) {
+    return also_sub.empty() ? try_dir(dir, files) : try_dir_or_sub(dir, also_sub, files);
 }
 
 LabeledImages load_mnist_split(const MnistFiles& files, const std::string& split, bool pack) {

@@ -26,7 +26,7 @@ train 1 "d4/train-images-idx3-ubyte: truncated header: expected a 4-byte dimensi
 train 1 "d5/train-images-idx3-ubyte: truncated: expected 60 images of 28x28 (47040 bytes), found 46940 bytes" d5
 train 1 "d6/train-labels-idx1-ubyte: trailing data: expected 60 labels (60 bytes), found 61 bytes" d6
 train 1 "d7/train-labels-idx1-ubyte: expected 60 labels (as many as images in d7/train-images-idx3-ubyte), found 59" d7
-train 1 "d8/train-labels-idx1-ubyte: label 17: expected 0-9, found 12" d8
+train 1 "d8/train-labels-idx1-ubyte: labels go up to 12 but no image has label 10, 11 (labels should count 0, 1, 2, ...); pass --num-classes 13 to train with the empty classes anyway" d8
 train 1 "d9/train-images-idx3-ubyte: bad header: expected dimensions > 0, found 0" d9
 train 1 "d10/train-images-idx3-ubyte: bad header: expected images at most 4096 pixels a side, found 5000x5000" d10
 LIMIT="2 200000" train 1 "d11/train-images-idx3-ubyte: truncated: expected 1000000000 images of 28x28 (784000000000 bytes), found 47040 bytes" d11
@@ -47,9 +47,12 @@ LIMIT="2 200000" train 1 "d19/t10k-images-idx3-ubyte.gz: bad magic: expected 0x0
 
 # eval reads the test split only.
 ev() { expect_rejected "$1" "$2" -- eval --ckpt "$CK" --data "$3"; }
-ev 1 "e1/t10k-labels-idx1-ubyte: label 3: expected 0-9, found 12" e1
+ev 1 "e1/t10k-labels-idx1-ubyte: label 12 of image 3 is out of range for the checkpoint's 10 classes (0-9)" e1
 ev 1 "e2/t10k-images-idx3-ubyte: truncated: expected 20 images of 28x28 (15680 bytes), found 15679 bytes" e2
 ev 2 "--data nowhere: no MNIST data: no such folder" nowhere
-expect_rejected 1 "e3/train-labels-idx1-ubyte: label 17: expected 0-9, found 12" -- eval --ckpt "$CK" --data e3 --split train
+expect_rejected 1 "e3/train-labels-idx1-ubyte: label 12 of image 17 is out of range for the checkpoint's 10 classes (0-9)" -- eval --ckpt "$CK" --data e3 --split train
+# A test label the training labels do not reach, and --num-classes below the labels.
+train 1 "e1/t10k-labels-idx1-ubyte: label 12 of image 3 is out of range for the training labels' 10 classes (0-9)" e1
+expect_rejected 1 "d8/train-labels-idx1-ubyte: label 12 of image 17 is out of range for --num-classes 12: 12 classes (0-11)" -- train --data d8 --num-classes 12 --out never
 
 finish
