@@ -29,7 +29,7 @@ std::string subcommand_word(int argc, char** argv) {
 
 // Runs the command line; returns the exit code, with `message` (one line, no prefix) to print.
 int run_cli(int argc, char** argv, std::string& message) {
-    CLI::App app{"trainctl: train, checkpoint, evaluate and export small MNIST classifiers"};
+    CLI::App app{"trainctl: train, checkpoint, evaluate, plot and export small image classifiers (MNIST, Fashion-MNIST, your image folders)"};
     setup_train(app);
     setup_resume(app);
     setup_ckpt(app);

@@ -98,7 +98,7 @@ static void train_command(const TrainOptions& opt) {
 
 void setup_train(CLI::App& app) {
     auto opt = std::make_shared<TrainOptions>();
-    CLI::App* sub = app.add_subcommand("train", "Train a new run (LeNet5 or MLP on MNIST)");
+    CLI::App* sub = app.add_subcommand("train", "Train a new run (LeNet5 or MLP on MNIST, Fashion-MNIST or an image folder)");
     sub->add_option("-c,--config", opt->config_path, "JSON config file (flags override its keys)");
     sub->add_flag("--print-config", opt->print_config, "print the resolved config as JSON and exit");
     sub->add_flag("-q,--quiet", opt->quiet, "print only errors and the final metrics");

@@ -5,6 +5,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "core/parallel.hpp"
+
 namespace trainctl {
 namespace {
 
@@ -50,6 +52,9 @@ BatchMaker::BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t 
 void BatchMaker::reserve(std::size_t batch) {
     x_.reserve(batch * spec_.size * spec_.size);
     x_.set_shape({batch, 1, spec_.size, spec_.size});
+    chunks_ = reserve_threads();
+    scratch_.resize(chunks_ * src_rows_ * src_cols_);
+    rows_.resize(chunks_ * src_rows_ * spec_.size);
 }
 
 void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
@@ -57,14 +62,24 @@ void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, s
     assert(data.rows == src_rows_ && data.cols == src_cols_);
     x_.set_shape({n, 1, spec_.size, spec_.size});
     const std::size_t plane = spec_.size * spec_.size;
-    for (std::size_t i = 0; i < n; ++i) {
-        assert(indices[i] < data.count);
-        transform(data.pixels(indices[i], scratch_.data()), x_.data() + i * plane);
-        labels[i] = data.labels[indices[i]];
-    }
+    // Split over the engine threads like a layer (each image alone decides its floats, so the
+    // batch is the same at any thread count); each chunk unpacks and resizes in its own scratch.
+    const std::size_t chunks = chunks_for(n * plane, chunks_);
+    parallel_for(chunks, [&](std::size_t c) {
+        std::uint8_t* unpacked = scratch_.data() + c * src_rows_ * src_cols_;
+        float* rows = rows_.data() + c * src_rows_ * spec_.size;
+        const Range r = chunk_range(n, chunks, c);
+        for (std::size_t i = r.begin; i < r.end; ++i) {
+            assert(indices[i] < data.count);
+            transform_into(data.pixels(indices[i], unpacked), x_.data() + i * plane, rows);
+            labels[i] = data.labels[indices[i]];
+        }
+    });
 }
 
-void BatchMaker::transform(const std::uint8_t* image, float* out) {
+void BatchMaker::transform(const std::uint8_t* image, float* out) { transform_into(image, out, rows_.data()); }
+
+void BatchMaker::transform_into(const std::uint8_t* image, float* out, float* rows) const {
     const float* lut = lut_.data();
     const std::size_t size = spec_.size;
     if (src_rows_ == size && src_cols_ == size) {
@@ -74,7 +89,6 @@ void BatchMaker::transform(const std::uint8_t* image, float* out) {
     // Separable: each source row is resized across once (rows_ holds them), then each output row
     // blends two of those. The same products as blending four pixels per output, in the same
     // order, so the floats are identical; each source pixel is looked up once, not up to 4 times.
-    float* rows = rows_.data();
     for (std::size_t sy = 0; sy < src_rows_; ++sy) {
         const std::uint8_t* src = image + sy * src_cols_;
         float* across = rows + sy * size;

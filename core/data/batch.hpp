@@ -14,7 +14,8 @@ class BatchMaker {
 public:
     // Precomputes the resize tables for src_rows x src_cols -> spec.size x spec.size.
     BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t src_cols);
-    // The only allocation: x for up to `batch` images, shape [batch,1,size,size].
+    // The only allocation: x for up to `batch` images, shape [batch,1,size,size], and a scratch
+    // image per engine thread (make() splits the batch over them).
     void reserve(std::size_t batch);
     // Fills x ([n,1,size,size]) and labels[0..n) from data (packed or not) at the n given indices.
     void make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
@@ -27,14 +28,17 @@ public:
     const InputSpec& spec() const { return spec_; }
 
 private:
+    void transform_into(const std::uint8_t* image, float* out, float* rows) const;
+
     InputSpec spec_;
     std::size_t src_rows_, src_cols_;
     // Per output row/col: the two source indices and the weight of the second.
     std::vector<std::uint32_t> y0_, y1_, x0_, x1_;
     std::vector<float> wy_, wx_;
     std::vector<float> lut_;  // uint8 value -> normalised float
-    std::vector<std::uint8_t> scratch_;  // one source image, unpacked from a packed set
-    std::vector<float> rows_;            // transform's source rows resized across (src_rows x size)
+    std::size_t chunks_ = 1;             // engine threads at reserve()
+    std::vector<std::uint8_t> scratch_;  // per chunk: one source image, unpacked from a packed set
+    std::vector<float> rows_;            // per chunk: the source rows resized across (src_rows x size)
     Tensor x_;
 };
 
