@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <iostream>
 #include <numeric>
-#include <thread>
 
 #include "core/data/batch.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/split_threads.hpp"
 
 namespace trainctl {
 namespace {
@@ -97,28 +96,8 @@ std::vector<InferSample> load_file_samples(const std::vector<std::string>& files
     std::vector<std::string> hints(n);
     // Decoding is most of a batch's time: split over the cores, each thread a contiguous range in
     // order, stopping at its first bad file; the first bad file of all is the one reported.
-    const std::size_t threads =
-        std::max<std::size_t>(1, std::min<std::size_t>({std::thread::hardware_concurrency(), kMaxDecodeThreads,
-                                                         n / kFilesPerThread}));
-    std::vector<std::size_t> failed_at(threads, n);
-    std::vector<std::exception_ptr> errors(threads);
-    auto work = [&](std::size_t t) {
-        for (std::size_t k = n * t / threads, end = n * (t + 1) / threads; k < end; ++k) {
-            try {
-                out[k] = load_file_sample(files[k], spec, invert, display, hints[k]);
-            } catch (...) {
-                failed_at[t] = k;
-                errors[t] = std::current_exception();
-                return;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
-    const auto first = std::min_element(failed_at.begin(), failed_at.end());
-    if (*first < n) std::rethrow_exception(errors[static_cast<std::size_t>(first - failed_at.begin())]);
+    run_split(n, split_thread_count(n, kMaxDecodeThreads, kFilesPerThread),
+              [&](std::size_t k) { out[k] = load_file_sample(files[k], spec, invert, display, hints[k]); });
     for (const std::string& hint : hints)
         if (!hint.empty()) std::cerr << hint << "\n";
     return out;

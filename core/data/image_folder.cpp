@@ -6,13 +6,12 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <exception>
 #include <system_error>
-#include <thread>
 
 #include "core/data/batch.hpp"
 #include "core/data/image_read.hpp"
 #include "core/error.hpp"
+#include "core/split_threads.hpp"
 
 namespace trainctl {
 namespace fs = std::filesystem;
@@ -63,35 +62,15 @@ std::vector<GreyImage> decode_all(const std::vector<std::string>& files, const I
     const std::size_t n = files.size();
     std::vector<GreyImage> out(n);
     bad.assign(n, "");
-    const std::size_t threads = std::max<std::size_t>(
-        1, std::min<std::size_t>({std::thread::hardware_concurrency(), kMaxDecodeThreads, n / kFilesPerThread}));
-    std::vector<std::size_t> failed_at(threads, n);
-    std::vector<std::exception_ptr> errors(threads);
-    auto work = [&](std::size_t t) {
-        for (std::size_t k = n * t / threads, end = n * (t + 1) / threads; k < end; ++k) {
-            try {
-                GreyImage im = read_grey_image(files[k]);
-                out[k] = im.width * im.height > opt.size * opt.size ? resized(im, opt.size) : std::move(im);
-            } catch (const Error& e) {
-                if (!opt.skip_bad) {
-                    failed_at[t] = k;
-                    errors[t] = std::current_exception();
-                    return;
-                }
-                bad[k] = e.what();
-            } catch (...) {  // out of memory: never skipped
-                failed_at[t] = k;
-                errors[t] = std::current_exception();
-                return;
-            }
+    run_split(n, split_thread_count(n, kMaxDecodeThreads, kFilesPerThread), [&](std::size_t k) {
+        try {
+            GreyImage im = read_grey_image(files[k]);
+            out[k] = im.width * im.height > opt.size * opt.size ? resized(im, opt.size) : std::move(im);
+        } catch (const Error& e) {  // a bad file; anything else (out of memory) is never skipped
+            if (!opt.skip_bad) throw;
+            bad[k] = e.what();
         }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
-    const auto first = std::min_element(failed_at.begin(), failed_at.end());
-    if (*first < n) std::rethrow_exception(errors[static_cast<std::size_t>(first - failed_at.begin())]);
+    });
     return out;
 }
 
