@@ -91,6 +91,17 @@ private:
 
 constexpr double kFloatMax = std::numeric_limits<float>::max();
 
+// One evaluation's figures ("metrics": the test set's, "val_metrics": the validation set's), when stored.
+void read_evaluation(const json& j, const char* key, const std::string& source, bool& has, std::uint64_t& epoch,
+                     double& acc, double& loss) {
+    if (!j.contains(key)) return;
+    const std::string what = std::string("training state ") + key;
+    const StateFields m(j[key], source, what.c_str());
+    has = true;
+    epoch = m.count("epoch");
+    acc = m.number("acc", 1.0);
+    loss = m.loss("loss");
+}
 }  // namespace
 
 TrainState train_state_from_json(const json& j, const std::string& source) {
@@ -112,20 +123,8 @@ TrainState train_state_from_json(const json& j, const std::string& source) {
         throw Error(source + ": training state is inconsistent (epoch " + std::to_string(s.epoch) + ", step " +
                     std::to_string(s.step_in_epoch) + ", global step " + std::to_string(s.global_step) +
                     ", steps per epoch " + std::to_string(s.steps_per_epoch) + ")");
-    if (j.contains("metrics")) {
-        const StateFields m(j["metrics"], source, "training state metrics");
-        s.has_metrics = true;
-        s.metrics_epoch = m.count("epoch");
-        s.metrics_acc = m.number("acc", 1.0);
-        s.metrics_loss = m.loss("loss");
-    }
-    if (j.contains("val_metrics")) {
-        const StateFields m(j["val_metrics"], source, "training state val_metrics");
-        s.has_val = true;
-        s.val_epoch = m.count("epoch");
-        s.val_acc = m.number("acc", 1.0);
-        s.val_loss = m.loss("loss");
-    }
+    read_evaluation(j, "metrics", source, s.has_metrics, s.metrics_epoch, s.metrics_acc, s.metrics_loss);
+    read_evaluation(j, "val_metrics", source, s.has_val, s.val_epoch, s.val_acc, s.val_loss);
     if (j.contains("early_stop")) {
         const StateFields e(j["early_stop"], source, "training state early_stop");
         const std::string monitor = e.text("monitor");

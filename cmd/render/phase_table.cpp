@@ -26,10 +26,10 @@ std::string phase_table(const PhaseTimes& t) {
     char head[96];
     std::snprintf(head, sizeof head, "trainctl: timings: %.3f s wall, %.1f%% outside the training steps\n", w,
                   pct(w - t.steps_s, w));
-    return head + row("data loading", t.data_s, w, "read, inflate and pack the IDX files") +
+    return head + row("data loading", t.data_s, w, "read and pack the images (IDX files or image folders)") +
            row("batches", t.batches_s, w, "resize and normalise each step's images") +
            row("training steps", t.steps_s, w, "forward, loss, backward, update") +
-           row("evaluation", t.eval_s, w, "the test set after each epoch") +
+           row("evaluation", t.eval_s, w, "the test or validation set after each epoch") +
            row("checkpoints", t.save_s, w, "saves the loop waits for") +
            row("other", other_s(t), w, "config, lock, net init, output");
 }
