@@ -1,5 +1,6 @@
 // `trainctl summary [--config FILE | --ckpt FILE] [--json]`: the net a config or checkpoint
 // describes, layer by layer (Keras model.summary(), torchinfo), with what a run of it costs.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/summary_report.hpp"
 #include "core/data/idx.hpp"
+#include "core/data/image_folder.hpp"
+#include "core/data/val_split.hpp"
 #include "core/error.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
@@ -19,24 +22,65 @@ namespace trainctl {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 struct SummaryOptions {
-    std::string config_path, ckpt, run, data;
+    std::string config_path, ckpt, run;
+    ConfigFlags flags;  // train's flags, over --config as train applies them
     bool json = false;
 };
 
+// What a run's training split holds: its labels in file order and the classes they count (an
+// image folder's class folders, a named set's names, else the largest label + 1, as train counts).
+struct TrainingLabels {
+    std::vector<std::uint8_t> labels;
+    std::size_t classes = 0;
+};
+
+// Read as the run finds the set (its dataset, --data). An image folder's images are counted by
+// file name: decoding them would take as long as the run's loading, and a file that turns out
+// not to decode makes the count an upper bound. nullopt (and `why`) when the set is not found.
+std::optional<TrainingLabels> read_training_labels(const RunConfig& config, const std::string& data_flag,
+                                                   const std::string& last_resort, std::string& why) {
+    TrainingLabels set;
+    try {
+        const MnistFiles files = locate_mnist(data_flag.empty() ? config.data : data_flag, last_resort, config.dataset);
+        if (!files.is_image_folder()) {
+            std::size_t count = 0;
+            set.labels = read_idx_labels(files.train_labels, count);
+            set.classes = files.class_names.size();
+            for (std::uint8_t l : set.labels) set.classes = std::max<std::size_t>(set.classes, l + 1u);
+            return set;
+        }
+        const fs::path split = fs::path(files.image_root) / "train";
+        const std::vector<std::string> classes = image_folder_classes(split.string());
+        for (std::size_t c = 0; c < classes.size(); ++c)
+            for (const fs::directory_entry& e : fs::directory_iterator(split / classes[c]))
+                if (is_image_file_name(e.path().filename().string())) set.labels.push_back(static_cast<std::uint8_t>(c));
+        set.classes = classes.size();
+        return set;
+    } catch (const std::exception& e) {
+        why = std::string("the training set was not read (") + e.what() + "): give --data DIR";
+        return std::nullopt;
+    }
+}
+
 // Images a run of `config` trains per epoch: its steps times the batch (drop_remainder drops the
-// rest), or the images used. The set's size is read from its labels file when no train_limit
-// fixes it; nullopt (and `why`) when the set is not found.
-std::optional<std::uint64_t> samples_per_epoch(const RunConfig& config, const std::string& data_flag,
-                                               const std::string& last_resort, std::string& why) {
+// rest), or the images used: the first train_limit (else all) less the validation split, drawn
+// as the run draws it. nullopt (and `why`) when that needs the set and `set` is empty.
+std::optional<std::uint64_t> samples_per_epoch(const RunConfig& config, const std::optional<TrainingLabels>& set,
+                                               std::string& why) {
     std::size_t count = config.train_limit;
-    if (count == 0) {
-        try {
-            const MnistFiles files = locate_mnist(data_flag.empty() ? config.data : data_flag, last_resort);
-            read_idx_labels(files.train_labels, count);
-        } catch (const Error&) {
-            why = "the training set was not found: give --data DIR";
-            return std::nullopt;
+    if (count == 0 || config.val_split > 0) {
+        if (!set) return std::nullopt;
+        count = config.train_limit ? std::min(config.train_limit, set->labels.size()) : set->labels.size();
+        if (config.val_split > 0) {
+            try {
+                count -= split_for_validation(set->labels, count, config.val_split, config.seed).held_out.size();
+            } catch (const Error& e) {
+                why = e.what();
+                return std::nullopt;
+            }
         }
     }
     const std::uint64_t steps = Trainer::steps_per_epoch(config, count);
@@ -50,6 +94,12 @@ void print(const SummaryInput& in, bool json) {
 
 void run_summary(const SummaryOptions& opt) {
     if (!opt.ckpt.empty()) {
+        // A checkpoint describes its own run: of train's flags only --data (where its set now is) applies.
+        for (const auto& [key, option] : opt.flags.options)
+            if (key != "data" && flag_given(opt.flags, key))
+                throw usage_error(option->get_name() + ": summary --ckpt describes the checkpoint's run as stored; "
+                                  "train's flags go with --config (or alone)");
+        const std::string data_flag = flag_given(opt.flags, "data") ? opt.flags.text.at("data") : "";
         const LoadedModel m = load_model_from_ckpt(resolve_ckpt_flag(opt.ckpt, opt.run));
         // A training checkpoint's own config (batch, optimizer, data); an export has only its net.
         const RunConfig config = m.inference_export ? m.config : parse_config(m.stored.config_json, {});
@@ -58,15 +108,23 @@ void run_summary(const SummaryOptions& opt) {
         if (!m.inference_export && config.drop_remainder)
             samples = m.stored.state.steps_per_epoch * config.batch_size;  // exact, no data needed
         else if (!m.inference_export)
-            samples = samples_per_epoch(config, opt.data, config.data, why);
+            samples = samples_per_epoch(config, read_training_labels(config, data_flag, config.data, why), why);
         print({m.path, config, *m.net, !m.inference_export, samples, why}, opt.json);
         return;
     }
-    const RunConfig config = resolve_train_config(opt.config_path, ConfigFlags{});
-    const std::unique_ptr<Sequential> net = build_net(config.net, config.input);
+    RunConfig config = resolve_train_config(opt.config_path, opt.flags);
     std::string why;
-    const std::optional<std::uint64_t> samples = samples_per_epoch(config, opt.data, "", why);
-    print({opt.config_path.empty() ? "the default config" : opt.config_path, config, *net, true, samples, why}, opt.json);
+    const std::optional<TrainingLabels> set = read_training_labels(config, "", "", why);
+    if (set && config.net.num_classes == 0) config.net.num_classes = set->classes;  // the net's last layer, as train sizes it
+    const std::unique_ptr<Sequential> net = build_net(config.net, config.input);
+    const std::optional<std::uint64_t> samples = samples_per_epoch(config, set, why);
+    std::string source = opt.config_path.empty() ? "train's defaults" : opt.config_path;
+    for (const auto& option : opt.flags.options)
+        if (flag_given(opt.flags, option.first)) {
+            source += " and flags";
+            break;
+        }
+    print({source, config, *net, true, samples, why}, opt.json);
 }
 
 }  // namespace
@@ -78,7 +136,7 @@ void setup_summary(CLI::App& app) {
     CLI::Option* config = sub->add_option("-c,--config", opt->config_path, "JSON config file (default: train's defaults)");
     sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->excludes(config);
     sub->add_option("--run", opt->run, kRunFlagHelp);
-    sub->add_option("--data", opt->data, std::string("for the per-epoch FLOPs, the training set's size: ") + kDataFlagHelp);
+    add_config_flags(*sub, opt->flags);  // what train takes: the net and run its flags make, --data included
     sub->add_flag("--json", opt->json, "print one JSON object on stdout");
     sub->footer(
         "FLOPs are 2 per multiply-add of the conv and linear products (bias, ReLU, pooling, loss and update "

@@ -1,6 +1,7 @@
 // The summary's table and JSON, from core/net_cost.hpp's counts (the ones bench/ reports).
 #include "cmd/summary_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -73,8 +74,8 @@ std::string summary_text(const SummaryInput& in) {
     table.print(out);
     out << "Total params: " << grouped(cost.params) << " (" << format_size(cost.params * sizeof(float))
         << " as float32)\n";
-    out << "FLOPs per sample: forward " << grouped(cost.forward_flops) << " (" << flop_text(cost.forward_flops)
-        << "), training " << grouped(cost.train_flops) << " (" << flop_text(cost.train_flops) << ")\n";
+    out << "FLOPs per sample: forward " << grouped(cost.forward_flops) << ", training " << grouped(cost.train_flops)
+        << "\n";
     if (!in.training) {
         out << "(an inference export: no training config, so no per-epoch or memory figures)\n";
         return out.str();
@@ -87,14 +88,20 @@ std::string summary_text(const SummaryInput& in) {
     } else {
         out << "FLOPs per epoch: unknown (" << in.no_epoch_why << ")\n";
     }
+    // One figure per line, like torchinfo's footer: the optimizer's name and a long size fit in 80 columns.
     const RunMemory m = run_memory(in.config, in.net);
-    out << "Memory at batch " << in.config.batch_size << ": parameters " << format_size(m.params) << ", gradients "
-        << format_size(m.grads) << ", " << in.config.optimizer.type << " state (" << m.optimizer_slots
-        << (m.optimizer_slots == 1 ? " slot) " : " slots) ") << format_size(m.optimizer) << ", activations "
-        << format_size(m.activations) << "; total " << format_size(m.total()) << "\n";
-    out << "(FLOPs: 2 per multiply-add of the conv and linear products; training = forward + weight gradients + "
-           "input gradients, ~3x forward; bias, ReLU, pooling and the update are left out. Activations: each "
-           "layer's output and input gradient.)\n";
+    const std::string state = in.config.optimizer.type + " state (" + std::to_string(m.optimizer_slots) +
+                              (m.optimizer_slots == 1 ? " slot)" : " slots)");
+    const std::pair<std::string, std::uint64_t> parts[] = {
+        {"parameters", m.params}, {"gradients", m.grads}, {state, m.optimizer}, {"activations", m.activations}};
+    out << "Memory at batch " << in.config.batch_size << ": " << format_size(m.total()) << "\n";
+    std::size_t width = 0;
+    for (const auto& part : parts) width = std::max(width, part.first.size());
+    for (const auto& [what, bytes] : parts)
+        out << "  " << what << std::string(width + 2 - what.size(), ' ') << format_size(bytes) << "\n";
+    out << "(FLOPs: 2 per multiply-add of the conv and linear products; training = forward +\n"
+           " weight gradients + input gradients, ~3x forward; bias, ReLU, pooling and the\n"
+           " update are left out. Activations: each layer's output and input gradient.)\n";
     return out.str();
 }
 

@@ -66,9 +66,18 @@ assert s["train_flops_per_epoch"] == 60000 * 2263920 and s["memory"]["optimizer_
   && pass || fail "lenet5 FLOPs: $(head -c 300 lenet.config.json)"
 "$TRAINCTL" summary --config "$CONFIGS/lenet5-mnist.json" --data "$MNIST" > lenet.txt 2>&1
 for want in '^conv1 \(conv2d\) +6x28x28 +150 +235,200$' '^fc3 \(linear\) +10 +850 +1,680$' '^Total params: 61,684 ' \
-            'forward 833,040 .* training 2,263,920' '^FLOPs per epoch \(60,000 samples\)' '^Memory at batch 32: .*momentum state'; do
+            'forward 833,040, training 2,263,920$' '^FLOPs per epoch \(60,000 samples\)' '^Memory at batch 32: 4\.4 MiB$' \
+            '^  momentum state \(1 slot\) +241\.0 KiB$' '^  activations +3\.7 MiB$'; do
   grep -Eq "$want" lenet.txt && pass || fail "summary text lacks /$want/: $(cat lenet.txt)"
 done
+# It fits an 80-column terminal, the footnote included.
+awk 'length($0) > 80 { print "line " NR " has " length($0) " columns: " $0; bad = 1 } END { exit bad }' lenet.txt > wide.txt \
+  && pass || fail "summary text wider than 80 columns: $(cat wide.txt)"
+# A validation split trains on fewer images: the held-out share (stratified, as the run draws it),
+# less the incomplete last batch (drop_remainder).
+"$TRAINCTL" summary --config "$CONFIGS/lenet5-mnist.json" --data "$MNIST" --val-split 0.1 --json > split.json 2>&1 \
+  && "$PY" -c 'import json; s = json.load(open("split.json")); assert s["samples_per_epoch"] == 54000 // 32 * 32, s["samples_per_epoch"]' \
+  && pass || fail "summary with --val-split 0.1: $(head -c 300 split.json)"
 # Without the data set the per-epoch figures are unknown, said so, not made up. (A copy of the
 # binary: the one in a checkout would look in its data/mnist.)
 mkdir -p "$SCRATCH/alone" && cp "$TRAINCTL" "$SCRATCH/alone/trainctl"
@@ -76,7 +85,22 @@ env -u TRAINCTL_DATA -u TRAINCTL_MNIST "$SCRATCH/alone/trainctl" summary --confi
   && "$PY" -c 'import json; s = json.load(open("nodata.json")); assert s["samples_per_epoch"] is None and s["params"] == 61684' \
   && pass || fail "summary without data: $(cat nodata.json)"
 
+# The data is found as train finds it: a config's dataset, an image folder (its class folders'
+# images, the split held out), and train's flags set the net and batch.
+if [ -f /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz ] || [ -f /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte ]; then
+  env -u TRAINCTL_DATA -u TRAINCTL_MNIST "$SCRATCH/alone/trainctl" summary --config "$CONFIGS/mlp-fashion.json" --json > fashion.json 2>&1 \
+    && "$PY" -c 'import json; s = json.load(open("fashion.json")); assert s["samples_per_epoch"] == 937 * 64, s["samples_per_epoch"]' \
+    && pass || fail "summary of the Fashion-MNIST config: $(head -c 300 fashion.json)"
+else
+  echo "skip: Fashion-MNIST not in /usr/share/datasets/fashion-mnist (scripts/get-data.sh fashion-mnist)"
+fi
+"$PY" "$TRAINCTL_SRC/tests/cli/make_image_folder.py" pets --classes dog,cat --train 10 --test 2 || fail "make_image_folder.py"
+"$TRAINCTL" summary --data pets --val-split 0.2 --batch-size 4 --net mlp --hidden 16 --json > pets.json 2>&1 \
+  && "$PY" -c 'import json; s = json.load(open("pets.json")); assert s["samples_per_epoch"] == 16 and s["memory"]["batch_size"] == 4 and s["params"] == 28 * 28 * 16 + 16 + 16 * 2 + 2, s' \
+  && pass || fail "summary of an image folder with a split: $(head -c 300 pets.json)"
+
 # Bad inputs: one line each, nothing written.
+expect_rejected 2 "--lr: summary --ckpt describes the checkpoint's run as stored" -- summary --ckpt mlp --lr 0.5
 echo '{"net": "lenet5", "lr": "fast"}' > "$SCRATCH/bad.json"
 expect_rejected 2 "nope.json" -- summary --config nope.json
 expect_rejected 2 'key "lr"' -- summary --config "$SCRATCH/bad.json"
