@@ -29,16 +29,7 @@ declare -A md5=(
 
 say() { echo "get-data: $*" >&2; }
 
-# Prints the names whose NAME or NAME.gz in folder $1 is missing or has the wrong MD5.
-bad_files() {
-    local name sum
-    for name in "${names[@]}"; do
-        if [[ -f $1/$name ]]; then sum=$(md5sum <"$1/$name")
-        elif [[ -f $1/$name.gz ]]; then sum=$(gzip -dc "$1/$name.gz" 2>/dev/null | md5sum)
-        else echo "$name"; continue; fi
-        [[ ${sum%% *} == "${md5[$name]}" ]] || echo "$name"
-    done
-}
+source "$repo/scripts/lib-data.sh"
 
 for dir in "$dest" "$debian"; do
     if [[ -d $dir && -z $(bad_files "$dir") ]]; then
@@ -64,20 +55,11 @@ if command -v apt-get >/dev/null; then
     fi
 fi
 
-# Work beside DEST so the final mv is a rename; a failed run leaves no work folder.
-mkdir -p "$dest"
-work=$(mktemp -d "$dest/.get-data.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+start_work get-data
 say "downloading from $url"
 for name in "${names[@]}"; do
     # Short connect timeout: on an offline machine this must fail fast.
     curl -fsSL --connect-timeout 5 --max-time 300 -o "$work/$name.gz" "$url/$name.gz" ||
         { say "error: download of $name.gz failed; nothing was written to $dest"; exit 1; }
 done
-bad=$(bad_files "$work")
-if [[ -n $bad ]]; then
-    say "error: MD5 mismatch in downloaded ${bad//$'\n'/ }; nothing was written to $dest"
-    exit 1
-fi
-for name in "${names[@]}"; do mv -f "$work/$name.gz" "$dest/$name.gz"; done
-say "wrote ${names[*]/%/.gz} to $dest (from $url)"
+finish_work .gz "$url"

