@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz, clang, ASan+UBSan) in build-fuzz/ and fuzzes each for
-# SECONDS (default 60; names at most 30), all side by side, seeded from tests/fuzz/corpus/<target>/.
+# SECONDS (default 60; names at most 20), all side by side, seeded from tests/fuzz/corpus/<target>/.
 # New inputs go to build-fuzz/corpus/<target>/, findings to build-fuzz/artifacts/. Prints each
 # target's executions; exits 1 on any crash, leak, timeout or out-of-memory, 2 on bad usage.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (targets: ckpt idx config names; default all)
@@ -17,8 +17,8 @@ command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (scripts/set
 # Largest input per target: real headers and configs are a few KB; IDX files need a header and
 # a few images; a file name and its parts fit in 256 bytes. Bigger inputs only slow the search down.
 declare -A max_len=([ckpt]=8192 [idx]=4096 [config]=4096 [names]=256)
-# The name parser is small: 30 s covers it (CI's time budget), sharing the cores for that long.
-declare -A max_seconds=([names]=30)
+# The name parser is small: 20 s covers it (CI's time budget), sharing the cores for that long.
+declare -A max_seconds=([names]=20)
 for t in "${targets[@]}"; do
   [ -n "${max_len[$t]:-}" ] || { echo "fuzz.sh: unknown target '$t' (expected ckpt, idx, config or names)" >&2; exit 2; }
 done

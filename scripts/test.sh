@@ -4,7 +4,7 @@
 # Usage: scripts/test.sh [--sanitize] [--fuzz] [CTEST_ARGS...]
 #   --sanitize  also builds build-asan/ (clang, ASan + UBSan, -O1) and runs the same ctest suite there;
 #               any sanitizer report (leaks included) fails the run, even from a test expecting an error.
-#   --fuzz      also runs scripts/fuzz.sh $FUZZ_SECONDS (default 45 per target).
+#   --fuzz      also runs scripts/fuzz.sh $FUZZ_SECONDS (default 30 per target: CI's time budget).
 # Both install clang (setup.sh --fuzz); the normal build stays g++.
 # When CI is set (CI services set CI=true) both are on; .ci/run asks for both.
 # Leak checks: LeakSanitizer stops the process with ptrace at exit. Where ptrace is not allowed (a
@@ -76,6 +76,6 @@ if [ "$sanitize" -eq 1 ]; then
 fi
 
 if [ "$fuzz" -eq 1 ]; then
-  scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
+  scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
   took "fuzzing (build and run)"
 fi
