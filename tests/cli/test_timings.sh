@@ -17,7 +17,8 @@ check_timings() {  # $1: stdout log; stderr in $SCRATCH/err
 import json, sys
 t = json.load(sys.stdin)
 parts = sum(t[k] for k in ("data_s", "batches_s", "steps_s", "eval_s", "save_s", "other_s"))
-assert t["wall_s"] > 0 and t["steps_s"] > 0 and t["eval_s"] > 0, t
+# (the tiny test set evaluates in well under the millisecond the JSON shows: eval_s may read 0.000)
+assert t["wall_s"] > 0 and t["steps_s"] > 0 and t["eval_s"] >= 0, t
 assert abs(parts - t["wall_s"]) < 0.01, (parts, t)
 assert 0 <= t["not_steps_pct"] <= 100, t
 ' && pass || fail "Timings JSON does not add up: $(tail -n 1 "$1")"
