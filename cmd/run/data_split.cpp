@@ -26,7 +26,8 @@ std::string plural(std::size_t n, const std::string& word) {
 
 LoadedSplit load_folder_split(const MnistFiles& files, const std::string& split, std::vector<std::string>& classes,
                               const SplitOptions& opt) {
-    const std::string dir = (std::filesystem::path(files.image_root) / split).string();
+    // One tree: the folder is the only split, whichever is asked for (eval scores all of it).
+    const std::string dir = files.one_tree ? files.image_root : (std::filesystem::path(files.image_root) / split).string();
     const bool own_classes = classes.empty();
     if (own_classes) classes = image_folder_classes(dir);
     ImageFolderSplit s;
