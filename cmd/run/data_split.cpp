@@ -92,6 +92,9 @@ std::size_t count_classes(std::size_t wanted, const std::string& wanted_origin, 
     if (wanted == 1) throw usage_error(wanted_origin + ": 1 class, expected at least 2 (or 0: from the labels)");
     std::size_t classes = wanted;
     if (!names.empty()) {
+        if (names.size() < 2)
+            throw Error(train.labels_from + ": one class folder (" + names[0] +
+                        "), expected at least 2 classes to tell apart (one folder per class)");
         if (wanted && wanted != names.size())
             throw usage_error(wanted_origin + " " + std::to_string(wanted) + ": " + train.labels_from + " has " +
                               std::to_string(names.size()) + " named classes; drop " + wanted_origin);
