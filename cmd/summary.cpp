@@ -1,5 +1,6 @@
 // `trainctl summary [--config FILE | --ckpt FILE] [--json]`: the net a config or checkpoint
 // describes, layer by layer (Keras model.summary(), torchinfo), with what a run of it costs.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include "cmd/run/model_from_ckpt.hpp"
 #include "cmd/summary_report.hpp"
 #include "core/data/idx.hpp"
+#include "core/data/image_folder.hpp"
+#include "core/data/val_split.hpp"
 #include "core/error.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
@@ -30,12 +33,24 @@ struct SummaryOptions {
 std::optional<std::uint64_t> samples_per_epoch(const RunConfig& config, const std::string& data_flag,
                                                const std::string& last_resort, std::string& why) {
     std::size_t count = config.train_limit;
-    if (count == 0) {
+    // The labels: the size of the set, and what a val_split holds out of it (stratified by class).
+    if (count == 0 || config.val_split > 0) {
+        std::vector<std::uint8_t> labels;
         try {
             const MnistFiles files = locate_mnist(data_flag.empty() ? config.data : data_flag, last_resort);
-            read_idx_labels(files.train_labels, count);
+            if (files.is_image_folder())
+                labels = image_folder_labels(files.one_tree ? files.image_root : files.image_root + "/train");
+            else
+                labels = read_idx_labels(files.train_labels, count);
         } catch (const Error&) {
             why = "the training set was not found: give --data DIR";
+            return std::nullopt;
+        }
+        count = config.train_limit ? std::min(config.train_limit, labels.size()) : labels.size();
+        try {
+            if (config.val_split > 0) count = split_for_validation(labels, count, config.val_split, config.seed).kept.size();
+        } catch (const Error& e) {
+            why = e.what();
             return std::nullopt;
         }
     }

@@ -63,4 +63,19 @@ diff <(losses A.log | tail -n +8) <(losses B.log) > B.diff && pass || fail "resu
 "$TRAINCTL" ckpt diff A/mlp-3_4.ckpt B/mlp-3_4.ckpt > B.ckdiff 2>&1 && pass || fail "final tensors differ: $(tail -3 B.ckdiff)"
 untimed() { cut -d, -f1-3,5,6,8- "$1"; }  # without time_s and samples_per_s
 diff <(untimed A/mlp-metrics.csv) <(untimed B/mlp-metrics.csv) > csv.diff && pass || fail "metrics logs differ: $(head -5 csv.diff)"
+
+# summary's per-epoch count reads the tree and holds out what --val-split would (32 of 40, batch 5: 6 steps).
+printf '{"net": "mlp", "hidden": [16], "batch_size": 5, "val_split": 0.2}' > v.json
+"$TRAINCTL" summary --config v.json --data one | grep -q '^FLOPs per epoch (30 samples): ' && pass \
+  || fail "summary: $("$TRAINCTL" summary --config v.json --data one 2>&1 | grep -i epoch)"
+
+# mpirun -np 2 (release builds; Open MPI's start-up leaks under the sanitizers): 2 ranks split
+# each batch and score the validation images sharded, to the same Metrics as one process.
+if command -v mpirun > /dev/null && ! sanitized; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  mpirun -np 2 --oversubscribe "$TRAINCTL" train --data one --net mlp --hidden 16 --batch-size 8 --threads 1 \
+    --val-split 0.2 --epochs 2 --out M > M.log 2> M.err || fail "mpirun -np 2 failed: $(cat M.err)"
+  grep -q '(one tree: no test set): 32 train / 8 val images, .* per rank x 2 ranks' M.err && pass || fail "mpi start: $(cat M.err)"
+  diff <(grep '^Metrics' V.log) <(grep '^Metrics' M.log) > /dev/null && pass || fail "N=2 metrics: $(grep -h Metrics V.log M.log)"
+fi
 finish
