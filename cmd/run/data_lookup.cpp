@@ -90,6 +90,24 @@ bool looks_like_one_tree(const std::string& dir) {
     return false;
 }
 
+// A folder of folders with no image in them: what an image folder would have to look like; ""
+// for any other folder (none at all, or only where the fetch scripts put the IDX sets).
+std::string image_folder_hint(const std::string& dir) {
+    std::string names;
+    std::size_t count = 0;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name[0] == '.' || is_data_subfolder(name) || !it->is_directory(ec)) continue;
+        if (count++ < 3) names += (names.empty() ? "" : ", ") + name;
+    }
+    if (count == 0) return "";
+    return "; " + dir + " holds folders (" + names + (count > 3 ? ", ..." : "") +
+           ") but no .png or .pgm images in them: an image folder is DIR/<class>/*.png, or DIR/train/<class>/ and "
+           "DIR/test/<class>/ (docs/data.md)";
+}
+
 // An image folder named by --data (or stored by a run): both splits must be there.
 MnistFiles image_folder_files(const std::string& dir, const std::string& flag, const std::string& dataset) {
     if (dataset != "mnist")
@@ -132,8 +150,7 @@ MnistFiles locate_mnist(const std::string& data_flag, const std::string& last_re
             return image_folder_files(data_flag, "--data ", dataset);
         if (!why.empty())
             throw usage_error("--data " + data_flag + ": no " + (dataset == "mnist" ? "MNIST" : dataset) +
-                              " data: " + why + "; run " + places.fetch +
-                              " (or pass an image folder: DIR/<class>/*.png, docs/data.md)");
+                              " data: " + why + "; run " + places.fetch + image_folder_hint(data_flag));
         files.class_names = names;
         return files;
     }

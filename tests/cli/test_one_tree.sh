@@ -42,6 +42,10 @@ grep -qx 'checkpoint V/mlp-2_4.ckpt (mlp, epoch 2, step 4) on all 40 images of o
   && pass || fail "eval header: $(head -2 ev.txt)"
 "$TRAINCTL" eval --ckpt V/mlp-2_4.ckpt --data one --json | "$PY" -c 'import json,sys; j=json.load(sys.stdin); assert j["split"] == "all" and j["count"] == 40, j' \
   && pass || fail "eval --json"
+"$TRAINCTL" infer --ckpt V/mlp-2_4.ckpt --count 2 > inf.txt 2>&1 && grep -q '^one/[a-z]*/[a-z]*-00[0-9]*.png (truth ' inf.txt \
+  && pass || fail "infer picks from the tree: $(cat inf.txt)"
+expect_rejected 2 '--save one/grid.png: inside the image folder one that infer reads its images from' \
+  -- infer --ckpt V/mlp-2_4.ckpt --count 2 --save one/grid.png
 
 # ckpt ls: the validation columns, the best by the monitored val_loss.
 tiny K --val-split 0.2 --epochs 3 --keep-best 1 --monitor loss -q > /dev/null 2> K.err || fail "keep-best: $(cat K.err)"
