@@ -131,7 +131,7 @@ void run_eval(const EvalOptions& opt) {
     const MnistFiles files = locate_mnist_for(opt.data_dir, m);
     const LoadedSplit split = load_split_for(files, opt.split, m);
     // One tree has no test split: all of it is scored, and the output says so (it may hold the training images).
-    const std::string split_name = files.has_test_set() ? opt.split : "all";
+    const std::string split_name = files.has_test_set() || opt.split == "val" ? opt.split : "all";
     const std::string scored = files.dir + " (one tree, no test split: the images the run trained on count too)";
     if (mpi_writer())
         for (const std::string& line : split.warnings) std::cerr << "trainctl: " << line << "\n";
@@ -172,7 +172,8 @@ void setup_eval(CLI::App& app) {
     sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
     sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--data", opt->data_dir, kDataFlagHelp);
-    sub->add_option("--split", opt->split, "which split to score (a one-tree image folder has none: all of it is scored)")->check(CLI::IsMember({"test", "train"}))
+    sub->add_option("--split", opt->split, "which split to score: val = the images the run held out (--val-split); a one-tree image folder has no test or train split, all of it is scored")
+        ->check(CLI::IsMember({"test", "train", "val"}))
         ->capture_default_str();
     sub->add_option("--batch-size", opt->batch_size, "images per forward pass (default: the run's)")
         ->check(CLI::Range(1, 65536));

@@ -42,6 +42,12 @@ grep -qx 'checkpoint V/mlp-2_4.ckpt (mlp, epoch 2, step 4) on all 40 images of o
   && pass || fail "eval header: $(head -2 ev.txt)"
 "$TRAINCTL" eval --ckpt V/mlp-2_4.ckpt --data one --json | "$PY" -c 'import json,sys; j=json.load(sys.stdin); assert j["split"] == "all" and j["count"] == 40, j' \
   && pass || fail "eval --json"
+# --split val: the 8 images the run held out, drawn again from its seed: the run's last val metrics.
+"$TRAINCTL" eval --ckpt V/mlp-2_4.ckpt --split val > evv.txt 2>&1 || fail "eval --split val: $(cat evv.txt)"
+[ "$(sed -n 2p evv.txt)" = "$(tail -1 V.log | sed 's/val_//g')" ] && grep -q ') on 8 val images$' evv.txt && pass \
+  || fail "eval --split val: $(head -2 evv.txt) vs $(tail -1 V.log)"
+expect_rejected 2 '--split val: the run of N/mlp-2_5.ckpt held out no validation set (no --val-split)' \
+  -- eval --ckpt N/mlp-2_5.ckpt --split val
 "$TRAINCTL" infer --ckpt V/mlp-2_4.ckpt --count 2 > inf.txt 2>&1 && grep -q '^one/[a-z]*/[a-z]*-00[0-9]*.png (truth ' inf.txt \
   && pass || fail "infer picks from the tree: $(cat inf.txt)"
 expect_rejected 2 '--save one/grid.png: inside the image folder one that infer reads its images from' \
