@@ -15,6 +15,7 @@
 #include "cmd/ckpt_show.hpp"
 #include "cmd/run/checkpoint_io.hpp"
 #include "cmd/run/ckpt_runs.hpp"
+#include "core/early_stop.hpp"
 #include "core/error.hpp"
 #include "core/json_limit.hpp"
 #include "core/memory.hpp"
@@ -32,7 +33,8 @@ struct LsRow {
     std::optional<DirCkpt> entry;     // its run and marks, with its state
     std::string net = "-";            // the model description's net
     std::string problem;              // empty when ckpt_verify finds nothing
-    std::string monitor = "acc";      // the run's keep-best metric (its stored config's "monitor")
+    std::string monitor = "acc";      // the run's keep-best metric (its stored config's "monitor"), as shown
+    Monitor resolved = Monitor::kAcc; // which of the state's metrics that is (val_* with a val_split)
     bool best = false;                // the run's best checkpoint by `monitor`
 };
 
@@ -50,46 +52,55 @@ std::string net_of(const CkptMetadata& metadata, const std::string& path) {
     }
 }
 
-// The config's "monitor" (acc or loss), "acc" (the default) when it does not say.
-std::string monitor_of(const CkptMetadata& metadata, const std::string& path) {
+// The config's "monitor" as the run's checkpointer names it (acc or loss stay so without a
+// val_split, become val_acc or val_loss with one), and the metric it resolves to; acc by default.
+void read_monitor(const CkptMetadata& metadata, const std::string& path, LsRow& row) {
     const auto it = metadata.find(kMetaConfig);
-    if (it == metadata.end()) return "acc";
+    if (it == metadata.end()) return;
     try {
         const nlohmann::json config = parse_json_limited(it->second, path, kExitError, /*allow_exceptions=*/false);
-        const nlohmann::json monitor = config.is_object() ? config.value("monitor", nlohmann::json()) : nlohmann::json();
-        return monitor == "loss" ? "loss" : "acc";
+        if (!config.is_object()) return;
+        const nlohmann::json name = config.value("monitor", nlohmann::json());
+        const nlohmann::json split = config.value("val_split", nlohmann::json());
+        const bool has_val = split.is_number() && split.get<double>() > 0;
+        for (int m = 0; m <= static_cast<int>(Monitor::kTestLoss); ++m) {
+            const auto monitor = static_cast<Monitor>(m);
+            if (name != monitor_name(monitor)) continue;
+            row.resolved = resolved_monitor(monitor, has_val);
+            row.monitor = monitor_name(has_val ? row.resolved : monitor);
+        }
     } catch (const Error&) {
-        return "acc";
     }
 }
 
-// Whether the file's metrics are its own weights' (an epoch's end, evaluated): a mid-epoch file
-// carries the last evaluation, of weights it no longer holds.
-bool has_own_metrics(const LsRow& r) {
-    if (!r.state || !r.problem.empty() || !r.entry->diverged.empty()) return false;
-    const TrainState& s = *r.state;
-    return s.has_metrics && s.step_in_epoch == 0 && s.metrics_epoch == s.epoch;
+// The file's value of its run's monitored metric, when the file was evaluated at its own step.
+std::optional<double> own_metric(const LsRow& r, Monitor resolved) {
+    if (!r.state || !r.problem.empty() || !r.entry->diverged.empty() || r.state->step_in_epoch != 0) return std::nullopt;
+    return monitored_value(*r.state, resolved);
 }
 
 // Marks the run's best among rows [begin, end) by the monitor of its newest file, as keep-best
-// ranks (ties: the earlier one). A step file and the best file saved at the same step both hold
-// those weights: both are marked.
+// ranks (ties: the earlier one), among the files evaluated at their own step (a mid-epoch file
+// carries an earlier evaluation, of weights it no longer holds). A step file and the best file
+// saved at the same step both hold those weights: both are marked.
 void mark_best(std::vector<LsRow>& rows, std::size_t begin, std::size_t end) {
     if (begin == end) return;
-    const bool by_acc = rows[end - 1].monitor == "acc";
-    const LsRow* best = nullptr;
+    const Monitor resolved = rows[end - 1].resolved;
+    const bool higher = higher_is_better(resolved);
+    std::optional<double> best;
+    std::uint64_t step = 0;
     for (std::size_t i = begin; i < end; ++i) {
-        const LsRow& r = rows[i];
-        if (!has_own_metrics(r)) continue;
-        const double v = by_acc ? r.state->metrics_acc : r.state->metrics_loss;
-        const double b = best ? (by_acc ? best->state->metrics_acc : best->state->metrics_loss) : 0;
-        if (!best || (by_acc ? v > b : v < b)) best = &r;
+        const std::optional<double> v = own_metric(rows[i], resolved);
+        if (v && (!best || (higher ? *v > *best : *v < *best))) {
+            best = v;
+            step = rows[i].state->global_step;
+        }
     }
     if (!best) return;
-    const std::uint64_t step = best->state->global_step;
     for (std::size_t i = begin; i < end; ++i) {
         rows[i].monitor = rows[end - 1].monitor;
-        rows[i].best = has_own_metrics(rows[i]) && rows[i].state->global_step == step;
+        rows[i].resolved = resolved;
+        rows[i].best = own_metric(rows[i], resolved) && rows[i].state->global_step == step;
     }
 }
 
@@ -116,7 +127,7 @@ LsRow read_row(const std::string& dir, const std::string& file) {
             row.state = read_stored_state(reader->metadata(), path).state;
             row.entry = std::move(entry);
             row.net = net_of(reader->metadata(), path);
-            row.monitor = monitor_of(reader->metadata(), path);
+            read_monitor(reader->metadata(), path, row);
         }
     } catch (const std::exception& e) {
         row.problem = e.what();
@@ -149,29 +160,42 @@ nlohmann::json row_json(const LsRow& r) {
     j["metrics"] = s.has_metrics ? nlohmann::json{{"epoch", s.metrics_epoch}, {"acc", s.metrics_acc},
                                                   {"loss", s.metrics_loss}}
                                  : nlohmann::json();
+    j["val_metrics"] = s.has_val ? nlohmann::json{{"epoch", s.val_epoch}, {"acc", s.val_acc}, {"loss", s.val_loss}}
+                                 : nlohmann::json();
     return j;
 }
 
-std::vector<std::string> row_cells(const LsRow& r) {
+// "0.9812", or "0.9812 (e3)" when the evaluation is of an earlier epoch than the file's weights.
+std::string metric_cell(double value, std::uint64_t of_epoch, const TrainState& s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", value);
+    const bool own = s.step_in_epoch == 0 && of_epoch == s.epoch;
+    return buf + (own ? std::string() : " (e" + std::to_string(of_epoch) + ")");
+}
+
+// `val`: with the val acc and val loss columns (some file of the listing has them).
+std::vector<std::string> row_cells(const LsRow& r, bool val) {
     std::vector<std::string> cells{r.file, "-", "-", "-", r.net, format_size(r.bytes), "-", "-", "", "-", status_of(r)};
+    if (val) cells.insert(cells.begin() + 8, {"-", "-"});
     if (!r.state) return cells;
     const TrainState& s = *r.state;
     cells[1] = std::to_string(s.epoch_1based());
     cells[2] = std::to_string(s.step_1based()) + "/" + std::to_string(s.steps_per_epoch);
     cells[3] = std::to_string(s.global_step);
-    char buf[32];
+    // A mid-epoch checkpoint carries the last evaluation, of an earlier epoch: the cell says which.
     if (s.has_metrics) {
-        // A mid-epoch checkpoint carries the last evaluation, of an earlier epoch: say which.
-        const bool own = s.step_in_epoch == 0 && s.metrics_epoch == s.epoch;
-        const std::string of_epoch = own ? "" : " (e" + std::to_string(s.metrics_epoch) + ")";
-        std::snprintf(buf, sizeof buf, "%.4f", s.metrics_acc);
-        cells[6] = buf + of_epoch;
-        std::snprintf(buf, sizeof buf, "%.4f", s.metrics_loss);
-        cells[7] = buf + of_epoch;
+        cells[6] = metric_cell(s.metrics_acc, s.metrics_epoch, s);
+        cells[7] = metric_cell(s.metrics_loss, s.metrics_epoch, s);
     }
-    if (r.best) cells[8] = r.monitor;
+    if (val && s.has_val) {
+        cells[8] = metric_cell(s.val_acc, s.val_epoch, s);
+        cells[9] = metric_cell(s.val_loss, s.val_epoch, s);
+    }
+    const std::size_t at = val ? 10 : 8;
+    if (r.best) cells[at] = r.monitor;
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f s", s.elapsed_s);
-    cells[9] = buf;
+    cells[at + 1] = buf;
     return cells;
 }
 
@@ -234,8 +258,11 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
         return;
     }
     // "best" names the metric the run's best checkpoint is best by (its keep-best --monitor).
-    TextTable table({"file", "epoch", "step", "global step", "net", "size", "acc", "loss", "best", "train time", "status"},
-                    "lrrrlrrrlrl");
+    // The validation set's columns when some file has them (--val-split runs).
+    const bool val = std::any_of(rows.begin(), rows.end(), [](const LsRow& r) { return r.state && r.state->has_val; });
+    std::vector<std::string> head{"file", "epoch", "step", "global step", "net", "size", "acc", "loss", "best", "train time", "status"};
+    if (val) head.insert(head.begin() + 8, {"val acc", "val loss"});
+    TextTable table(head, val ? "lrrrlrrrrrlrl" : "lrrrlrrrlrl");
     for (std::size_t i = 0, run = 0; i < rows.size(); ++i) {
         // A title per run when there are several: which files belong together, and which `latest` takes.
         if (runs.size() > 1 && run < runs.size() && i == run_starts[run]) {
@@ -244,7 +271,7 @@ void run_ckpt_ls(const CkptLsOptions& opt) {
         }
         if (runs.size() > 1 && run == runs.size() && !rows[i].state && (i == 0 || rows[i - 1].state))
             table.add_line("not training checkpoints");
-        table.add(row_cells(rows[i]));
+        table.add(row_cells(rows[i], val));
     }
     table.print(std::cout);
 }

@@ -40,7 +40,8 @@ const ConfigHelp kHelp[] = {
     {"seed", "run seed: init and data order"},
     {"threads", "BLAS and engine threads (0 = all cores)"},
     {"data", "IDX folder (flat, or train/ + test/; MNIST, Fashion-MNIST, any IDX set), its parent holding mnist/ "
-             "(or fashion-mnist/), or an image folder DIR/train/<class>/*.png + DIR/test/<class>/ (docs/data.md)"},
+             "(or fashion-mnist/), or an image folder DIR/train/<class>/*.png + DIR/test/<class>/, or one tree DIR/<class>/*.png "
+             "(no test set: hold out images with --val-split; docs/data.md)"},
     {"dataset", "which set the default lookup finds, and its class names"},
     {"skip_bad_images", "image folders: leave out files that do not decode, counted (true|false; false: stop at the first)"},
     {"out", "directory for checkpoints", nullptr,

@@ -43,14 +43,17 @@ std::string pad(const std::string& s, std::size_t width) {
     return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
 }
 
-void print_text(const LoadedModel& m, const std::string& split, const EvalResult& r, const ClassReport& report) {
+// `split` "all": a one-tree image folder, scored whole (`scored` says what that is).
+void print_text(const LoadedModel& m, const std::string& split, const std::string& scored, const EvalResult& r,
+                const ClassReport& report) {
     const TrainState& st = m.stored.state;
     const std::vector<std::string>& names = m.config.net.class_names;
     const std::size_t classes = r.confusion.classes;
     std::cout << "checkpoint " << m.path << " (" << m.config.net.type;
     if (m.inference_export) std::cout << ", inference export";
     else std::cout << ", epoch " << st.epoch_1based() << ", step " << st.step_1based();
-    std::cout << ") on " << r.count << " " << split << " images\n";
+    if (split == "all") std::cout << ") on all " << r.count << " images of " << scored << "\n";
+    else std::cout << ") on " << r.count << " " << split << " images\n";
     // The training log's format, so the two lines can be compared by eye or by grep.
     std::cout << "Metrics: {\"acc\": " << fixed(r.acc) << ", \"loss\": " << fixed(r.loss) << "}\n\n";
     std::size_t name_w = 5;  // "class", "macro"
@@ -125,7 +128,11 @@ void run_eval(const EvalOptions& opt) {
     if (threads <= 0 && mpi_local_size() > 1)  // under mpirun the host's cores are shared among its ranks
         threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / mpi_local_size());
     set_num_threads(threads);
-    const LoadedSplit split = load_split_for(locate_mnist_for(opt.data_dir, m), opt.split, m);
+    const MnistFiles files = locate_mnist_for(opt.data_dir, m);
+    const LoadedSplit split = load_split_for(files, opt.split, m);
+    // One tree has no test split: all of it is scored, and the output says so (it may hold the training images).
+    const std::string split_name = files.has_test_set() || opt.split == "val" ? opt.split : "all";
+    const std::string scored = files.dir + " (one tree, no test split: the images the run trained on count too)";
     if (mpi_writer())
         for (const std::string& line : split.warnings) std::cerr << "trainctl: " << line << "\n";
     const LabeledImages& data = split.data;
@@ -150,10 +157,10 @@ void run_eval(const EvalOptions& opt) {
     }
     const ClassReport report = class_report(r.confusion);
 
-    if (opt.json) std::cout << result_json(m, opt.split, r, report).dump() << "\n";
-    else print_text(m, opt.split, r, report);
+    if (opt.json) std::cout << result_json(m, split_name, r, report).dump() << "\n";
+    else print_text(m, split_name, scored, r, report);
     if (opt.min_acc && r.acc < *opt.min_acc)
-        throw Error("--min-acc: " + m.path + " scores accuracy " + fixed(r.acc) + " on " + opt.split +
+        throw Error("--min-acc: " + m.path + " scores accuracy " + fixed(r.acc) + " on " + split_name +
                     ", below the required " + fixed(*opt.min_acc));
 }
 
@@ -165,7 +172,8 @@ void setup_eval(CLI::App& app) {
     sub->add_option("--ckpt", opt->ckpt, kCkptFlagHelp)->required();
     sub->add_option("--run", opt->run, kRunFlagHelp);
     sub->add_option("--data", opt->data_dir, kDataFlagHelp);
-    sub->add_option("--split", opt->split, "which split to score")->check(CLI::IsMember({"test", "train"}))
+    sub->add_option("--split", opt->split, "which split to score: val = the images the run held out (--val-split); a one-tree image folder has no test or train split, all of it is scored")
+        ->check(CLI::IsMember({"test", "train", "val"}))
         ->capture_default_str();
     sub->add_option("--batch-size", opt->batch_size, "images per forward pass (default: the run's)")
         ->check(CLI::Range(1, 65536));

@@ -119,7 +119,7 @@ void refuse_save_inside(const InferOptions& opt, const std::string& root) {
     const std::filesystem::path rel = save.lexically_relative(dir);
     if (!rel.empty() && *rel.begin() != "..")
         throw usage_error("--save " + opt.save + ": inside the image folder " + root +
-                          " that infer reads its test images from; save the grid elsewhere");
+                          " that infer reads its images from; save the grid elsewhere");
 }
 
 // Images forwarded at a time: enough for the layers' GEMMs to run long, little memory at any count.

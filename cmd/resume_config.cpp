@@ -34,6 +34,15 @@ void prefer_told_time_policies(const nlohmann::json& file, const ConfigFlags& fl
         if (time != j.end() && time->is_number() && time->get<double>() > 0) j.erase(count_key);
     }
 }
+// The stored "monitor" is the metric the run watched when --keep-best or --early-stop watched one
+// (early stopping's default, loss, was stored as such). A run that watched nothing stored the
+// default "acc" no one chose: dropped, so a resume that starts watching gets train's default.
+void drop_unwatched_monitor(const RunConfig& stored, const nlohmann::json& file, const ConfigFlags& flags,
+                            nlohmann::json& j) {
+    if (stored.ckpt.keep_best > 0 || stored.early_stop.patience > 0) return;
+    if (flag_given(flags, "monitor") || file.contains(config_key_pointer("monitor"))) return;
+    j.erase("monitor");
+}
 }  // namespace
 
 ResumeConfig resume_config(const std::string& from, const StoredRun& run, const std::string& config_path,
@@ -54,6 +63,7 @@ ResumeConfig resume_config(const std::string& from, const StoredRun& run, const 
     overlay_file(file, j);
     apply_config_flags(flags, j, origins);
     prefer_told_time_policies(file, flags, j);
+    drop_unwatched_monitor(rc.stored, file, flags, j);
     if (more_epochs > 0) j["epochs"] = run.state.epoch + more_epochs;
     std::vector<std::string> warnings;
     rc.resumed = parse_config(j, origins, &warnings);

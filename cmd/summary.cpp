@@ -1,6 +1,6 @@
 // `trainctl summary [--config FILE | --ckpt FILE] [--json]`: the net a config or checkpoint
 // describes, layer by layer (Keras model.summary(), torchinfo), with what a run of it costs.
-#include <filesystem>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -22,8 +22,6 @@ namespace trainctl {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 struct SummaryOptions {
     std::string config_path, ckpt, run;
     ConfigFlags flags;  // train's flags, over --config as train applies them
@@ -38,8 +36,7 @@ struct TrainingLabels {
 };
 
 // Read as the run finds the set (its dataset, --data). An image folder's images are counted by
-// file name: decoding them would take as long as the run's loading, and a file that turns out
-// not to decode makes the count an upper bound. nullopt (and `why`) when the set is not found.
+// file name (image_folder_labels): a file that turns out not to decode makes it an upper bound. nullopt (and `why`) when the set is not found.
 std::optional<TrainingLabels> read_training_labels(const RunConfig& config, const std::string& data_flag,
                                                    const std::string& last_resort, std::string& why) {
     TrainingLabels set;
@@ -52,12 +49,9 @@ std::optional<TrainingLabels> read_training_labels(const RunConfig& config, cons
             for (std::uint8_t l : set.labels) set.classes = std::max<std::size_t>(set.classes, l + 1u);
             return set;
         }
-        const fs::path split = fs::path(files.image_root) / "train";
-        const std::vector<std::string> classes = image_folder_classes(split.string());
-        for (std::size_t c = 0; c < classes.size(); ++c)
-            for (const fs::directory_entry& e : fs::directory_iterator(split / classes[c]))
-                if (is_image_file_name(e.path().filename().string())) set.labels.push_back(static_cast<std::uint8_t>(c));
-        set.classes = classes.size();
+        const std::string split = files.one_tree ? files.image_root : files.image_root + "/train";
+        set.labels = image_folder_labels(split);
+        set.classes = image_folder_classes(split).size();
         return set;
     } catch (const std::exception& e) {
         why = std::string("the training set was not read (") + e.what() + "): give --data DIR";

@@ -55,6 +55,9 @@ TEST_CASE("image folder: classes are the sorted folder names, files in byte orde
     CHECK(s.per_class == std::vector<std::size_t>{1, 2});
     REQUIRE(s.not_images.size() == 1);  // the hidden file is not counted, notes.txt is
     CHECK_THAT(s.not_images[0], Contains("notes.txt"));
+    // The count summary takes without decoding: the same labels, by file name alone.
+    std::ofstream(train / "a" / "3.png") << "not a PNG";
+    CHECK(image_folder_labels(train.string()) == std::vector<std::uint8_t>{0, 1, 1, 1});
 }
 
 TEST_CASE("image folder: mixed sizes are all resized to the input size, a uniform size is kept", "[data]") {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cmd/run/binary_repo.hpp"
+#include "core/data/image_folder.hpp"
 #include "core/error.hpp"
 #include "core/path_kind.hpp"
 
@@ -69,23 +70,42 @@ bool looks_like_image_folder(const std::string& dir) {
     return false;
 }
 
-// A folder of class folders without train/ (torchvision's one-tree layout): how to make it a
-// training set; "" for any other folder.
-std::string one_tree_hint(const std::string& dir) {
-    if (is_dir(fs::path(dir) / "train")) return "";
+// Folders a data folder may hold that are not classes: where the fetch scripts put the IDX sets.
+bool is_data_subfolder(const std::string& name) { return name == "mnist" || name == "fashion-mnist"; }
+
+// torchvision's one-tree layout, DIR/<class>/*.png without train/ and test/: DIR has no train/
+// and a class folder holds an image (a folder of unrelated folders stays "no data here").
+bool looks_like_one_tree(const std::string& dir) {
+    if (is_dir(fs::path(dir) / "train")) return false;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name[0] == '.' || is_data_subfolder(name) || !it->is_directory(ec)) continue;
+        std::error_code ec2;
+        fs::directory_iterator file(it->path(), ec2);
+        for (; !ec2 && file != end; file.increment(ec2))
+            if (is_image_file_name(file->path().filename().string())) return true;
+    }
+    return false;
+}
+
+// A folder of folders with no image in them: what an image folder would have to look like; ""
+// for any other folder (none at all, or only where the fetch scripts put the IDX sets).
+std::string image_folder_hint(const std::string& dir) {
     std::string names;
     std::size_t count = 0;
     std::error_code ec;
     fs::directory_iterator it(dir, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (name[0] == '.' || name == "mnist" || name == "fashion-mnist" || !it->is_directory(ec)) continue;
+        if (name[0] == '.' || is_data_subfolder(name) || !it->is_directory(ec)) continue;
         if (count++ < 3) names += (names.empty() ? "" : ", ") + name;
     }
     if (count == 0) return "";
     return "; " + dir + " holds folders (" + names + (count > 3 ? ", ..." : "") +
-           ") but no train/: for an image folder, move them into " + dir + "/train/ and put held-out images in " +
-           dir + "/test/<class>/ (docs/data.md)";
+           ") but no .png or .pgm images in them: an image folder is DIR/<class>/*.png, or DIR/train/<class>/ and "
+           "DIR/test/<class>/ (docs/data.md)";
 }
 
 // An image folder named by --data (or stored by a run): both splits must be there.
@@ -93,13 +113,22 @@ MnistFiles image_folder_files(const std::string& dir, const std::string& flag, c
     if (dataset != "mnist")
         throw usage_error(flag + dir + ": an image folder (train/<class>/), not the IDX files of --dataset " + dataset +
                           "; drop --dataset to train on the folder's classes");
-    const fs::path test = fs::path(dir) / "test";
-    if (!is_dir(test))
-        throw usage_error(flag + dir + ": image folder has train/ but no test/: expected " + test.string() +
-                          "/<class>/ with held-out images of the same classes (docs/data.md)");
     MnistFiles files;
     files.dir = dir;
     files.image_root = dir;
+    const fs::path test = fs::path(dir) / "test";
+    if (!is_dir(fs::path(dir) / "train")) {
+        // A test/ beside class folders is a misplaced split, not a class named "test".
+        if (is_dir(test))
+            throw usage_error(flag + dir + ": image folder has test/ but no train/: expected " + dir +
+                              "/train/<class>/ beside it, or one tree " + dir + "/<class>/ with no test/ (docs/data.md)");
+        files.one_tree = true;
+        return files;
+    }
+    if (!is_dir(test))
+        throw usage_error(flag + dir + ": image folder has train/ but no test/: expected " + test.string() +
+                          "/<class>/ with held-out images of the same classes, or move the class folders up into " +
+                          dir + " and hold out images with --val-split F (docs/data.md)");
     return files;
 }
 
@@ -117,16 +146,18 @@ MnistFiles locate_mnist(const std::string& data_flag, const std::string& last_re
     MnistFiles files;
     if (!data_flag.empty()) {
         std::string why = find_mnist_in(data_flag, places.sub, files);
-        if (!why.empty() && looks_like_image_folder(data_flag)) return image_folder_files(data_flag, "--data ", dataset);
+        if (!why.empty() && (looks_like_image_folder(data_flag) || looks_like_one_tree(data_flag)))
+            return image_folder_files(data_flag, "--data ", dataset);
         if (!why.empty())
             throw usage_error("--data " + data_flag + ": no " + (dataset == "mnist" ? "MNIST" : dataset) +
-                              " data: " + why + "; run " + places.fetch + one_tree_hint(data_flag));
+                              " data: " + why + "; run " + places.fetch + image_folder_hint(data_flag));
         files.class_names = names;
         return files;
     }
     std::vector<DataCandidate> candidates = default_candidates(dataset);
     if (!last_resort.empty()) {
-        if (looks_like_image_folder(last_resort) && !find_mnist_in(last_resort, "", files).empty())
+        if ((looks_like_image_folder(last_resort) || looks_like_one_tree(last_resort)) &&
+            !find_mnist_in(last_resort, "", files).empty())
             return image_folder_files(last_resort, "the folder the run trained on: ", dataset);
         candidates.push_back({last_resort, "", places.sub, "the folder the run trained on: "});
     }

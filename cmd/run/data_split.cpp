@@ -26,7 +26,8 @@ std::string plural(std::size_t n, const std::string& word) {
 
 LoadedSplit load_folder_split(const MnistFiles& files, const std::string& split, std::vector<std::string>& classes,
                               const SplitOptions& opt) {
-    const std::string dir = (std::filesystem::path(files.image_root) / split).string();
+    // One tree: the folder is the only split, whichever is asked for (eval scores all of it).
+    const std::string dir = files.one_tree ? files.image_root : (std::filesystem::path(files.image_root) / split).string();
     const bool own_classes = classes.empty();
     if (own_classes) classes = image_folder_classes(dir);
     ImageFolderSplit s;
@@ -91,6 +92,9 @@ std::size_t count_classes(std::size_t wanted, const std::string& wanted_origin, 
     if (wanted == 1) throw usage_error(wanted_origin + ": 1 class, expected at least 2 (or 0: from the labels)");
     std::size_t classes = wanted;
     if (!names.empty()) {
+        if (names.size() < 2)
+            throw Error(train.labels_from + ": one class folder (" + names[0] +
+                        "), expected at least 2 classes to tell apart (one folder per class)");
         if (wanted && wanted != names.size())
             throw usage_error(wanted_origin + " " + std::to_string(wanted) + ": " + train.labels_from + " has " +
                               std::to_string(names.size()) + " named classes; drop " + wanted_origin);

@@ -1,10 +1,13 @@
 // Rebuilding a checkpoint's net for eval and infer, without any config file.
 #include "cmd/run/model_from_ckpt.hpp"
 
+#include <algorithm>
+
 #include "ckpt_format/ckpt_finite.hpp"
 #include "ckpt_format/ckpt_reader.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "cmd/run/data_split.hpp"
+#include "core/data/val_split.hpp"
 #include "core/error.hpp"
 
 namespace trainctl {
@@ -42,8 +45,25 @@ LoadedSplit load_split_for(const MnistFiles& files, const std::string& split, co
                                                             : std::vector<std::string>{};
     const nlohmann::json& stored = model.stored.config_json;
     const SplitOptions opt{model.config.input.size, stored.value("skip_bad_images", false), /*pack=*/false};
-    LoadedSplit s = load_split(files, split, names, opt);
+    // "val": the images the run held out of its training set, drawn again from its stored
+    // val_split, seed and train_limit (core/data/val_split.hpp: the same on every call).
+    RunConfig run;
+    if (split == "val") {
+        if (model.inference_export) throw usage_error("--split val: " + model.path + " is an inference export: it keeps no run config");
+        run = parse_config(stored, {});
+        if (run.val_split <= 0)
+            throw usage_error("--split val: the run of " + model.path + " held out no validation set (no --val-split)");
+    }
+    LoadedSplit s = load_split(files, split == "val" ? "train" : split, names, opt);
     check_labels(s, classes, "the checkpoint's");
+    if (split != "val") return s;
+    const std::size_t used = run.train_limit ? std::min(run.train_limit, s.data.count) : s.data.count;
+    const ValSplit held = split_for_validation(s.data.labels, used, run.val_split, run.seed);
+    s.data = select_images(s.data, held.held_out);
+    std::vector<std::string> files_of;
+    for (std::uint32_t i : held.held_out)
+        if (i < s.files.size()) files_of.push_back(s.files[i]);
+    s.files = std::move(files_of);
     return s;
 }
 

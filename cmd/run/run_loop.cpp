@@ -113,12 +113,20 @@ void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net,
     throw Error("", kExitSignalBase + mpi.agreed_stop());
 }
 
+// After the data folder on the start line: what a one-tree image folder is scored on.
+std::string data_layout_note(const RunData& data) {
+    if (data.has_test) return "";
+    if (data.val.count > 0) return " (one tree: no test set)";
+    return " (one tree, no --val-split: no validation or test set, nothing is scored)";
+}
+
 // The line that says what runs: net, data, sizes, threads and where the checkpoints go.
 void say_run_started(const RunConfig& config, const RunTarget& target, const RunData& data, const RunModel& model,
                      const TrainState& state) {
-    std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << ": " << data.used << " train / "
-              << (data.val.count > 0 ? std::to_string(data.val.count) + " val / " : "") << data.test.count
-              << " test images"
+    std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << data_layout_note(data) << ": "
+              << data.used << " train"
+              << (data.val.count > 0 ? " / " + std::to_string(data.val.count) + " val" : "")
+              << (data.has_test ? " / " + std::to_string(data.test.count) + " test" : "") << " images"
               << (data.skipped_bad ? " (" + std::to_string(data.skipped_bad) + " bad skipped)" : "") << ", "
               << data.num_classes << " classes, " << data.steps_per_epoch << " steps per epoch, "
               << model.net->params().total() << " parameters, " << num_threads() << " threads"
@@ -212,7 +220,7 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     std::optional<MpiGradReduce> mpi;  // started by mpirun -np N > 1: one allreduce per step over all ranks
     if (mpi_size() > 1) mpi.emplace();
     GradReduce* grad_reduce = mpi ? static_cast<GradReduce*>(&*mpi) : &local_reduce;
-    Trainer trainer(config, net, *model.optimizer, data.train, &data.test, grad_reduce);
+    Trainer trainer(config, net, *model.optimizer, data.train, data.has_test ? &data.test : nullptr, grad_reduce);
     if (data.val.count > 0) trainer.set_validation(&data.val);
     ReplicaCheck replicas(net, mpi && options.check_replicas);
     if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi, replicas);

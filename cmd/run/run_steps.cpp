@@ -28,7 +28,14 @@ MnistFiles set_threads_and_find_data(const RunConfig& config) {
     if (threads <= 0 && mpi_local_size() > 1)  // the host's cores shared among its ranks
         threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / mpi_local_size());
     set_num_threads(threads);
-    return locate_mnist(config.data, "", config.dataset);
+    MnistFiles files = locate_mnist(config.data, "", config.dataset);
+    // One tree without --val-split scores nothing: what watches a score has nothing to watch.
+    const bool watched = config.ckpt.keep_best > 0 || config.early_stop.patience > 0;
+    if (!files.has_test_set() && config.val_split <= 0 && watched)
+        throw usage_error(std::string(config.early_stop.patience ? "--early-stop" : "--keep-best") + ": " + files.dir +
+                          " is one image tree (no test/), so without --val-split nothing is scored to watch; hold "
+                          "out a validation set with --val-split F (e.g. 0.2)");
+    return files;
 }
 
 std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDirs& created) {
@@ -46,10 +53,12 @@ RunData load_run_data(const RunConfig& config, const MnistFiles& files, const st
                                            ? folder_classes_for(*stored_names, net_classes(config.net))
                                            : std::vector<std::string>{};
     LoadedSplit train = load_split(files, "train", classes, opt);
-    LoadedSplit test = load_split(files, "test", classes, opt);
+    // One tree has no test set: an empty one, which the trainer is not given.
+    LoadedSplit test = files.has_test_set() ? load_split(files, "test", classes, opt) : LoadedSplit{};
+    const bool same_size = !files.has_test_set() || (test.data.rows == train.data.rows && test.data.cols == train.data.cols);
     if (files.is_image_folder()) {
         // The trainer batches both sets with one resize table: one image size for both.
-        if (test.data.rows != train.data.rows || test.data.cols != train.data.cols) {
+        if (!same_size) {
             resize_images(train.data, config.input.size);
             resize_images(test.data, config.input.size);
         }
@@ -65,11 +74,12 @@ RunData load_run_data(const RunConfig& config, const MnistFiles& files, const st
         data.messages.insert(data.messages.end(), s->warnings.begin(), s->warnings.end());
         data.messages.insert(data.messages.end(), s->notes.begin(), s->notes.end());
     }
+    data.has_test = files.has_test_set();
     data.train = std::move(train.data);
     data.test = std::move(test.data);
     const LabeledImages& tr = data.train;
     const LabeledImages& te = data.test;
-    if (te.rows != tr.rows || te.cols != tr.cols)  // the Trainer scales both by the train size
+    if (data.has_test && (te.rows != tr.rows || te.cols != tr.cols))  // the Trainer scales both by the train size
         throw Error(files.test_images + ": images are " + std::to_string(te.rows) + "x" + std::to_string(te.cols) +
                     ", expected " + std::to_string(tr.rows) + "x" + std::to_string(tr.cols) + " like " +
                     files.train_images);

@@ -32,6 +32,7 @@ std::optional<RunLock> make_and_lock_new_run(const RunConfig& config, CreatedDir
 struct RunData {
     MnistFiles files;
     LabeledImages train, test, val;
+    bool has_test = true;  // false: one image tree (`test` is empty), scored only on `val` if any
     std::size_t used = 0;  // training images the run trains on (train_limit, less the validation images)
     std::uint64_t steps_per_epoch = 0;
     std::size_t num_classes = 0;           // what the net's last layer gives

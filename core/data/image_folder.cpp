@@ -98,6 +98,16 @@ std::vector<std::string> image_folder_classes(const std::string& split_dir) {
     return classes;
 }
 
+std::vector<std::uint8_t> image_folder_labels(const std::string& split_dir) {
+    std::vector<std::uint8_t> labels;
+    const std::vector<std::string> classes = image_folder_classes(split_dir);
+    for (std::size_t c = 0; c < classes.size(); ++c)
+        for (const auto& e : sorted_entries((fs::path(split_dir) / classes[c]).string()))
+            if (!is_folder(e) && is_image_file_name(e.path().filename().string()))
+                labels.push_back(static_cast<std::uint8_t>(c));
+    return labels;
+}
+
 ImageFolderSplit load_image_folder_split(const std::string& split_dir, const std::vector<std::string>& classes,
                                          const ImageFolderOptions& opt) {
     ImageFolderSplit out;

@@ -18,6 +18,10 @@ bool is_image_file_name(const std::string& name);
 // than 256 (labels are uint8).
 std::vector<std::string> image_folder_classes(const std::string& split_dir);
 
+// The labels load_image_folder_split would give `split_dir`'s images, in its order, judged by
+// file name alone (nothing decoded: a file that would not decode counts): for a quick count.
+std::vector<std::uint8_t> image_folder_labels(const std::string& split_dir);
+
 struct ImageFolderOptions {
     std::size_t size = 32;  // the net's input side: what images that cannot stay as they are become
     bool skip_bad = false;  // leave out files that do not decode (counted) instead of failing

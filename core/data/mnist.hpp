@@ -13,8 +13,10 @@ struct MnistFiles {
     std::string dir;  // the folder that was chosen, for messages
     std::string train_images, train_labels, test_images, test_labels;
     std::string image_root;                // DIR of DIR/train/<class>/ and DIR/test/<class>/
+    bool one_tree = false;                 // image folder DIR/<class>/ without train/ and test/: no test set
     std::vector<std::string> class_names;  // the set's own names (Fashion-MNIST's), else empty
     bool is_image_folder() const { return !image_root.empty(); }
+    bool has_test_set() const { return !one_tree; }
 };
 
 // A folder matches when it holds the four files (raw or .gz, canonical names

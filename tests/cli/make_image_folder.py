@@ -3,12 +3,13 @@
 
     make_image_folder.py DIR [--idx IMAGES LABELS] [--classes a,b,c] [--train N] [--test M]
                          [--no-test-class C] [--corrupt] [--non-image] [--sizes 28,32] [--pgm] [--empty-class C]
+                         [--one-tree]
 
 Images are MNIST digits from an IDX pair (--idx, gzipped or not: the first N*classes for train, the next for
 test) or drawn (a bar whose position tells the class, learnable in a few steps). Damage for the error paths:
 --no-test-class leaves class C out of test/, --corrupt writes train/<first>/zz-corrupt.png (a truncated PNG),
 --non-image writes train/<first>/notes.txt, --sizes cycles the image sizes (mixed sizes), --empty-class makes
-train/C with no image.
+train/C with no image. --one-tree writes the train/ images straight into DIR/<class>/ (no train/, no test/).
 """
 import argparse
 import gzip
@@ -64,6 +65,7 @@ def main():
     ap.add_argument("--sizes", default="28")
     ap.add_argument("--pgm", action="store_true")
     ap.add_argument("--empty-class")
+    ap.add_argument("--one-tree", action="store_true")
     a = ap.parse_args()
     classes = a.classes.split(",")
     sizes = [int(s) for s in a.sizes.split(",")]
@@ -76,11 +78,12 @@ def main():
     else:
         side = 28
     written = 0
-    for split, n, skip in (("train", a.train, 0), ("test", a.test, a.train)):
+    splits = (("train", a.train, 0),) if a.one_tree else (("train", a.train, 0), ("test", a.test, a.train))
+    for split, n, skip in splits:
         for c, name in enumerate(classes):
             if split == "test" and name == a.no_test_class:
                 continue
-            folder = os.path.join(a.dir, split, name)
+            folder = os.path.join(a.dir, "" if a.one_tree else split, name)
             os.makedirs(folder, exist_ok=True)
             for k in range(n):
                 pixels = pool[c][skip + k] if a.idx else drawn(c, k, side)
@@ -91,7 +94,7 @@ def main():
                 ext, blob = (".pgm", pgm(size, size, pixels)) if a.pgm else (".png", png(size, size, pixels))
                 with open(os.path.join(folder, "%s-%04d%s" % (name, k, ext)), "wb") as f:
                     f.write(blob)
-    first = os.path.join(a.dir, "train", classes[0])
+    first = os.path.join(a.dir, "" if a.one_tree else "train", classes[0])
     if a.corrupt:
         with open(os.path.join(first, "zz-corrupt.png"), "wb") as f:
             f.write(png(side, side, [0] * side * side)[:60])
@@ -99,7 +102,7 @@ def main():
         with open(os.path.join(first, "notes.txt"), "w") as f:
             f.write("where these digits came from\n")
     if a.empty_class:
-        os.makedirs(os.path.join(a.dir, "train", a.empty_class), exist_ok=True)
+        os.makedirs(os.path.join(a.dir, "" if a.one_tree else "train", a.empty_class), exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ usage "--from latest: no complete checkpoint in empty-dir/" -- resume --from lat
 # eval
 usage "--ckpt is required" -- eval
 usage "--ckpt: 1 required TEXT missing" -- eval --ckpt
-usage "--split: valid not in {test,train}" -- eval --ckpt x.ckpt --split valid
+usage "--split: valid not in {test,train,val}" -- eval --ckpt x.ckpt --split valid
 usage "--batch-size: Value 0 not in range 1 to 65536" -- eval --ckpt x.ckpt --batch-size 0
 usage "--threads: Value -2 not in range 0 to 256" -- eval --ckpt x.ckpt --threads -2
 usage "--min-acc: Value 1.5 not in range 0.000000 to 1.000000" -- eval --ckpt x.ckpt --min-acc 1.5

@@ -61,7 +61,11 @@ rm -r pets/train/eel
 
 # Folder layouts that are not a training set.
 mkdir -p onetree/cat && cp pets/train/cat/cat-0000.png onetree/cat/
-expect_rejected 2 "--data onetree: no MNIST data: missing onetree/train-images-idx3-ubyte[.gz]; onetree/mnist: no such folder; run scripts/get-mnist.sh; onetree holds folders (cat) but no train/: for an image folder, move them into onetree/train/ and put held-out images in onetree/test/<class>/ (docs/data.md)" -- train --data onetree --out run
+expect_rejected 1 "onetree: one class folder (cat), expected at least 2 classes to tell apart (one folder per class)" -- train --data onetree --out run
+mkdir -p onetree/test/cat && cp pets/train/cat/cat-0000.png onetree/test/cat/
+expect_rejected 2 "--data onetree: image folder has test/ but no train/: expected onetree/train/<class>/ beside it, or one tree onetree/<class>/ with no test/ (docs/data.md)" -- train --data onetree --out run
+mkdir -p nodata/notes && touch nodata/notes/readme.txt
+expect_rejected 2 "--data nodata: no MNIST data: missing nodata/train-images-idx3-ubyte[.gz]; nodata/mnist: no such folder; run scripts/get-mnist.sh; nodata holds folders (notes) but no .png or .pgm images in them: an image folder is DIR/<class>/*.png, or DIR/train/<class>/ and DIR/test/<class>/ (docs/data.md)" -- train --data nodata --out run
 mkdir -p notest/train/cat && cp pets/train/cat/cat-0000.png notest/train/cat/
 expect_rejected 2 "--data notest: image folder has train/ but no test/" -- train --data notest --out run
 "$PY" "$MAKE" empty --classes a,b --train 4 --test 2 --empty-class c || fail "make_image_folder.py empty"

@@ -61,11 +61,23 @@ grep -qx 'trainctl: early stop at epoch 5: val_loss has not improved by more tha
   && pass || fail "resumed stopped run: $(cat C.err)"
 "$TRAINCTL" resume --from C/mlp-4_3.ckpt --early-stop off --epochs 6 -q --out C6 > /dev/null 2> C6.err || fail "--early-stop off: $(cat C6.err)"
 [ -f C6/mlp-6_3.ckpt ] && ! grep -q 'early stop' C6.err && pass || fail "--early-stop off did not run to epoch 6: $(ls C6; cat C6.err)"
-"$TRAINCTL" ckpt inspect C6/mlp-5_3.ckpt | grep -q ', stopped' && fail "epoch 5 of the continued run says it stopped" || pass
+# (Saved every 2 global steps, as A: mlp-6_1 is the first file after epoch 5's evaluation.)
+"$TRAINCTL" ckpt inspect C6/mlp-6_1.ckpt > C6.inspect || fail "ckpt inspect C6/mlp-6_1.ckpt: $(ls C6)"
+grep -q 'early stopping: best' C6.inspect && ! grep -q ', stopped' C6.inspect && pass \
+  || fail "epoch 5 of the continued run says it stopped: $(grep state C6.inspect)"
+
+# A run that watched nothing stored the default monitor "acc" no one chose: a resume that adds
+# --early-stop watches val_loss, as `train --early-stop` does (it used to watch val_acc).
+"$TRAINCTL" resume --from H/mlp-2_3.ckpt --early-stop 1 --min-delta 100 --epochs 6 --out HR -q > /dev/null 2> HR.err
+grep -qx 'trainctl: early stop at epoch 4: val_loss has not improved by more than 100 for 1 epoch (best [0-9.]* at epoch 3)' HR.err \
+  && pass || fail "resume adding --early-stop: $(cat HR.err)"
+# One that watched a metric keeps it: K below kept the best val_acc.
 
 # The monitor: accuracy with --keep-best, the best file named by the validation metric.
 tiny K --val-split 0.5 --epochs 2 --keep-best 1 --monitor val_acc -q > /dev/null 2> K.err || fail "keep-best failed: $(cat K.err)"
 ls K/mlp-best-*.ckpt > /dev/null 2>&1 && pass || fail "no best checkpoint: $(ls K)"
+"$TRAINCTL" resume --from K/mlp-2_3.ckpt --early-stop 1 --min-delta 100 --epochs 5 --out KR -q > /dev/null 2> KR.err
+grep -q 'early stop at epoch 4: val_acc has not improved' KR.err && pass || fail "resume of a run watching val_acc: $(cat KR.err)"
 
 # Bad values: exit 2, one line naming the flag, nothing written.
 expect_rejected 2 '--val-split must be a fraction between 0 and 1 (exclusive), or "off", got 0' -- train --data "$D" --val-split 0 --out E
