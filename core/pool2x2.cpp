@@ -12,20 +12,21 @@ namespace {
 
 constexpr std::size_t kLanes = 8;
 
-// One output by the rule in the header.
+// One output by the rule in the header; the index only when kArg (inference skips it).
+template <bool kArg>
 inline void pool_one(const float* r0, const float* r1, std::uint32_t at, std::uint32_t w, float* y,
                      std::uint32_t* arg) {
     float best = r0[0];
     std::uint32_t best_at = at;
     const float b = r0[1], c = r1[0], d = r1[1];
-    best_at = b > best ? at + 1 : best_at;
+    if (kArg) best_at = b > best ? at + 1 : best_at;
     best = b > best ? b : best;
-    best_at = c > best ? at + w : best_at;
+    if (kArg) best_at = c > best ? at + w : best_at;
     best = c > best ? c : best;
-    best_at = d > best ? at + w + 1 : best_at;
+    if (kArg) best_at = d > best ? at + w + 1 : best_at;
     best = d > best ? d : best;
     *y = best;
-    if (arg) *arg = best_at;
+    if (kArg) *arg = best_at;
 }
 
 #ifdef __AVX2__
@@ -94,9 +95,12 @@ void pool2x2_forward(const Pool2x2& p, const float* src, float* y, std::uint32_t
             continue;
         }
 #endif
-        for (std::size_t ow = 0; ow < p.out_width; ++ow)
-            pool_one(r0 + 2 * ow, r1 + 2 * ow, base + static_cast<std::uint32_t>(2 * ow), w, yr + ow,
-                     ar ? ar + ow : nullptr);
+        if (ar)
+            for (std::size_t ow = 0; ow < p.out_width; ++ow)
+                pool_one<true>(r0 + 2 * ow, r1 + 2 * ow, base + static_cast<std::uint32_t>(2 * ow), w, yr + ow, ar + ow);
+        else
+            for (std::size_t ow = 0; ow < p.out_width; ++ow)
+                pool_one<false>(r0 + 2 * ow, r1 + 2 * ow, 0, w, yr + ow, nullptr);
     }
 }
 
