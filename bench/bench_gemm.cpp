@@ -59,9 +59,10 @@ void run_gemm(const GemmCase& g, Buffers& buf) {
 // One run: every engine thread (one when threads == 1, e.g. with OpenBLAS threaded) calls the
 // gemm for min_ms of its own clock, all starting together. Returns the GFLOP/s of the threads
 // together: the sum of each thread's calls over its own seconds. Measured over one shared clock
-// instead, the bound swung between about 85 and 146 GFLOP/s from run to run: the pool hands a
-// chunk to whoever is free, so when the worker thread woke late (a busy machine) the caller ran
-// both chunks one after the other and the run counted one core's calls over two cores' time.
+// instead, the bound swung between about 85 and 146 GFLOP/s from run to run. A likely cause:
+// the pool hands a chunk to whoever is free, so when the worker thread woke late (a busy
+// machine) the caller could run both chunks one after the other, one core's calls counted over
+// two cores' time; the start barrier rules that out.
 double timed_run(const GemmCase& g, std::vector<Buffers>& bufs, std::size_t threads, int min_ms, long& calls) {
     std::vector<long> thread_calls(threads, 0);
     std::vector<double> thread_s(threads, 0.0);
