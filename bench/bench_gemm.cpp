@@ -3,8 +3,9 @@
 // It calls gemm the way the engine does: set_num_threads(T) leaves OpenBLAS single-threaded and
 // each of the T engine threads runs its own gemm, on its own contiguous row-major buffers.
 // "m","n","k" are one call's shape (a linear layer splits its batch rows, or its weight-grad rows,
-// across the T threads); "gflops" counts the T threads' calls together (median over --runs runs of
-// about --min-ms each; "calls" sums all runs).
+// across the T threads); "gflops" counts the T threads' calls together, each thread's calls over
+// its own clock, all started together: the median over --runs runs of about --min-ms each, with
+// "gflops_min" and "gflops_max" their range ("calls" sums all runs).
 //   conv (per image, any batch; core/conv2d.cpp): forward W[oc,k] * col[k,p];
 //     backward_weight dy[oc,p] * col[k,p]^T; backward_input W^T * dy (not for conv1, the first layer).
 //   linear (core/linear.cpp): forward x[B/T,in] * W[out,in]^T; backward_weight dy[B,out/T]^T * x[B,in];
@@ -13,10 +14,12 @@
 // one gemm on T OpenBLAS threads.
 // Usage: bench_gemm [--threads 2] [--runs 3] [--shapes all|nets|square] [--min-ms 100]
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -54,22 +57,34 @@ void run_gemm(const GemmCase& g, Buffers& buf) {
 }
 
 // One run: every engine thread (one when threads == 1, e.g. with OpenBLAS threaded) calls the
-// gemm until min_ms have passed. Returns the calls made and the seconds taken (until the last
-// thread stopped).
-std::pair<long, double> timed_run(const GemmCase& g, std::vector<Buffers>& bufs, std::size_t threads, int min_ms) {
-    std::vector<long> calls(threads, 0);
-    const auto t0 = Clock::now();
-    const auto deadline = t0 + std::chrono::milliseconds(min_ms);
+// gemm for min_ms of its own clock, all starting together. Returns the GFLOP/s of the threads
+// together: the sum of each thread's calls over its own seconds. Measured over one shared clock
+// instead, the bound swung between about 85 and 146 GFLOP/s from run to run. A likely cause:
+// the pool hands a chunk to whoever is free, so when the worker thread woke late (a busy
+// machine) the caller could run both chunks one after the other, one core's calls counted over
+// two cores' time; the start barrier rules that out.
+double timed_run(const GemmCase& g, std::vector<Buffers>& bufs, std::size_t threads, int min_ms, long& calls) {
+    std::vector<long> thread_calls(threads, 0);
+    std::vector<double> thread_s(threads, 0.0);
+    std::atomic<std::size_t> started{0};
     parallel_for(threads, [&](std::size_t t) {
+        started.fetch_add(1);
+        while (started.load() < threads) std::this_thread::yield();  // every thread runs, none alone
+        const auto t0 = Clock::now();
+        const auto deadline = t0 + std::chrono::milliseconds(min_ms);
         do {
             run_gemm(g, bufs[t]);
-            ++calls[t];
+            ++thread_calls[t];
         } while (Clock::now() < deadline);
+        thread_s[t] = seconds_since(t0);
     });
-    const double s = seconds_since(t0);
-    long total = 0;
-    for (long c : calls) total += c;
-    return {total, s};
+    const double flops_per_call = 2.0 * static_cast<double>(g.m * g.n * g.k);
+    double gflops = 0.0;
+    for (std::size_t t = 0; t < threads; ++t) {
+        gflops += flops_per_call * static_cast<double>(thread_calls[t]) / thread_s[t] / 1e9;
+        calls += thread_calls[t];
+    }
+    return gflops;
 }
 
 nlohmann::json measure(const GemmCase& g, std::size_t threads, int runs, int min_ms) {
@@ -79,18 +94,16 @@ nlohmann::json measure(const GemmCase& g, std::size_t threads, int runs, int min
         b.b.assign(g.k * g.n, 0.25f);
         b.c.assign(g.m * g.n, 0.0f);
     }
-    timed_run(g, bufs, threads, std::max(1, min_ms / 10));  // warm-up: pages, caches, thread wake-up
-    const double flops_per_call = 2.0 * static_cast<double>(g.m * g.n * g.k);
-    std::vector<double> gflops;
     long calls = 0;
-    for (int r = 0; r < runs; ++r) {
-        const auto [c, s] = timed_run(g, bufs, threads, min_ms);
-        gflops.push_back(flops_per_call * static_cast<double>(c) / s / 1e9);
-        calls += c;
-    }
+    timed_run(g, bufs, threads, std::max(1, min_ms / 10), calls);  // warm-up: pages, caches, thread wake-up
+    calls = 0;
+    std::vector<double> gflops;
+    for (int r = 0; r < runs; ++r) gflops.push_back(timed_run(g, bufs, threads, min_ms, calls));
+    const auto [lo, hi] = std::minmax_element(gflops.begin(), gflops.end());
     return {{"bench", "gemm"},  {"case", g.name},      {"m", g.m},          {"n", g.n},
             {"k", g.k},         {"trans_a", g.trans_a}, {"trans_b", g.trans_b}, {"per", g.per},
-            {"gflops", median(gflops)}, {"calls", calls}, {"runs", runs}, {"threads", threads}};
+            {"gflops", median(gflops)}, {"gflops_min", *lo}, {"gflops_max", *hi}, {"calls", calls},
+            {"runs", runs}, {"threads", threads}};
 }
 
 std::size_t per_thread(std::size_t rows, std::size_t threads) { return std::max<std::size_t>(1, rows / threads); }

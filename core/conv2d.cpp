@@ -19,6 +19,12 @@ namespace {
 
 // ReLU as core/relu.cpp computes it: x < 0 ? 0 : x lets NaN through, as PyTorch does.
 inline float relu(float v) { return v < 0.0f ? 0.0f : v; }
+// ReLU's backward: dy where the output is positive. dy is read whatever the mask: written as
+// `y > 0 ? dy : 0`, GCC guarded that read with vmaskmovps, 3x slower than a load and a select.
+inline float relu_grad(float y, float dy) {
+    const float g = dy;
+    return y > 0.0f ? g : 0.0f;
+}
 
 ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2dOptions& opt) {
     if (in.rank() != 3) throw usage_error(name + ": conv2d needs a [C,H,W] input, got " + in.str());
@@ -54,6 +60,8 @@ inline Vec load(const float* p) {
 }
 inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 constexpr std::size_t kDirectMinWidth = 16;
+// An output row's floats rounded up to whole vectors: the direct backward's row stride for dy.
+constexpr std::size_t lane_width(std::size_t w) { return (w + kLanes - 1) / kLanes * kLanes; }
 
 // The gemm kernel unfolds images into col until col holds about this many floats (256 KB,
 // LeNet's conv2: 4 images, a 16x150x400 gemm). Measured per image (CPU time, 1 thread), conv2's
@@ -92,36 +100,47 @@ void direct_forward(const ConvGeometry& g, std::size_t oc, const float* xp, cons
         }
 }
 
-// Direct weight grad of one padded image: gw[o,c,i,j] += sum over outputs of dy[o,oh,ow] *
-// xp[c,oh+i,ow+j]. The K taps of one kernel row share each dy vector and keep K vector sums in
-// registers; the row's last OW % kLanes columns are summed one by one.
-template <std::size_t K>
-void direct_weight_grad(const ConvGeometry& g, std::size_t oc, const float* xp, const float* dy, float* gw) {
-    const std::size_t oh_n = g.out_height, ow_n = g.out_width, c_n = g.channels;
+// Direct weight grad of one padded image for out channels [o0, o0+O): gw[o,c,i,j] += sum over
+// outputs of dy[o,oh,ow] * xp[c,oh+i,ow+j]. dy's rows are padded with zeros to owp (a multiple of
+// kLanes), so every row is whole vectors: the lanes past OW add 0 * (the next floats of xp, which
+// must be finite and readable: the next row, or kIm2colSlack zeros past the image). O channels'
+// dy vectors share each xp vector, O*K sums in registers (O=2, K=5: 10 of the 16).
+template <std::size_t K, std::size_t O>
+void direct_weight_grad(const ConvGeometry& g, std::size_t o0, const float* xp, const float* dyp, std::size_t owp,
+                        float* gw) {
+    const std::size_t oh_n = g.out_height, c_n = g.channels;
     const std::size_t ph = g.padded_height(), pw = g.padded_width();
-    for (std::size_t o = 0; o < oc; ++o)
-        for (std::size_t c = 0; c < c_n; ++c)
-            for (std::size_t i = 0; i < K; ++i) {
-                Vec acc[K] = {};
-                float tail[K] = {};
-                for (std::size_t oh = 0; oh < oh_n; ++oh) {
-                    const float* d = dy + (o * oh_n + oh) * ow_n;
-                    const float* src = xp + (c * ph + oh + i) * pw;
-                    std::size_t ow = 0;
-                    for (; ow + kLanes <= ow_n; ow += kLanes) {
-                        const Vec dv = load(d + ow);
-                        for (std::size_t j = 0; j < K; ++j) acc[j] += dv * load(src + ow + j);
+    for (std::size_t c = 0; c < c_n; ++c)
+        for (std::size_t i = 0; i < K; ++i) {
+            Vec acc[O][K] = {};
+            for (std::size_t oh = 0; oh < oh_n; ++oh) {
+                const float* d = dyp + (o0 * oh_n + oh) * owp;
+                const float* src = xp + (c * ph + oh + i) * pw;
+                for (std::size_t ow = 0; ow < owp; ow += kLanes) {
+                    Vec dv[O];
+                    for (std::size_t o = 0; o < O; ++o) dv[o] = load(d + o * oh_n * owp + ow);
+                    for (std::size_t j = 0; j < K; ++j) {
+                        const Vec xv = load(src + ow + j);
+                        for (std::size_t o = 0; o < O; ++o) acc[o][j] += dv[o] * xv;
                     }
-                    for (; ow < ow_n; ++ow)
-                        for (std::size_t j = 0; j < K; ++j) tail[j] += d[ow] * src[ow + j];
-                }
-                float* gwi = gw + ((o * c_n + c) * K + i) * K;
-                for (std::size_t j = 0; j < K; ++j) {
-                    float sum = tail[j];
-                    for (std::size_t t = 0; t < kLanes; ++t) sum += acc[j][t];
-                    gwi[j] += sum;
                 }
             }
+            for (std::size_t o = 0; o < O; ++o)
+                for (std::size_t j = 0; j < K; ++j) {
+                    float sum = 0.0f;
+                    for (std::size_t t = 0; t < kLanes; ++t) sum += acc[o][j][t];
+                    gw[(((o0 + o) * c_n + c) * K + i) * K + j] += sum;
+                }
+        }
+}
+
+// All out channels, two at a time.
+template <std::size_t K>
+void direct_weight_grad(const ConvGeometry& g, std::size_t oc, const float* xp, const float* dyp, std::size_t owp,
+                        float* gw) {
+    std::size_t o = 0;
+    for (; o + 2 <= oc; o += 2) direct_weight_grad<K, 2>(g, o, xp, dyp, owp, gw);
+    if (o < oc) direct_weight_grad<K, 1>(g, o, xp, dyp, owp, gw);
 }
 
 // Kernel sides with a direct kernel; others go through im2col + gemm.
@@ -152,7 +171,8 @@ std::size_t Conv2d::col_size() const {
 }
 
 std::size_t Conv2d::scratch_stride() const {
-    const std::size_t out = opt_.out_channels * group_cols();
+    const std::size_t out =
+        opt_.out_channels * (direct_ ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
     const std::size_t used =
         grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
@@ -185,21 +205,23 @@ void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
 void Conv2d::backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const {
     const std::size_t k = geo_.kernel, oh_n = geo_.out_height, ow_n = geo_.out_width, oc = opt_.out_channels;
     const std::size_t ph = geo_.padded_height(), pw = geo_.padded_width(), c_n = geo_.channels;
-    const std::size_t p = geo_.col_cols();
-    if (relu_) {  // the fused ReLU's backward, into L1-sized scratch
-        for (std::size_t j = 0; j < oc * p; ++j) s.out[j] = y[j] > 0.0f ? dy[j] : 0.0f;
-        dy = s.out;
+    const std::size_t owp = lane_width(ow_n);
+    // dy (masked by the fused ReLU) into rows of owp floats, in L1; the columns past OW stay 0.
+    for (std::size_t r = 0; r < oc * oh_n; ++r) {
+        const float* src = dy + r * ow_n;
+        const float* out = y + r * ow_n;
+        float* dst = s.out + r * owp;
+        if (relu_) for (std::size_t j = 0; j < ow_n; ++j) dst[j] = relu_grad(out[j], src[j]);
+        else std::copy(src, src + ow_n, dst);
     }
-    const float* xp = x;
-    if (geo_.padding != 0) {
-        pad_sample(geo_, x, s.xp);
-        xp = s.xp;
-    }
-    if (k == 5) direct_weight_grad<5>(geo_, oc, xp, dy, s.grad);
-    else direct_weight_grad<3>(geo_, oc, xp, dy, s.grad);
+    // Always a copy, padded or not: the kernel reads up to kLanes - 1 floats past the image,
+    // into the zeros after s.xp.
+    pad_sample(geo_, x, s.xp);
+    if (k == 5) direct_weight_grad<5>(geo_, oc, s.xp, s.out, owp, s.grad);
+    else direct_weight_grad<3>(geo_, oc, s.xp, s.out, owp, s.grad);
     for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
         float& db = s.grad[geo_.col_rows() * oc + o];
-        for (std::size_t j = 0; j < p; ++j) db += dy[o * p + j];
+        for (std::size_t j = 0; j < oh_n * owp; ++j) db += s.out[o * oh_n * owp + j];
     }
     if (dx == nullptr) return;
     const float* w = params_.value(weight_id_);
@@ -211,7 +233,7 @@ void Conv2d::backward_direct(const float* x, const float* y, const float* dy, fl
             for (std::size_t oh = 0; oh < oh_n; ++oh)
                 for (std::size_t j = 0; j < k; ++j)
                     for (std::size_t i = 0; i < k; ++i)
-                        axpy(dxp + (c * ph + oh + i) * pw + j, dy + (o * oh_n + oh) * ow_n,
+                        axpy(dxp + (c * ph + oh + i) * pw + j, s.out + (o * oh_n + oh) * owp,
                              w[((o * c_n + c) * k + i) * k + j], ow_n);
     if (geo_.padding != 0) crop_sample(geo_, s.dxp, dx);
 }
@@ -249,7 +271,7 @@ void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std:
             float* dst = s.out + o * cols + b * p;
             if (relu_) {  // the fused ReLU's backward
                 const float* out = y + (b * oc + o) * p;
-                for (std::size_t j = 0; j < p; ++j) dst[j] = out[j] > 0.0f ? src[j] : 0.0f;
+                for (std::size_t j = 0; j < p; ++j) dst[j] = relu_grad(out[j], src[j]);
             } else {
                 std::copy(src, src + p, dst);
             }

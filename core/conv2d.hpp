@@ -60,8 +60,9 @@ private:
     Tensor dx_;
     // Per chunk: weight+bias grad partial, the group's padded images, one padded image grad,
     // col (gemm kernel; dcol in backward), the group's output [out, group*OH*OW] (dy gathered
-    // the same way in backward; the direct kernel's masked dy), kIm2colSlack floats after each
-    // of xp and col for im2col's spill.
+    // the same way in backward; the direct kernel's masked dy, rows padded to whole vectors),
+    // kIm2colSlack floats after each of xp and col for im2col's spill (and the direct backward's
+    // reads past the image).
     struct Scratch {
         float* grad;
         float* xp;

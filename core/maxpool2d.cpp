@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "core/pool2x2.hpp"
 
 namespace trainctl {
 
@@ -28,28 +29,8 @@ void MaxPool2d::reserve(std::size_t batch) {
 
 void MaxPool2d::pool_plane(const float* src, float* y, std::uint32_t* arg) const {
     const std::size_t w = in_sample_[2], s = stride_;
-    if (kernel_ == 2 && stride_ == 2) {
-        // LeNet's pools: the generic loop's data-dependent branches mispredicted about every other
-        // window (18% of LeNet5's forward); selects keep the same strict first-max-wins order.
-        for (std::size_t oh = 0; oh < out_height_; ++oh) {
-            const float* r0 = src + 2 * oh * w;
-            const float* r1 = r0 + w;
-            const auto base = static_cast<std::uint32_t>(2 * oh * w);
-            for (std::size_t ow = 0; ow < out_width_; ++ow) {
-                const auto at = static_cast<std::uint32_t>(base + 2 * ow);
-                float best = r0[2 * ow];
-                std::uint32_t best_at = at;
-                const float b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
-                best_at = b > best ? at + 1 : best_at;
-                best = b > best ? b : best;
-                best_at = c > best ? at + static_cast<std::uint32_t>(w) : best_at;
-                best = c > best ? c : best;
-                best_at = d > best ? at + static_cast<std::uint32_t>(w) + 1 : best_at;
-                best = d > best ? d : best;
-                *y++ = best;
-                *arg++ = best_at;
-            }
-        }
+    if (kernel_ == 2 && stride_ == 2) {  // LeNet's pools: core/pool2x2
+        pool2x2_forward({w, out_height_, out_width_}, src, y, arg);
         return;
     }
     for (std::size_t oh = 0; oh < out_height_; ++oh)
@@ -82,18 +63,7 @@ void MaxPool2d::max_plane(const float* src, float* y) const {
             }
         return;
     }
-    // pool_plane's selects on the values alone, in its order: the same maxima, bit for bit.
-    for (std::size_t oh = 0; oh < out_height_; ++oh) {
-        const float* r0 = src + 2 * oh * w;
-        const float* r1 = r0 + w;
-        for (std::size_t ow = 0; ow < out_width_; ++ow) {
-            float best = r0[2 * ow];
-            const float b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
-            best = b > best ? b : best;
-            best = c > best ? c : best;
-            *y++ = d > best ? d : best;
-        }
-    }
+    pool2x2_forward({w, out_height_, out_width_}, src, y, nullptr);  // pool_plane's maxima, bit for bit
 }
 
 const Tensor& MaxPool2d::infer(const Tensor& x) {
@@ -126,7 +96,15 @@ const Tensor& MaxPool2d::backward(const Tensor& dy) {
     const std::size_t n = input_grad_ ? dy.shape()[0] : 0;
     dx_.set_shape(batched(n, in_sample_));
     const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
+    // Windows that tile the plane (LeNet's): each input float written once, by core/pool2x2.
+    const bool tiled = kernel_ == 2 && stride_ == 2 && 2 * out_height_ == in_sample_[1] && 2 * out_width_ == in_sample_[2];
     parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
+        if (tiled) {
+            for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl)
+                pool2x2_backward({in_sample_[2], out_height_, out_width_}, dy.data() + pl * out_plane,
+                                 argmax_.data() + pl * out_plane, dx_.data() + pl * plane);
+            return;
+        }
         std::fill(dx_.data() + r.begin * c * plane, dx_.data() + r.end * c * plane, 0.0f);
         // += because overlapping windows (stride < kernel) can pick the same input twice.
         for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl) {

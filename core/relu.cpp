@@ -37,7 +37,11 @@ const Tensor& ReLU::backward(const Tensor& dy) {
         const float* y = y_.data();
         const float* g = dy.data();
         float* dst = dx_.data();
-        for (std::size_t i = r.begin * per; i < r.end * per; ++i) dst[i] = y[i] > 0.0f ? g[i] : 0.0f;
+        // g read whatever the mask: `y > 0 ? g[i] : 0` made GCC guard the read with vmaskmovps.
+        for (std::size_t i = r.begin * per; i < r.end * per; ++i) {
+            const float gi = g[i];
+            dst[i] = y[i] > 0.0f ? gi : 0.0f;
+        }
     });
     return dx_;
 }

@@ -11,6 +11,7 @@
 #include "core/maxpool2d.hpp"
 #include "core/params.hpp"
 #include "core/relu.hpp"
+#include "core/sequential.hpp"
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
 #include "gradcheck.hpp"
@@ -158,6 +159,39 @@ TEST_CASE("backward adds into parameter grads: twice gives double", "[core][laye
     }
 }
 
+TEST_CASE("conv2d with its ReLU fused gives the output and grads of conv then ReLU", "[core][layers]") {
+    // The direct kernel (5x5, 8 wide rows padded to whole vectors in backward, 3 channels: a pair
+    // and a single) and im2col + gemm.
+    for (const ConvCase& c : {kConvCases[5], kConvCases[6], kConvCases[0], kConvCases[4]}) {
+        INFO("c_in " << c.c_in << " h " << c.h << " w " << c.w << " kernel " << c.opt.kernel);
+        const Shape in{c.c_in, c.h, c.w};
+        ConvFixture plain(c);
+        ReLU relu("relu", plain.conv.out_sample());
+        Sequential fused(in);
+        fused.add_with_params<Conv2d>("conv", c.opt);
+        fused.add<ReLU>("relu");
+        fused.finalize();
+        std::copy(plain.params.values(), plain.params.values() + plain.params.total(), fused.params().values());
+        Tensor x = random_input(batched(3, in), 41);
+        plain.conv.reserve(3);
+        relu.reserve(3);
+        fused.reserve(3);
+        const Tensor& want_y = relu.forward(plain.conv.forward(x));
+        const Tensor& got_y = fused.forward(x);
+        REQUIRE(got_y.size() == want_y.size());
+        for (std::size_t i = 0; i < want_y.size(); ++i) REQUIRE(got_y[i] == Approx(want_y[i]).margin(1e-6));
+        Tensor dy(want_y.shape());
+        Rng rng(42, 1);
+        fill_uniform(dy, rng, -1.0f, 1.0f);
+        plain.params.zero_grad();
+        fused.params().zero_grad();
+        plain.conv.backward(relu.backward(dy));
+        fused.backward(dy);
+        for (std::size_t i = 0; i < plain.params.total(); ++i)
+            REQUIRE(fused.params().grads()[i] == Approx(plain.params.grads()[i]).margin(1e-5));
+    }
+}
+
 TEST_CASE("conv2d rejects a kernel larger than its padded input", "[core][layers]") {
     ParamSet params;
     CHECK_THROWS_WITH(Conv2d(params, "conv1", Shape{1, 3, 3}, Conv2dOptions{6, 5}),
@@ -203,6 +237,56 @@ TEST_CASE("maxpool2d infer gives forward's maxima bit for bit, ties, signed zero
         const Tensor& inferred = pool.infer(x);
         REQUIRE(inferred.size() == trained.size());
         CHECK(std::memcmp(inferred.data(), trained.data(), trained.size() * sizeof(float)) == 0);
+    }
+}
+
+namespace {
+
+// 2x2/2 pooling as the definition reads: the first of the window's floats in row-major order
+// that no later one exceeds (strict >), and dy routed to it. Planes [C,H,W], windows need not tile.
+void naive_pool2x2(const Tensor& x, const Tensor& dy, std::vector<float>& y, std::vector<float>& dx) {
+    const std::size_t n = x.shape()[0], c = x.shape()[1], h = x.shape()[2], w = x.shape()[3];
+    const std::size_t oh_n = h / 2, ow_n = w / 2;
+    y.clear();
+    dx.assign(x.size(), 0.0f);
+    for (std::size_t pl = 0; pl < n * c; ++pl)
+        for (std::size_t oh = 0; oh < oh_n; ++oh)
+            for (std::size_t ow = 0; ow < ow_n; ++ow) {
+                std::size_t best = pl * h * w + 2 * oh * w + 2 * ow;
+                for (std::size_t at : {best + 1, best + w, best + w + 1})
+                    if (x[at] > x[best]) best = at;
+                y.push_back(x[best]);
+                dx[best] += dy[(pl * oh_n + oh) * ow_n + ow];
+            }
+}
+
+}  // namespace
+
+TEST_CASE("maxpool2d 2x2 stride 2 (vector kernel) matches the definition, ties, signed zeros and NaN included",
+          "[core][layers]") {
+    // 28 and 19 wide: whole 8-output steps plus an overlapping last one; 10: the scalar rows;
+    // 7 high and 19 wide: windows that leave a row and a column uncovered.
+    for (const Shape& plane : {Shape{6, 28, 28}, Shape{16, 10, 10}, Shape{2, 7, 19}}) {
+        INFO("plane " << plane.str());
+        MaxPool2d pool("pool", plane, /*kernel=*/2, /*stride=*/2);
+        Tensor x(batched(3, plane));
+        Rng rng(31, 1);
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.below(4)) - 1.5f;
+        for (std::size_t i = 0; i < x.size(); i += 13) x[i] = -0.0f;
+        for (std::size_t i = 3; i < x.size(); i += 29) x[i] = std::nanf("");
+        pool.reserve(3);
+        const Tensor& y = pool.forward(x);
+        Tensor dy(y.shape());
+        for (std::size_t i = 0; i < dy.size(); ++i) dy[i] = i % 7 == 0 ? -0.0f : static_cast<float>(i % 11) - 5.0f;
+        std::vector<float> want_y, want_dx;
+        naive_pool2x2(x, dy, want_y, want_dx);
+        REQUIRE(y.size() == want_y.size());
+        CHECK(std::memcmp(y.data(), want_y.data(), y.size() * sizeof(float)) == 0);
+        const Tensor& dx = pool.backward(dy);
+        REQUIRE(dx.size() == want_dx.size());
+        CHECK(std::memcmp(dx.data(), want_dx.data(), dx.size() * sizeof(float)) == 0);
+        const Tensor& inferred = pool.infer(x);
+        CHECK(std::memcmp(inferred.data(), want_y.data(), want_y.size() * sizeof(float)) == 0);
     }
 }
 
