@@ -55,10 +55,15 @@ void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters
     const int own = stop_signal();
     for (std::size_t i = 0; i < kStopSlots; ++i) stops[i] = kStopSignals[i] == own ? 1.0f : 0.0f;
     const auto t0 = Clock::now();
+    // Every rank needs the loss (finite or not) and the stop flags before it updates anything: the
+    // 24 bytes travel while the reduce-scatter runs (its waiting progresses them), so the step
+    // still meets the other ranks once here, not twice.
+    MPI_Request tail_sum = MPI_REQUEST_NULL;
+    MPI_Iallreduce(MPI_IN_PLACE, tail, static_cast<int>(counters + kStopSlots), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD,
+                   &tail_sum);
     // With two ranks each sum is a + b, as the allreduce's; with more, a fixed order per N.
     MPI_Reduce_scatter(grads, shard_grads_.data(), counts_.data(), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-    // Every rank needs the loss (finite or not) and the stop flags before it updates anything.
-    MPI_Allreduce(MPI_IN_PLACE, tail, static_cast<int>(counters + kStopSlots), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Wait(&tail_sum, MPI_STATUS_IGNORE);
     seconds_ += seconds_since(t0);
     ++calls_;
     bytes_ = (count + counters + kStopSlots) * sizeof(float);

@@ -24,8 +24,8 @@ public:
     // One per stop signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE): how many ranks received it.
     std::size_t own_floats() const override { return kStopSlots; }
     // Each rank scaled its gradients by the global batch, so their sum is the mean gradient of the
-    // whole batch. Sums this rank's shard of the gradients (MPI_Reduce_scatter), then the counters
-    // and this rank's stop signal (a 24-byte MPI_Allreduce) so that every rank sees them.
+    // whole batch. Sums this rank's shard of the gradients (MPI_Reduce_scatter) and, for every
+    // rank, the counters and the ranks' stop signals (a 24-byte MPI_Iallreduce alongside).
     void reduce(float* grads, std::size_t count, std::size_t counters) override;
     // Updates this rank's shard of the parameters and of the optimizer state, then gathers every
     // rank's shard of the parameters (MPI_Allgatherv): the same bytes as the second half of a ring
