@@ -1,8 +1,9 @@
 // Time of one data-parallel step's communication alone (no training, no waiting for a slower rank)
 // at the sizes trainctl reduces: LeNet5's and the 512-512 MLP's gradient arenas plus the step's 6
-// floats. Two forms of the same sum: one MPI_Allreduce, and what a step does (cmd/run/grad_reduce_mpi:
-// MPI_Reduce_scatter of the arena with a 6-float MPI_Iallreduce alongside, then MPI_Allgatherv of
-// the updated shards). One JSON object per line from rank 0. Usage: mpirun -np N bench_allreduce [--runs 200]
+// floats. Three forms of the same sum: one MPI_Allreduce; MPI_Reduce_scatter and MPI_Allgatherv; and
+// what a step does (cmd/run/grad_reduce_mpi: a ring of MPI_Sendrecv summing each rank's shard in
+// place, a 6-float MPI_Iallreduce alongside, then MPI_Allgatherv of the shards). One JSON object per
+// line from rank 0. Usage: mpirun -np N bench_allreduce [--runs 200]
 #include <mpi.h>
 
 #include <algorithm>
@@ -53,21 +54,37 @@ int main(int argc, char** argv) {
             counts[static_cast<std::size_t>(r)] =
                 static_cast<int>(static_cast<long>(c.params) * (r + 1) / size) - offsets[static_cast<std::size_t>(r)];
         }
-        std::vector<float> shard(static_cast<std::size_t>(counts[static_cast<std::size_t>(rank)]));
+        std::vector<float> shard(static_cast<std::size_t>(*std::max_element(counts.begin(), counts.end())));
         const auto allreduce = time_us(runs, [&] {
             MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(floats), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
         });
-        const auto sharded = time_us(runs, [&] {
-            MPI_Request tail = MPI_REQUEST_NULL;
-            MPI_Iallreduce(MPI_IN_PLACE, buf.data() + c.params, kTail, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &tail);
-            MPI_Reduce_scatter(buf.data(), shard.data(), counts.data(), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
-            MPI_Wait(&tail, MPI_STATUS_IGNORE);
+        const auto gather = [&] {
             MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf.data(), counts.data(), offsets.data(), MPI_FLOAT,
                            MPI_COMM_WORLD);
+        };
+        const auto library = time_us(runs, [&] {
+            MPI_Reduce_scatter(buf.data(), shard.data(), counts.data(), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+            gather();
+        });
+        const auto ring = time_us(runs, [&] {
+            MPI_Request tail = MPI_REQUEST_NULL;
+            MPI_Iallreduce(MPI_IN_PLACE, buf.data() + c.params, kTail, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &tail);
+            const int next = (rank + 1) % size, prev = (rank + size - 1) % size;
+            for (int k = 0; k + 1 < size; ++k) {
+                const auto out = static_cast<std::size_t>((rank + 2 * size - 1 - k) % size);
+                const auto in = static_cast<std::size_t>((rank + 2 * size - 2 - k) % size);
+                MPI_Sendrecv(buf.data() + offsets[out], counts[out], MPI_FLOAT, next, 19, shard.data(), counts[in],
+                             MPI_FLOAT, prev, 19, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                float* sum = buf.data() + offsets[in];
+                for (int i = 0; i < counts[in]; ++i) sum[i] += shard[static_cast<std::size_t>(i)];
+            }
+            MPI_Wait(&tail, MPI_STATUS_IGNORE);
+            gather();
         });
         const double bytes = static_cast<double>(floats * sizeof(float));
         if (rank == 0)
-            for (const auto& [form, t] : {std::pair{"allreduce", allreduce}, std::pair{"reduce_scatter_allgather", sharded}})
+            for (const auto& [form, t] : {std::pair{"allreduce", allreduce}, std::pair{"reduce_scatter_allgather", library},
+                                          std::pair{"ring_allgather (the step's)", ring}})
                 std::printf("{\"bench\": \"allreduce_alone\", \"form\": \"%s\", \"net\": \"%s\", \"ranks\": %d, "
                             "\"bytes\": %.0f, \"runs\": %d, \"median_us\": %.1f, \"min_us\": %.1f, "
                             "\"gbytes_per_s\": %.2f}\n",

@@ -1,8 +1,7 @@
-// The data-parallel step's allreduce as ring reduce-scatter, sharded update and allgather (ZeRO-1),
+// The data-parallel step's allreduce as reduce-scatter, sharded update and allgather (ZeRO-1),
 // rank 0's one-sided gather of the optimizer state for its saves, and the sharded evaluation's sums.
 #include "cmd/run/grad_reduce_mpi.hpp"
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -15,7 +14,6 @@ namespace trainctl {
 
 namespace {
 constexpr std::array<int, 4> kStopSignals = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-constexpr int kRingTag = 19;  // the step's reduce-scatter messages (collectives never see them)
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 }  // namespace
@@ -47,7 +45,7 @@ void MpiGradReduce::plan_shards(std::size_t count) {
         offsets_[r] = static_cast<int>(count * r / ranks_);
         counts_[r] = static_cast<int>(count * (r + 1) / ranks_) - offsets_[r];
     }
-    received_.assign(static_cast<std::size_t>(*std::max_element(counts_.begin(), counts_.end())), 0.0f);
+    shard_grads_.assign(static_cast<std::size_t>(counts_[rank_]), 0.0f);
 }
 
 void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters) {
@@ -63,21 +61,8 @@ void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters
     MPI_Request tail_sum = MPI_REQUEST_NULL;
     MPI_Iallreduce(MPI_IN_PLACE, tail, static_cast<int>(counters + kStopSlots), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD,
                    &tail_sum);
-    // The reduce-scatter as a ring of MPI_Sendrecv (the ring of NCCL and Horovod): in step k rank r
-    // passes its running sum of shard (r-1-k) mod N on to rank r+1 and adds rank r-1's running sum
-    // of shard (r-2-k) mod N into its own arena, so after N-1 steps its own shard of the arena holds
-    // the sum over all ranks. Open MPI's MPI_Reduce_scatter takes 4x as long here (it allocates and
-    // copies; bench/bench_allreduce). Each float is summed in a fixed order per N (two ranks: a + b).
-    const std::size_t n = ranks_, next = (rank_ + 1) % n, prev = (rank_ + n - 1) % n;
-    for (std::size_t k = 0; k + 1 < n; ++k) {
-        const std::size_t out = (rank_ + 2 * n - 1 - k) % n, in = (rank_ + 2 * n - 2 - k) % n;
-        MPI_Sendrecv(grads + offsets_[out], counts_[out], MPI_FLOAT, static_cast<int>(next), kRingTag,
-                     received_.data(), counts_[in], MPI_FLOAT, static_cast<int>(prev), kRingTag, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE);
-        float* sum = grads + offsets_[in];
-        const float* add = received_.data();
-        for (int i = 0; i < counts_[in]; ++i) sum[i] += add[i];
-    }
+    // With two ranks each sum is a + b, as the allreduce's; with more, a fixed order per N.
+    MPI_Reduce_scatter(grads, shard_grads_.data(), counts_.data(), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
     MPI_Wait(&tail_sum, MPI_STATUS_IGNORE);
     seconds_ += seconds_since(t0);
     ++calls_;
@@ -90,7 +75,7 @@ void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters
 
 void MpiGradReduce::update(Optimizer& optimizer, ParamSet& params, float lr) {
     const auto begin = static_cast<std::size_t>(offsets_[rank_]);
-    optimizer.step_shard(params, lr, begin, begin + static_cast<std::size_t>(counts_[rank_]), params.grads() + begin);
+    optimizer.step_shard(params, lr, begin, begin + static_cast<std::size_t>(counts_[rank_]), shard_grads_.data());
     const auto t0 = Clock::now();
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, params.values(), counts_.data(), offsets_.data(), MPI_FLOAT,
                    MPI_COMM_WORLD);

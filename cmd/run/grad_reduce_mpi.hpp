@@ -24,9 +24,8 @@ public:
     // One per stop signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE): how many ranks received it.
     std::size_t own_floats() const override { return kStopSlots; }
     // Each rank scaled its gradients by the global batch, so their sum is the mean gradient of the
-    // whole batch. Sums this rank's shard of the gradients in place (a ring reduce-scatter of
-    // MPI_Sendrecv) and, for every rank, the counters and the ranks' stop signals (a 24-byte
-    // MPI_Iallreduce alongside).
+    // whole batch. Sums this rank's shard of the gradients (MPI_Reduce_scatter) and, for every
+    // rank, the counters and the ranks' stop signals (a 24-byte MPI_Iallreduce alongside).
     void reduce(float* grads, std::size_t count, std::size_t counters) override;
     // Updates this rank's shard of the parameters and of the optimizer state, then gathers every
     // rank's shard of the parameters (MPI_Allgatherv): the same bytes as the second half of a ring
@@ -61,7 +60,7 @@ private:
     std::size_t bytes_ = 0;
     std::size_t planned_ = 0;                  // the arena size the shards split
     std::vector<int> counts_, offsets_;        // shard r: floats [offsets_[r], offsets_[r] + counts_[r])
-    std::vector<float> received_;              // a shard from the previous rank in the ring
+    std::vector<float> shard_grads_;           // this rank's reduced shard
     Optimizer* optimizer_ = nullptr;           // share_state's
     std::vector<MPI_Win> windows_;             // one per optimizer slot
 };
