@@ -1,9 +1,10 @@
 // Time of one data-parallel step's communication alone (no training, no waiting for a slower rank)
 // at the sizes trainctl reduces: LeNet5's and the 512-512 MLP's gradient arenas plus the step's 6
-// floats. Three forms of the same sum: one MPI_Allreduce; MPI_Reduce_scatter and MPI_Allgatherv; and
-// what a step does (cmd/run/grad_reduce_mpi: a ring of MPI_Sendrecv summing each rank's shard in
-// place, a 6-float MPI_Iallreduce alongside, then MPI_Allgatherv of the shards). One JSON object per
-// line from rank 0. Usage: mpirun -np N bench_allreduce [--runs 200]
+// floats. Three forms of the same sum: one MPI_Allreduce (what a step does, cmd/run/grad_reduce_mpi);
+// MPI_Reduce_scatter and MPI_Allgatherv; and a ring of MPI_Sendrecv summing each rank's shard in
+// place with a 6-float MPI_Iallreduce alongside, then MPI_Allgatherv (the two halves a sharded
+// update would sit between: tried, docs/distributed.md). One JSON object per line from rank 0.
+// Usage: mpirun -np N bench_allreduce [--runs 200]
 #include <mpi.h>
 
 #include <algorithm>
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
         const double bytes = static_cast<double>(floats * sizeof(float));
         if (rank == 0)
             for (const auto& [form, t] : {std::pair{"allreduce", allreduce}, std::pair{"reduce_scatter_allgather", library},
-                                          std::pair{"ring_allgather (the step's)", ring}})
+                                          std::pair{"ring_allgather", ring}})
                 std::printf("{\"bench\": \"allreduce_alone\", \"form\": \"%s\", \"net\": \"%s\", \"ranks\": %d, "
                             "\"bytes\": %.0f, \"runs\": %d, \"median_us\": %.1f, \"min_us\": %.1f, "
                             "\"gbytes_per_s\": %.2f}\n",

@@ -1,4 +1,4 @@
-// SGD, Momentum and Adam, each one loop over a contiguous range of the parameter arena.
+// SGD, Momentum and Adam, each one loop over the whole contiguous parameter arena.
 #include "core/optimizer.hpp"
 
 #include <cmath>
@@ -13,10 +13,11 @@ namespace {
 class Sgd final : public Optimizer {
 public:
     explicit Sgd(const OptimizerSpec& spec) : Optimizer(spec) {}
-    void step_shard(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
-        float* p = params.values() + begin;
+    void step(ParamSet& params, float lr) override {
+        float* p = params.values();
+        const float* g = params.grads();
         const float wd = spec_.weight_decay;
-        for (std::size_t i = 0, n = end - begin; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
+        for (std::size_t i = 0, n = params.total(); i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
         ++step_count_;
     }
     std::vector<std::string> slot_names() const override { return {}; }
@@ -26,11 +27,12 @@ public:
 class Momentum final : public Optimizer {
 public:
     Momentum(const OptimizerSpec& spec, std::size_t total) : Optimizer(spec), velocity_(total, 0.0f) {}
-    void step_shard(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
-        float* p = params.values() + begin;
-        float* v = velocity_.data() + begin;
+    void step(ParamSet& params, float lr) override {
+        float* p = params.values();
+        const float* g = params.grads();
+        float* v = velocity_.data();
         const float m = spec_.momentum, wd = spec_.weight_decay;
-        const std::size_t n = end - begin;
+        const std::size_t n = params.total();
         if (spec_.nesterov) {
             for (std::size_t i = 0; i < n; ++i) {
                 float gi = g[i] + wd * p[i];
@@ -56,11 +58,12 @@ class Adam final : public Optimizer {
 public:
     Adam(const OptimizerSpec& spec, std::size_t total)
         : Optimizer(spec), exp_avg_(total, 0.0f), exp_avg_sq_(total, 0.0f) {}
-    void step_shard(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
+    void step(ParamSet& params, float lr) override {
         ++step_count_;
-        float* p = params.values() + begin;
-        float* m = exp_avg_.data() + begin;
-        float* v = exp_avg_sq_.data() + begin;
+        float* p = params.values();
+        const float* g = params.grads();
+        float* m = exp_avg_.data();
+        float* v = exp_avg_sq_.data();
         const float b1 = spec_.beta1, b2 = spec_.beta2, eps = spec_.eps, wd = spec_.weight_decay;
         // Bias corrections in double, folded as torch.optim.Adam does (non-capturable path).
         const double t = static_cast<double>(step_count_);
@@ -68,7 +71,7 @@ public:
         const double bias2 = 1.0 - std::pow(static_cast<double>(b2), t);
         const float step_size = static_cast<float>(lr / bias1);
         const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
-        for (std::size_t i = 0, n = end - begin; i < n; ++i) {
+        for (std::size_t i = 0, n = params.total(); i < n; ++i) {
             float gi = g[i] + wd * p[i];
             m[i] = b1 * m[i] + (1.0f - b1) * gi;
             v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;

@@ -18,11 +18,7 @@ public:
     // sgd:      p -= lr * (g + wd*p)
     // momentum: v = m*v + g';  p -= lr*v   (nesterov: p -= lr*(g' + m*v))   [PyTorch, MindSpore]
     // adam:     PyTorch Adam with bias correction, L2 weight decay added to g.
-    void step(ParamSet& params, float lr) { step_shard(params, lr, 0, params.total(), params.grads()); }
-    // The same update of parameters [begin, end) alone (and of their slots), their gradients at
-    // grads[0, end - begin); increments step_count(). Elementwise, so a data-parallel rank that
-    // updates its shard computes exactly the floats a whole-arena step would (ZeRO-1).
-    virtual void step_shard(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* grads) = 0;
+    virtual void step(ParamSet& params, float lr) = 0;
     // Slot names in a fixed order: sgd {}, momentum {"momentum"}, adam {"exp_avg","exp_avg_sq"}.
     virtual std::vector<std::string> slot_names() const = 0;
     // Slot arena i: ParamSet::total() floats laid out like the parameter arena.

@@ -100,11 +100,10 @@ private:
 };
 
 // Ranks > 0: the same steps, no files; a stop or divergence is agreed, so they leave with rank 0's code.
-void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net, Optimizer& optimizer,
-                     MpiGradReduce& mpi, ReplicaCheck& replicas) {
+void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net, MpiGradReduce& mpi,
+                     ReplicaCheck& replicas) {
     WorkerHooks hooks(mpi, replicas);
     mpi_agree_setup();
-    mpi.share_state(optimizer);
     install_stop_handlers();
     const TrainOutcome outcome = trainer.run(state, hooks);
     check_replicas(net, state.global_step);
@@ -216,7 +215,7 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     Trainer trainer(config, net, *model.optimizer, data.train, &data.test, grad_reduce);
     if (data.val.count > 0) trainer.set_validation(&data.val);
     ReplicaCheck replicas(net, mpi && options.check_replicas);
-    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *model.optimizer, *mpi, replicas);
+    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi, replicas);
     NoteSink notes;
     if (!options.quiet) notes = [&display](const std::string& line) { display.message(line); };
     Checkpointer checkpointer(config, target.dir, target.prefix, net, *model.optimizer, state, notes);
@@ -240,11 +239,6 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     require_address_space(3 * net.params().total() * sizeof(float) + thread_reserve_bytes(),
                           static_cast<std::size_t>(num_threads()), "a checkpoint snapshot and its writer thread");
     mpi_agree_setup();  // every rank set up well, before the first step's allreduce
-    if (mpi) {
-        // Each rank updates its shard of the optimizer state: a save first copies in the others'.
-        mpi->share_state(*model.optimizer);
-        checkpointer.set_state_sync([&mpi] { mpi->gather_state(); });
-    }
     install_stop_handlers();
     const TrainOutcome outcome = train_or_save_breakpoint(trainer, state, hooks, checkpointer, options, display);
     if (mpi) {
