@@ -42,9 +42,9 @@ if [ -z "${TRAINCTL_MNIST:-}" ]; then
 fi
 echo "test.sh: real MNIST: ${TRAINCTL_MNIST:-not found (real-data tests will skip)}" >&2
 took "setup and build"
-# Twice as many tests as cores: a third of the suite's time is spent waiting (child processes,
-# locks, signals, LeakSanitizer at exit): the ASan suite kept two cores 43% busy at -j2, 67% at -j4.
-jobs=$((2 * $(nproc)))
+# As many tests as cores: on a quiet machine the suites keep them busy (ASan suite at -j4: 97% of
+# two cores, 186 s, no faster than -j2), and more would only stretch the tests that time themselves.
+jobs=$(nproc)
 (cd build && ctest --output-on-failure -j"$jobs" "${ctest_args[@]}")
 took "the test suite"
 
