@@ -66,27 +66,23 @@ void MaxPool2d::max_plane(const float* src, float* y) const {
     pool2x2_forward({w, out_height_, out_width_}, src, y, nullptr);  // pool_plane's maxima, bit for bit
 }
 
-const Tensor& MaxPool2d::infer(const Tensor& x) {
-    const std::size_t n = x.shape()[0];
-    assert(x.shape() == batched(n, in_sample_));
-    argmax_valid_ = false;
-    y_.set_shape(batched(n, out_sample()));
-    const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
-    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
-        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl) max_plane(x.data() + pl * plane, y_.data() + pl * out_plane);
-    });
-    return y_;
-}
+const Tensor& MaxPool2d::infer(const Tensor& x) { return pool(x, false); }
 
-const Tensor& MaxPool2d::forward(const Tensor& x) {
+const Tensor& MaxPool2d::forward(const Tensor& x) { return pool(x, true); }
+
+const Tensor& MaxPool2d::pool(const Tensor& x, bool record_argmax) {
     const std::size_t n = x.shape()[0];
     assert(x.shape() == batched(n, in_sample_));
-    argmax_valid_ = true;
+    argmax_valid_ = record_argmax;
     y_.set_shape(batched(n, out_sample()));
     const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
     parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
-        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl)
-            pool_plane(x.data() + pl * plane, y_.data() + pl * out_plane, argmax_.data() + pl * out_plane);
+        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl) {
+            if (record_argmax)
+                pool_plane(x.data() + pl * plane, y_.data() + pl * out_plane, argmax_.data() + pl * out_plane);
+            else
+                max_plane(x.data() + pl * plane, y_.data() + pl * out_plane);
+        }
     });
     return y_;
 }

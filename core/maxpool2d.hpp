@@ -28,6 +28,8 @@ public:
 
 private:
     // Pools one [H,W] plane into y [OH,OW], arg holding each max's index in the plane.
+    // forward() and infer(): the batch's planes over the threads, with or without the argmax.
+    const Tensor& pool(const Tensor& x, bool record_argmax);
     void pool_plane(const float* src, float* y, std::uint32_t* arg) const;
     void max_plane(const float* src, float* y) const;  // pool_plane without arg
 
