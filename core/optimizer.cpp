@@ -23,11 +23,10 @@ namespace {
 class Sgd final : public Optimizer {
 public:
     explicit Sgd(const OptimizerSpec& spec) : Optimizer(spec, 0, 0) {}
-    void step_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
+    void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
         float* p = params.values() + begin;
         const float wd = spec_.weight_decay;
         for (std::size_t i = 0, n = end - begin; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
-        ++step_count_;
     }
     std::vector<std::string> slot_names() const override { return {}; }
 };
@@ -35,7 +34,7 @@ public:
 class Momentum final : public Optimizer {
 public:
     Momentum(const OptimizerSpec& spec, std::size_t total) : Optimizer(spec, 1, total) {}
-    void step_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
+    void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
         float* p = params.values() + begin;
         float* v = slot(0) + begin;
         const float m = spec_.momentum, wd = spec_.weight_decay;
@@ -52,7 +51,6 @@ public:
                 p[i] -= lr * v[i];
             }
         }
-        ++step_count_;
     }
     std::vector<std::string> slot_names() const override { return {"momentum"}; }
 };
@@ -60,8 +58,7 @@ public:
 class Adam final : public Optimizer {
 public:
     Adam(const OptimizerSpec& spec, std::size_t total) : Optimizer(spec, 2, total) {}
-    void step_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
-        ++step_count_;
+    void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
         float* p = params.values() + begin;
         float* m = slot(0) + begin;
         float* v = slot(1) + begin;

@@ -20,11 +20,17 @@ public:
     // sgd:      p -= lr * (g + wd*p)
     // momentum: v = m*v + g';  p -= lr*v   (nesterov: p -= lr*(g' + m*v))   [PyTorch, MindSpore]
     // adam:     PyTorch Adam with bias correction, L2 weight decay added to g.
-    void step(ParamSet& params, float lr) { step_range(params, lr, 0, params.total(), params.grads()); }
-    // The same update of parameters [begin, end) alone and of their slots, their gradients at
-    // grads[0, end - begin); increments step_count(). Elementwise, so a data-parallel rank that
-    // updates its shard computes exactly the floats a whole-arena step would (ZeRO-1).
-    virtual void step_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* grads) = 0;
+    void step(ParamSet& params, float lr) {
+        count_step();
+        update_range(params, lr, 0, params.total(), params.grads());
+    }
+    // A step in parts: count_step() once, then update_range() over ranges that together cover
+    // what the step updates. Elementwise, so a data-parallel rank that updates its shard, block by
+    // block, computes exactly the floats a whole-arena step would (ZeRO-1).
+    void count_step() { ++step_count_; }
+    // The update of parameters [begin, end) and of their slots for step step_count(), their
+    // gradients at grads[0, end - begin).
+    virtual void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* grads) = 0;
     // Slot names in a fixed order: sgd {}, momentum {"momentum"}, adam {"exp_avg","exp_avg_sq"}.
     virtual std::vector<std::string> slot_names() const = 0;
     std::size_t slot_count() const { return slot_count_; }

@@ -42,9 +42,9 @@ void ParamSet::reserve_grad_tail(std::size_t floats) {
     grad_floats_ = owned_grads_.size();
 }
 
-void ParamSet::place(float* values, float* grads) {
+void ParamSet::place(float* values, float* grads, bool copy_values) {
     assert(allocated_);
-    std::copy(values_, values_ + total_, values);
+    if (copy_values) std::copy(values_, values_ + total_, values);
     std::copy(grads_, grads_ + grad_floats_, grads);
     values_ = values;
     grads_ = grads;

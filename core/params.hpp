@@ -54,9 +54,11 @@ public:
     // Called before training; the arena may move.
     void reserve_grad_tail(std::size_t floats);
     // Moves both arenas into storage the caller owns and keeps alive as long as this set:
-    // `values` of total() floats and `grads` of grad_floats(), their contents copied. A data-parallel
-    // run on one host places them in a shared-memory window, where the other ranks read them.
-    void place(float* values, float* grads);
+    // `values` of total() floats and `grads` of grad_floats(), the gradients copied, the values when
+    // `copy_values` (false: `values` holds them already). A data-parallel run on one host places
+    // them in a shared-memory window: one parameter arena for all its processes (one of them
+    // copies it in), each process's gradients where the others read them.
+    void place(float* values, float* grads, bool copy_values);
 
 private:
     std::vector<ParamInfo> infos_;
