@@ -41,10 +41,10 @@ public:
 
     // Each rank scaled its gradients by the global batch, so their sum is the mean gradient of the
     // whole batch; this rank's stop signal goes out with them. Allreduce: every rank gets all of
-    // it. Shared: every rank gets the counters and flags, and its shard of the summed gradients.
+    // it. Shared: every rank gets the summed counters and flags; update() sums the gradients.
     void reduce(float* grads, std::size_t count, std::size_t counters) override;
-    // Allreduce: the whole update on every rank. Shared: this rank's shard of it, then the others'
-    // shards of the new parameters copied in.
+    // Allreduce: the whole update on every rank. Shared: this rank's shard of the gradients summed
+    // over the ranks and applied to its shard of the one parameter arena and of its slots.
     void update(Optimizer& optimizer, ParamSet& params, float lr) override;
     void reduce_eval(EvalResult& r) override;
     // Rank 0 before a save: on the shared path its optimizer slots are current in its shard only,
