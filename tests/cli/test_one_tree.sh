@@ -88,4 +88,15 @@ if command -v mpirun > /dev/null && ! sanitized; then
   tr '\n' ' ' < M.err | grep -q '(one tree: no test set): 32 train / 8 val images, .* per rank x 2 ranks' && pass || fail "mpi start: $(cat M.err)"
   diff <(grep '^Metrics' V.log) <(grep '^Metrics' M.log) > /dev/null && pass || fail "N=2 metrics: $(grep -h Metrics V.log M.log)"
 fi
+
+# --train-limit on a folder takes the classes in turn: 8 of the 40 are two of each class (its first
+# 8 would be cat's alone), so --val-split 0.5 holds out one of each; summary counts the same 4.
+"$TRAINCTL" train --data one --net mlp --hidden 16 --batch-size 2 --threads 1 --train-limit 8 --val-split 0.5 \
+  --epochs 1 --out L > L.log 2> L.err || fail "limited run failed: $(cat L.err)"
+grep -q ': 4 train / 4 val images, 4 classes' L.err && pass || fail "limited start line: $(cat L.err)"
+"$TRAINCTL" eval --ckpt L/mlp-latest --split val --json > Lv.json 2> Lv.err || fail "eval --split val: $(cat Lv.err)"
+"$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit([c["support"] for c in j["classes"]] != [1, 1, 1, 1])' Lv.json \
+  && pass || fail "limited val split per class: $(cat Lv.json)"
+"$TRAINCTL" summary --data one --net mlp --hidden 16 --batch-size 2 --train-limit 8 --val-split 0.5 2>&1 \
+  | grep -q 'FLOPs per epoch (4 samples)' && pass || fail "summary of a limited folder run"
 finish
