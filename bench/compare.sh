@@ -90,6 +90,12 @@ build/trainctl train --config configs/lenet5-mnist.json --data "$data" --train-l
 build/trainctl export --ckpt "$out/onnx_ckpt" --format onnx --out "$out/lenet5.onnx" > /dev/null
 /usr/bin/python3 bench/peers/opencv_infer.py --onnx "$out/lenet5.onnx" --threads "$threads" --runs "$runs" \
   --data "$data" | tee "$out/opencv.jsonl"
+# What says OpenCV ran the export right: its accuracy against trainctl's own on the checkpoint
+# (the net is barely trained, so the figure itself is low; the two must agree).
+ours_acc=$(build/trainctl eval --ckpt "$out/onnx_ckpt" --data "$data" --threads "$threads" --json \
+  | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["acc"])') \
+  || { echo "compare.sh: trainctl eval of the exported checkpoint failed" >&2; exit 1; }
+export TRAINCTL_EXPORT_ACC=$ours_acc
 
 # `trainctl infer --input DIR` over the 10,000 test digits as PNG files: images/s with the decoding.
 /usr/bin/python3 bench/peers/write_pngs.py --data "$data" --out "$out/pngs" --count 10000
@@ -146,7 +152,9 @@ for name in ours:
     if name in opencv:
         print(json.dumps({"bench": "ratio_opencv_" + name, "trainctl": round(ours[name]["images_per_s"], 1),
                           "opencv": round(opencv[name]["images_per_s"], 1),
-                          "ratio": round(ours[name]["images_per_s"] / opencv[name]["images_per_s"], 2)}))
+                          "ratio": round(ours[name]["images_per_s"] / opencv[name]["images_per_s"], 2),
+                          "opencv_acc": opencv[name]["acc"],
+                          "trainctl_acc": round(float(os.environ["TRAINCTL_EXPORT_ACC"]), 4)}))
 
 # The sgemm bound: the faster of bench_gemm's 1024^3 cases (THREADS single-threaded gemms at once,
 # or one gemm on THREADS OpenBLAS threads), each the median of its runs (gflops_min/max: the range).

@@ -82,7 +82,13 @@ std::string explain_unknown_words(CLI::App& app, int argc, char** argv) {
         const std::string synonym = synonym_in(*current, flag);
         return "unknown flag " + flag + " for " + path + did_you_mean(synonym.empty() ? closest_name(flag, flags) : synonym);
     }
-    return "";
+    // `trainctl` or `trainctl ckpt` alone: name what may follow (CLI11 says "A subcommand is required").
+    const auto subs = subcommands_of(*current);
+    if (subs.empty()) return "";
+    std::string list;
+    for (std::size_t k = 0; k < subs.size(); ++k)
+        list += (k == 0 ? "" : k + 1 == subs.size() ? " or " : ", ") + subs[k]->get_name();
+    return path + " needs a subcommand: " + list;
 }
 
 }  // namespace trainctl

@@ -48,7 +48,7 @@ const ConfigHelp kHelp[] = {
      "another directory: continue as a new run there, the source left as it is"},
     {"prefix", "checkpoint file prefix", nullptr, "another prefix: continue as a new run under it"},
     {"log_every", "log the loss every N steps, printed and in DIR/PREFIX-metrics.csv (0 = printed once per epoch, logged every 50 steps)"},
-    {"train_limit", "use only the first N training images (0 = all)"},
+    {"train_limit", "use only the first N training images (0 = all; of an image folder, N taken from the classes in turn)"},
     {"val_split", "hold out this share of the training images (stratified by class, drawn from the seed) as a validation set scored after every epoch; the test set is then scored at the end", "FLOAT|off"},
     {"eval", "evaluate on the test set after each epoch (with --val-split: after the last) (true|false; false: never, trainctl eval scores a checkpoint later)"},
     // A count, or the word "epoch".

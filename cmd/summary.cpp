@@ -52,6 +52,11 @@ std::optional<TrainingLabels> read_training_labels(const RunConfig& config, cons
         const std::string split = files.one_tree ? files.image_root : files.image_root + "/train";
         set.labels = image_folder_labels(split);
         set.classes = image_folder_classes(split).size();
+        if (config.train_limit && config.train_limit < set.labels.size()) {  // as the run takes them
+            std::vector<std::uint8_t> taken;
+            for (std::uint32_t i : take_classes_in_turn(set.labels, config.train_limit)) taken.push_back(set.labels[i]);
+            set.labels = std::move(taken);
+        }
         return set;
     } catch (const std::exception& e) {
         why = std::string("the training set was not read (") + e.what() + "): give --data DIR";

@@ -107,3 +107,13 @@ TEST_CASE("select_images copies the chosen images, packed or not", "[core][data]
         }
     }
 }
+
+TEST_CASE("take_classes_in_turn: a folder's train_limit takes each class's first images in turn", "[core][data]") {
+    // Listed class by class as an image folder is: 5 of class 0, 3 of class 1, 1 of class 3.
+    const std::vector<std::uint8_t> labels = {0, 0, 0, 0, 0, 1, 1, 1, 3};
+    CHECK(take_classes_in_turn(labels, 3) == std::vector<std::uint32_t>{0, 5, 8});
+    // Class 3 is out of images after one: the turn goes on without it.
+    CHECK(take_classes_in_turn(labels, 6) == std::vector<std::uint32_t>{0, 1, 2, 5, 6, 8});
+    CHECK(take_classes_in_turn(labels, 100).size() == labels.size());
+    CHECK(take_classes_in_turn(labels, 0).empty());
+}

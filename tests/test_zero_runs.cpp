@@ -1,5 +1,6 @@
 // Zero-run packing: every kind of image round trips exactly, and MNIST-like ones shrink.
 #include <catch2/catch.hpp>
+#include <algorithm>
 
 #include "core/data/zero_runs.hpp"
 #include "core/rng.hpp"
@@ -15,6 +16,25 @@ std::vector<std::uint8_t> round_trip(const std::vector<std::uint8_t>& pixels, st
     std::vector<std::uint8_t> out(pixels.size(), 0xab);
     unpack_zero_runs(packed.data() + 1, pixels.size(), out.data());
     return out;
+}
+
+// The packer as first written, byte by byte: the scanning one must pack exactly as it did.
+void zero_runs_reference_pack(const std::uint8_t* pixels, std::size_t n, std::vector<std::uint8_t>& out) {
+    auto gap_at = [&](std::size_t i) {
+        for (std::size_t j = i; j < std::min(n, i + 3); ++j)
+            if (pixels[j] != 0) return false;
+        return true;
+    };
+    std::size_t i = 0;
+    do {
+        std::size_t zeros = 0;
+        while (i < n && pixels[i] == 0 && zeros < 255) ++i, ++zeros;
+        const std::size_t start = i;
+        while (i < n && i - start < 255 && !(pixels[i] == 0 && gap_at(i))) ++i;
+        out.push_back(static_cast<std::uint8_t>(zeros));
+        out.push_back(static_cast<std::uint8_t>(i - start));
+        out.insert(out.end(), pixels + start, pixels + i);
+    } while (i < n);
 }
 
 }  // namespace
@@ -53,4 +73,25 @@ TEST_CASE("zero runs: random sparse images round trip and shrink", "[core][zero_
         packed_total += size;
     }
     CHECK(packed_total * 2 < total);
+}
+
+TEST_CASE("zero runs: the 32-byte scan packs byte for byte as the reference packer", "[core][zero_runs]") {
+    Rng rng(11, 0);
+    // Densities from all zeros to all lit, runs long and short, sizes around the 32-byte loads
+    // and the 255-byte segment limit.
+    for (int k = 0; k < 3000; ++k) {
+        const std::size_t n = 1 + rng.below(k % 3 == 0 ? 1100 : 100);
+        const std::uint32_t lit_per_64 = rng.below(65);
+        const std::uint32_t run = 1 + rng.below(k % 2 ? 3 : 300);
+        std::vector<std::uint8_t> img(n, 0);
+        for (std::size_t i = 0; i < n;) {
+            const bool lit = rng.below(64) < lit_per_64;
+            for (std::size_t j = 0; j < run && i < n; ++j, ++i) img[i] = lit ? static_cast<std::uint8_t>(1 + rng.below(255)) : 0;
+        }
+        std::vector<std::uint8_t> fast = {3}, reference = {3};
+        pack_zero_runs(img.data(), n, fast);
+        zero_runs_reference_pack(img.data(), n, reference);
+        INFO("n " << n << ", lit/64 " << lit_per_64 << ", run " << run);
+        REQUIRE(fast == reference);
+    }
 }

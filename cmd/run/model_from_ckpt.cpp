@@ -39,6 +39,19 @@ MnistFiles locate_mnist_for(const std::string& data_flag, const LoadedModel& mod
     return locate_mnist("", stored.value("data", ""), dataset);
 }
 
+namespace {
+
+// The images of `s` at `indices` (ascending), with their file names.
+void keep_images(LoadedSplit& s, const std::vector<std::uint32_t>& indices) {
+    s.data = select_images(s.data, indices);
+    std::vector<std::string> files_of;
+    for (std::uint32_t i : indices)
+        if (i < s.files.size()) files_of.push_back(s.files[i]);
+    s.files = std::move(files_of);
+}
+
+}  // namespace
+
 LoadedSplit load_split_for(const MnistFiles& files, const std::string& split, const LoadedModel& model) {
     const std::size_t classes = model.net->out_sample().numel();
     std::vector<std::string> names = files.is_image_folder() ? folder_classes_for(model.config.net.class_names, classes)
@@ -58,12 +71,8 @@ LoadedSplit load_split_for(const MnistFiles& files, const std::string& split, co
     check_labels(s, classes, "the checkpoint's");
     if (split != "val") return s;
     const std::size_t used = run.train_limit ? std::min(run.train_limit, s.data.count) : s.data.count;
-    const ValSplit held = split_for_validation(s.data.labels, used, run.val_split, run.seed);
-    s.data = select_images(s.data, held.held_out);
-    std::vector<std::string> files_of;
-    for (std::uint32_t i : held.held_out)
-        if (i < s.files.size()) files_of.push_back(s.files[i]);
-    s.files = std::move(files_of);
+    if (files.is_image_folder() && used < s.data.count) keep_images(s, take_classes_in_turn(s.data.labels, used));
+    keep_images(s, split_for_validation(s.data.labels, used, run.val_split, run.seed).held_out);
     return s;
 }
 

@@ -84,6 +84,11 @@ RunData load_run_data(const RunConfig& config, const MnistFiles& files, const st
                     ", expected " + std::to_string(tr.rows) + "x" + std::to_string(tr.cols) + " like " +
                     files.train_images);
     data.used = config.train_limit ? std::min(config.train_limit, tr.count) : tr.count;
+    if (files.is_image_folder() && data.used < tr.count) {
+        // A folder is listed class by class: its first train_limit would be the first classes alone.
+        LabeledImages limited = select_images(tr, take_classes_in_turn(tr.labels, data.used));
+        data.train = std::move(limited);
+    }
     if (config.val_split > 0) {
         // Of the images train_limit leaves, as Keras' validation_split is of the x it is given.
         const ValSplit split = split_for_validation(tr.labels, data.used, config.val_split, config.seed);

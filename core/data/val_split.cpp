@@ -37,6 +37,18 @@ ValSplit split_for_validation(const std::vector<std::uint8_t>& labels, std::size
     return split;
 }
 
+std::vector<std::uint32_t> take_classes_in_turn(const std::vector<std::uint8_t>& labels, std::size_t limit) {
+    std::array<std::vector<std::uint32_t>, 256> by_class;
+    for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i]].push_back(static_cast<std::uint32_t>(i));
+    std::vector<std::uint32_t> taken;
+    taken.reserve(std::min(limit, labels.size()));
+    for (std::size_t round = 0; taken.size() < std::min(limit, labels.size()); ++round)
+        for (std::size_t c = 0; c < by_class.size() && taken.size() < limit; ++c)
+            if (round < by_class[c].size()) taken.push_back(by_class[c][round]);
+    std::sort(taken.begin(), taken.end());
+    return taken;
+}
+
 LabeledImages select_images(const LabeledImages& from, const std::vector<std::uint32_t>& indices) {
     LabeledImages out;
     out.rows = from.rows;

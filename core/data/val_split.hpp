@@ -23,6 +23,12 @@ struct ValSplit {
 ValSplit split_for_validation(const std::vector<std::uint8_t>& labels, std::size_t count, double fraction,
                               std::uint64_t seed);
 
+// `limit` images taken from the classes in turn (class 0's first, class 1's first, ..., then each
+// one's second...), each class's in index order; a class out of images leaves the turn. Ascending
+// indices. For --train-limit on an image folder, whose listing is class by class: its first N
+// would be the first classes only.
+std::vector<std::uint32_t> take_classes_in_turn(const std::vector<std::uint8_t>& labels, std::size_t limit);
+
 // The images at `indices` (packed or not, as `from` is), in that order.
 LabeledImages select_images(const LabeledImages& from, const std::vector<std::uint32_t>& indices);
 

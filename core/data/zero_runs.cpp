@@ -1,10 +1,16 @@
 // Packing and unpacking zero runs; a literal run ends where three zeros start (a shorter gap
-// inside a digit's stroke is cheaper kept as literals than as a new segment).
+// inside a digit's stroke is cheaper kept as literals than as a new segment). Packing scans 32
+// bytes at a time where AVX2 is built in: it runs as each image is inflated, and byte by byte it
+// took a fifth of loading MNIST.
 #include "core/data/zero_runs.hpp"
 
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 namespace trainctl {
 namespace {
@@ -20,18 +26,56 @@ bool zero_gap_at(const std::uint8_t* pixels, std::size_t i, std::size_t n) {
     return true;
 }
 
+#ifdef __AVX2__
+// One bit per zero byte among the 32 at `p`.
+std::uint32_t zero_bytes(const std::uint8_t* p) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_setzero_si256())));
+}
+#endif
+
+// Where the zeros from `i` end: at the first nonzero pixel, kMaxRun of them, or n.
+std::size_t zeros_end(const std::uint8_t* pixels, std::size_t i, std::size_t n) {
+    const std::size_t limit = std::min(n, i + kMaxRun);
+#ifdef __AVX2__
+    for (; i + 32 <= limit; i += 32)
+        if (const std::uint32_t lit = ~zero_bytes(pixels + i)) return i + static_cast<std::size_t>(__builtin_ctz(lit));
+#endif
+    while (i < limit && pixels[i] == 0) ++i;
+    return i;
+}
+
+// Where the literals from `start` end: where a zero gap starts (zero_gap_at), kMaxRun of them, or n.
+std::size_t literals_end(const std::uint8_t* pixels, std::size_t start, std::size_t n) {
+    const std::size_t limit = std::min(n, start + kMaxRun);
+    std::size_t i = start;
+#ifdef __AVX2__
+    // Windows starting at the first 30 of each 32 bytes (the shifts leave bits 30 and 31 clear):
+    // their three bytes lie inside the load.
+    for (; i < limit && i + 32 <= n; i += 30) {
+        const std::uint32_t z = zero_bytes(pixels + i);
+        if (const std::uint32_t gap = z & (z >> 1) & (z >> 2))
+            return std::min(limit, i + static_cast<std::size_t>(__builtin_ctz(gap)));
+    }
+    if (i >= limit) return limit;
+#endif
+    while (i < limit && !(pixels[i] == 0 && zero_gap_at(pixels, i, n))) ++i;
+    return i;
+}
+
 }  // namespace
 
 void pack_zero_runs(const std::uint8_t* pixels, std::size_t n, std::vector<std::uint8_t>& out) {
     std::size_t i = 0;
     do {
-        std::size_t zeros = 0;
-        while (i < n && pixels[i] == 0 && zeros < kMaxRun) ++i, ++zeros;
-        const std::size_t start = i;
-        while (i < n && i - start < kMaxRun && !(pixels[i] == 0 && zero_gap_at(pixels, i, n))) ++i;
-        out.push_back(static_cast<std::uint8_t>(zeros));
-        out.push_back(static_cast<std::uint8_t>(i - start));
-        out.insert(out.end(), pixels + start, pixels + i);
+        const std::size_t start = zeros_end(pixels, i, n);
+        const std::size_t end = literals_end(pixels, start, n);
+        const std::size_t at = out.size();
+        out.resize(at + 2 + (end - start));
+        out[at] = static_cast<std::uint8_t>(start - i);
+        out[at + 1] = static_cast<std::uint8_t>(end - start);
+        std::memcpy(out.data() + at + 2, pixels + start, end - start);
+        i = end;
     } while (i < n);
 }
 

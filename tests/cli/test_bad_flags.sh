@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 usage() { expect_rejected 2 "$@"; }
-usage "A subcommand is required (see --help)" --
+usage "trainctl needs a subcommand: train, resume, ckpt, eval, infer, export, plot or summary (see --help)" --
 usage "unknown subcommand \"frobnicate\" for trainctl (see --help)" -- frobnicate
 usage "unknown subcommand \"trian\" for trainctl (did you mean train?)" -- trian
 usage "unknown flag --bogus for trainctl (see --help)" -- --bogus
@@ -59,7 +59,7 @@ usage "--out x.ckpt is the checkpoint itself; choose another path" -- export --c
 usage "unknown flag --data for trainctl export (see --help)" -- export --ckpt x.ckpt --format onnx --data somewhere
 
 # ckpt
-usage "A subcommand is required" -- ckpt
+usage "trainctl ckpt needs a subcommand: ls, inspect, verify or diff (see --help)" -- ckpt
 usage "unknown subcommand \"frobnicate\" for trainctl ckpt (see --help)" -- ckpt frobnicate
 usage "unknown subcommand \"lss\" for trainctl ckpt (did you mean ls?)" -- ckpt lss
 usage "file is required" -- ckpt inspect

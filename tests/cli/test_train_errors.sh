@@ -11,7 +11,7 @@ expect_error 2 "--net must be one of \"lenet5\" \"mlp\", got \"resnet\"" -- trai
 expect_error 2 "missing.json: cannot open config file" -- train --config missing.json
 expect_error 2 "unknown flag --bogus for trainctl train (see --help)" -- train --bogus
 expect_error 2 "unknown flag --epoch for trainctl train (did you mean --epochs?)" -- train --epoch 3
-expect_error 2 "A subcommand is required" --
+expect_error 2 "trainctl needs a subcommand: train, resume" --
 
 printf '{"lr": 0.1, "epocs": 3}' > typo.json
 expect_error 2 "typo.json: unknown key \"epocs\" (did you mean \"epochs\"?)" -- train --config typo.json
