@@ -3,7 +3,10 @@
 // floats. Three forms of the same sum: one MPI_Allreduce (what a step does, cmd/run/grad_reduce_mpi);
 // MPI_Reduce_scatter and MPI_Allgatherv; and a ring of MPI_Sendrecv summing each rank's shard in
 // place with a 6-float MPI_Iallreduce alongside, then MPI_Allgatherv (the two halves a sharded
-// update would sit between: tried, docs/distributed.md). One JSON object per line from rank 0.
+// update would sit between: tried, docs/distributed.md); and, when every rank is on this host, the
+// shared-memory step's communication (cmd/run/shm_step): a barrier, each rank summing its shard of
+// the others' gradients where they lie in an MPI-3 shared window, a barrier (the update that sits
+// between is not timed). One JSON object per line from rank 0.
 // Usage: mpirun -np N bench_allreduce [--runs 200]
 #include <mpi.h>
 
@@ -82,14 +85,61 @@ int main(int argc, char** argv) {
             MPI_Wait(&tail, MPI_STATUS_IGNORE);
             gather();
         });
+        // One window section per rank holding its gradients; the sum goes to a private block buffer
+        // of 8 KiB, as the step hands it to the optimizer.
+        MPI_Comm local;
+        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &local);
+        int local_size = 0;
+        MPI_Comm_size(local, &local_size);
+        std::pair<double, double> shared{-1, -1};
+        if (local_size == size && size > 1) {
+            float* mine = nullptr;
+            MPI_Win win;
+            MPI_Win_allocate_shared(static_cast<MPI_Aint>(floats * sizeof(float)), sizeof(float), MPI_INFO_NULL,
+                                    MPI_COMM_WORLD, &mine, &win);
+            std::fill(mine, mine + floats, 1.0f / static_cast<float>(size));
+            std::vector<const float*> peers(static_cast<std::size_t>(size));
+            for (int r = 0; r < size; ++r) {
+                MPI_Aint bytes = 0;
+                int unit = 0;
+                void* base = nullptr;
+                MPI_Win_shared_query(win, r, &bytes, &unit, &base);
+                peers[static_cast<std::size_t>(r)] = static_cast<const float*>(base);
+            }
+            MPI_Win_lock_all(MPI_MODE_NOCHECK, win);
+            std::vector<float> block(2048);
+            const std::size_t begin = static_cast<std::size_t>(offsets[static_cast<std::size_t>(rank)]);
+            const std::size_t end = begin + static_cast<std::size_t>(counts[static_cast<std::size_t>(rank)]);
+            const auto sync = [&] {
+                MPI_Win_sync(win);
+                MPI_Barrier(MPI_COMM_WORLD);
+                MPI_Win_sync(win);
+            };
+            volatile float sink = 0;
+            shared = time_us(runs, [&] {
+                sync();
+                for (std::size_t b = begin; b < end; b += block.size()) {
+                    const std::size_t n = std::min(block.size(), end - b);
+                    for (std::size_t i = 0; i < n; ++i) block[i] = peers[0][b + i] + peers[1][b + i];
+                    for (int r = 2; r < size; ++r)
+                        for (std::size_t i = 0; i < n; ++i) block[i] += peers[static_cast<std::size_t>(r)][b + i];
+                    sink = sink + block[0];
+                }
+                sync();
+            });
+            MPI_Win_unlock_all(win);
+            MPI_Win_free(&win);
+        }
+        MPI_Comm_free(&local);
         const double bytes = static_cast<double>(floats * sizeof(float));
         if (rank == 0)
             for (const auto& [form, t] : {std::pair{"allreduce", allreduce}, std::pair{"reduce_scatter_allgather", library},
-                                          std::pair{"ring_allgather", ring}})
-                std::printf("{\"bench\": \"allreduce_alone\", \"form\": \"%s\", \"net\": \"%s\", \"ranks\": %d, "
-                            "\"bytes\": %.0f, \"runs\": %d, \"median_us\": %.1f, \"min_us\": %.1f, "
-                            "\"gbytes_per_s\": %.2f}\n",
-                            form, c.net, size, bytes, runs, t.first, t.second, bytes / t.first / 1e3);
+                                          std::pair{"ring_allgather", ring}, std::pair{"shared_window", shared}})
+                if (t.first >= 0)
+                    std::printf("{\"bench\": \"allreduce_alone\", \"form\": \"%s\", \"net\": \"%s\", \"ranks\": %d, "
+                                "\"bytes\": %.0f, \"runs\": %d, \"median_us\": %.1f, \"min_us\": %.1f, "
+                                "\"gbytes_per_s\": %.2f}\n",
+                                form, c.net, size, bytes, runs, t.first, t.second, bytes / t.first / 1e3);
     }
     MPI_Finalize();
     return 0;

@@ -1,6 +1,7 @@
-// SGD, Momentum and Adam, each one loop over the whole contiguous parameter arena.
+// SGD, Momentum and Adam, each one loop over a contiguous range of the parameter arena.
 #include "core/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -8,31 +9,36 @@
 
 namespace trainctl {
 
+Optimizer::Optimizer(const OptimizerSpec& spec, std::size_t slot_count, std::size_t total)
+    : spec_(spec), slot_count_(slot_count), total_(total), owned_(slot_count * total, 0.0f), slots_(owned_.data()) {}
+
+void Optimizer::place_slots(float* storage) {
+    std::copy(owned_.begin(), owned_.end(), storage);
+    slots_ = storage;
+    owned_ = {};
+}
+
 namespace {
 
 class Sgd final : public Optimizer {
 public:
-    explicit Sgd(const OptimizerSpec& spec) : Optimizer(spec) {}
-    void step(ParamSet& params, float lr) override {
-        float* p = params.values();
-        const float* g = params.grads();
+    explicit Sgd(const OptimizerSpec& spec) : Optimizer(spec, 0, 0) {}
+    void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
+        float* p = params.values() + begin;
         const float wd = spec_.weight_decay;
-        for (std::size_t i = 0, n = params.total(); i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
-        ++step_count_;
+        for (std::size_t i = 0, n = end - begin; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
     }
     std::vector<std::string> slot_names() const override { return {}; }
-    std::vector<float>& slot(std::size_t) override { throw Error("sgd has no state slots"); }
 };
 
 class Momentum final : public Optimizer {
 public:
-    Momentum(const OptimizerSpec& spec, std::size_t total) : Optimizer(spec), velocity_(total, 0.0f) {}
-    void step(ParamSet& params, float lr) override {
-        float* p = params.values();
-        const float* g = params.grads();
-        float* v = velocity_.data();
+    Momentum(const OptimizerSpec& spec, std::size_t total) : Optimizer(spec, 1, total) {}
+    void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
+        float* p = params.values() + begin;
+        float* v = slot(0) + begin;
         const float m = spec_.momentum, wd = spec_.weight_decay;
-        const std::size_t n = params.total();
+        const std::size_t n = end - begin;
         if (spec_.nesterov) {
             for (std::size_t i = 0; i < n; ++i) {
                 float gi = g[i] + wd * p[i];
@@ -45,25 +51,17 @@ public:
                 p[i] -= lr * v[i];
             }
         }
-        ++step_count_;
     }
     std::vector<std::string> slot_names() const override { return {"momentum"}; }
-    std::vector<float>& slot(std::size_t) override { return velocity_; }
-
-private:
-    std::vector<float> velocity_;
 };
 
 class Adam final : public Optimizer {
 public:
-    Adam(const OptimizerSpec& spec, std::size_t total)
-        : Optimizer(spec), exp_avg_(total, 0.0f), exp_avg_sq_(total, 0.0f) {}
-    void step(ParamSet& params, float lr) override {
-        ++step_count_;
-        float* p = params.values();
-        const float* g = params.grads();
-        float* m = exp_avg_.data();
-        float* v = exp_avg_sq_.data();
+    Adam(const OptimizerSpec& spec, std::size_t total) : Optimizer(spec, 2, total) {}
+    void update_range(ParamSet& params, float lr, std::size_t begin, std::size_t end, const float* g) override {
+        float* p = params.values() + begin;
+        float* m = slot(0) + begin;
+        float* v = slot(1) + begin;
         const float b1 = spec_.beta1, b2 = spec_.beta2, eps = spec_.eps, wd = spec_.weight_decay;
         // Bias corrections in double, folded as torch.optim.Adam does (non-capturable path).
         const double t = static_cast<double>(step_count_);
@@ -71,7 +69,7 @@ public:
         const double bias2 = 1.0 - std::pow(static_cast<double>(b2), t);
         const float step_size = static_cast<float>(lr / bias1);
         const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
-        for (std::size_t i = 0, n = params.total(); i < n; ++i) {
+        for (std::size_t i = 0, n = end - begin; i < n; ++i) {
             float gi = g[i] + wd * p[i];
             m[i] = b1 * m[i] + (1.0f - b1) * gi;
             v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
@@ -80,11 +78,6 @@ public:
         }
     }
     std::vector<std::string> slot_names() const override { return {"exp_avg", "exp_avg_sq"}; }
-    std::vector<float>& slot(std::size_t i) override { return i == 0 ? exp_avg_ : exp_avg_sq_; }
-
-private:
-    std::vector<float> exp_avg_;
-    std::vector<float> exp_avg_sq_;
 };
 
 }  // namespace

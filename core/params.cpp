@@ -21,8 +21,11 @@ void ParamSet::allocate() {
     assert(!allocated_);
     require_memory(2 * total_ * sizeof(float),
                    "the net's " + std::to_string(total_) + " parameters and their gradients");
-    values_.assign(total_, 0.0f);
-    grads_.assign(total_, 0.0f);
+    owned_values_.assign(total_, 0.0f);
+    owned_grads_.assign(total_, 0.0f);
+    values_ = owned_values_.data();
+    grads_ = owned_grads_.data();
+    grad_floats_ = total_;
     allocated_ = true;
 }
 
@@ -33,10 +36,22 @@ long ParamSet::find(const std::string& name) const {
 }
 
 void ParamSet::reserve_grad_tail(std::size_t floats) {
-    assert(allocated_);
-    grads_.resize(total_ + floats, 0.0f);
+    assert(allocated_ && grads_ == owned_grads_.data() && "reserve_grad_tail() after place()");
+    owned_grads_.resize(total_ + floats, 0.0f);
+    grads_ = owned_grads_.data();
+    grad_floats_ = owned_grads_.size();
 }
 
-void ParamSet::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
+void ParamSet::place(float* values, float* grads, bool copy_values) {
+    assert(allocated_);
+    if (copy_values) std::copy(values_, values_ + total_, values);
+    std::copy(grads_, grads_ + grad_floats_, grads);
+    values_ = values;
+    grads_ = grads;
+    owned_values_ = {};
+    owned_grads_ = {};
+}
+
+void ParamSet::zero_grad() { std::fill(grads_, grads_ + grad_floats_, 0.0f); }
 
 }  // namespace trainctl

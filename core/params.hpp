@@ -19,23 +19,31 @@ struct ParamInfo {
 
 class ParamSet {
 public:
+    ParamSet() = default;
+    // Moves keep the arenas where they are (a vector's move keeps its buffer); a copy would share them.
+    ParamSet(ParamSet&&) = default;
+    ParamSet& operator=(ParamSet&&) = default;
+    ParamSet(const ParamSet&) = delete;
+    ParamSet& operator=(const ParamSet&) = delete;
+
     // Declares a parameter; only before allocate(). Returns its id.
     std::size_t declare(const std::string& name, const Shape& shape);
     // Allocates the value and gradient arenas (zeroed). Called once, after all declare().
     void allocate();
     bool allocated() const { return allocated_; }
 
-    float* value(std::size_t id) { return values_.data() + infos_[id].offset; }
-    const float* value(std::size_t id) const { return values_.data() + infos_[id].offset; }
-    float* grad(std::size_t id) { return grads_.data() + infos_[id].offset; }
-    const float* grad(std::size_t id) const { return grads_.data() + infos_[id].offset; }
+    float* value(std::size_t id) { return values_ + infos_[id].offset; }
+    const float* value(std::size_t id) const { return values_ + infos_[id].offset; }
+    float* grad(std::size_t id) { return grads_ + infos_[id].offset; }
+    const float* grad(std::size_t id) const { return grads_ + infos_[id].offset; }
 
     // The whole arenas, for optimizers, checkpoints and allreduce.
-    float* values() { return values_.data(); }
-    const float* values() const { return values_.data(); }
-    float* grads() { return grads_.data(); }
-    const float* grads() const { return grads_.data(); }
+    float* values() { return values_; }
+    const float* values() const { return values_; }
+    float* grads() { return grads_; }
+    const float* grads() const { return grads_; }
     std::size_t total() const { return total_; }
+    std::size_t grad_floats() const { return grad_floats_; }  // total() and the reserved tail
 
     const std::vector<ParamInfo>& infos() const { return infos_; }
     // Id of a parameter by name, or -1 when absent.
@@ -45,12 +53,19 @@ public:
     // checkpoint's): a data-parallel step appends its counters there and reduces both in one call.
     // Called before training; the arena may move.
     void reserve_grad_tail(std::size_t floats);
+    // Moves both arenas into storage the caller owns and keeps alive as long as this set:
+    // `values` of total() floats and `grads` of grad_floats(), the gradients copied, the values when
+    // `copy_values` (false: `values` holds them already). A data-parallel run on one host places
+    // them in a shared-memory window: one parameter arena for all its processes (one of them
+    // copies it in), each process's gradients where the others read them.
+    void place(float* values, float* grads, bool copy_values);
 
 private:
     std::vector<ParamInfo> infos_;
-    std::vector<float> values_;
-    std::vector<float> grads_;
-    std::size_t total_ = 0;
+    std::vector<float> owned_values_, owned_grads_;  // the arenas until place()
+    float* values_ = nullptr;
+    float* grads_ = nullptr;
+    std::size_t total_ = 0, grad_floats_ = 0;
     bool allocated_ = false;
 };
 

@@ -114,7 +114,7 @@ std::size_t Trainer::run_shard_step(const TrainState& state, float lr, float& lo
     loss = counters[0] / static_cast<float>(n);
     step_correct_ = static_cast<std::size_t>(counters[1]);
     if (!std::isfinite(loss)) return n;  // no update on any rank: they all see the same sum
-    optimizer_.step(params, lr);
+    grad_reduce_->update(optimizer_, params, lr);
     return n;
 }
 

@@ -98,7 +98,7 @@ std::vector<CkptTensorView> checkpoint_tensors(const ParamSet& params, Optimizer
     if (optimizer) {
         const auto slots = optimizer->slot_names();
         for (std::size_t s = 0; s < slots.size(); ++s)
-            for (const auto& p : params.infos()) add(slot_tensor_name(slots[s], p.name), p, optimizer->slot(s).data());
+            for (const auto& p : params.infos()) add(slot_tensor_name(slots[s], p.name), p, optimizer->slot(s));
     }
     return views;
 }
@@ -202,7 +202,7 @@ void load_optimizer(const CkptReader& reader, const StoredRun& stored, const Par
         }
     for (std::size_t s = 0; s < slots.size(); ++s)
         for (const auto& p : params.infos())
-            reader.read_f32(slot_tensor_name(slots[s], p.name), p.shape, optimizer.slot(s).data() + p.offset);
+            reader.read_f32(slot_tensor_name(slots[s], p.name), p.shape, optimizer.slot(s) + p.offset);
     optimizer.set_step_count(stored.optimizer_steps);
 }
 

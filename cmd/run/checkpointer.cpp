@@ -112,6 +112,7 @@ std::string Checkpointer::save(const TrainState& s, CkptKind kind, const std::st
         note("warning: " + why + ": best checkpoint not saved, the file is left as it is");
         return "";
     }
+    if (state_sync_) state_sync_();
     std::vector<CkptTensorView> tensors = checkpoint_tensors(net_.params(), &optimizer_);
     const OptimizerScalars scalars{optimizer_.spec().type, optimizer_.step_count()};
     if (async_ && kind == CkptKind::kStep) {

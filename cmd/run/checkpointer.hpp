@@ -38,6 +38,9 @@ public:
     // An mpirun job: its checkpoints' metadata says how many ranks trained it (informational,
     // a resume runs at any number; absent means one process).
     void record_world_size(int ranks) { run_metadata_["world_size"] = std::to_string(ranks); }
+    // Called before each save takes the optimizer state: under mpirun on one host it completes rank
+    // 0's copy (each rank updates its own shard of it).
+    void set_state_sync(std::function<void()> sync) { state_sync_ = std::move(sync); }
 
     void on_step_end(const TrainState& s);
     // After the epoch's evaluation: its scheduled save (so the file carries the metrics) and keep-best.
@@ -77,6 +80,7 @@ private:
     Sequential& net_;
     Optimizer& optimizer_;
     NoteSink notes_;
+    std::function<void()> state_sync_;
     SaveSchedule schedule_;
     std::uint64_t last_saved_step_ = 0;
     std::vector<StepCkpt> step_files_;  // this run's step files and adopted breakpoints, oldest first

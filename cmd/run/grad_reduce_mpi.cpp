@@ -1,4 +1,5 @@
-// The data-parallel step's one MPI_Allreduce, and the sharded evaluation's exact sums.
+// The data-parallel step's reduce (one MPI_Allreduce, or ZeRO-1 through shared memory), and the
+// sharded evaluation's exact sums.
 #include "cmd/run/grad_reduce_mpi.hpp"
 
 #include <mpi.h>
@@ -6,14 +7,36 @@
 #include <array>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <string>
 #include <vector>
 
+#include "cmd/run/mpi_world.hpp"
+#include "cmd/run/shm_step.hpp"
 #include "cmd/run/signals.hpp"
+#include "core/error.hpp"
 
 namespace trainctl {
 
 namespace {
 constexpr std::array<int, 4> kStopSignals = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+constexpr const char* kPathVariable = "TRAINCTL_MPI_REDUCE";
+}  // namespace
+
+MpiStepPath mpi_step_path_from_env() {
+    const char* v = std::getenv(kPathVariable);
+    const std::string value = v ? v : "";
+    const bool one_host = mpi_local_size() == mpi_size();
+    if (value.empty()) return one_host ? MpiStepPath::kShared : MpiStepPath::kAllreduce;
+    if (value == "allreduce") return MpiStepPath::kAllreduce;
+    if (value != "shared")
+        throw usage_error(std::string(kPathVariable) + ": expected allreduce or shared (or unset), got \"" + value + "\"");
+    if (!one_host)
+        throw usage_error(std::string(kPathVariable) + "=shared: only " + std::to_string(mpi_local_size()) + " of the " +
+                          std::to_string(mpi_size()) +
+                          " ranks share this host's memory; the shared path needs all of them on one host");
+    return MpiStepPath::kShared;
 }
 
 MpiGradReduce::MpiGradReduce() {
@@ -24,15 +47,34 @@ MpiGradReduce::MpiGradReduce() {
     ranks_ = static_cast<std::size_t>(size);
 }
 
+MpiGradReduce::~MpiGradReduce() {
+    if (!shm_) return;
+    // A rank failing alone is aborted (mpi_finish): a collective call now could wait for a rank
+    // that is inside the next step and never comes.
+    if (std::uncaught_exceptions() > 0 && !mpi_exit_is_agreed()) return;
+    // Rank 0 comes here after its last save (which read the others' slots): they wait for it here.
+    shm_->free();
+}
+
+void MpiGradReduce::start_steps(MpiStepPath path, ParamSet& params, Optimizer& optimizer) {
+    // One rank's "allreduce" (its environment differs) takes every rank there.
+    const bool shared = mpi_min(path == MpiStepPath::kShared ? 1 : 0) == 1;
+    if (shared) shm_ = std::make_unique<ShmStep>(params, optimizer, params.grad_floats() - params.total());
+}
+
 void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters) {
     float* stops = grads + count + counters;
     const int own = stop_signal();
     for (std::size_t i = 0; i < kStopSlots; ++i) stops[i] = kStopSignals[i] == own ? 1.0f : 0.0f;
-    const auto t0 = std::chrono::steady_clock::now();
-    // The one collective call of a step; MPI_IN_PLACE: no copy, no allocation.
-    MPI_Allreduce(MPI_IN_PLACE, grads, static_cast<int>(count + counters + kStopSlots), MPI_FLOAT, MPI_SUM,
-                  MPI_COMM_WORLD);
-    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (shm_) {
+        shm_->reduce();
+    } else {
+        const auto t0 = std::chrono::steady_clock::now();
+        // The one collective call of a step; MPI_IN_PLACE: no copy, no allocation.
+        MPI_Allreduce(MPI_IN_PLACE, grads, static_cast<int>(count + counters + kStopSlots), MPI_FLOAT, MPI_SUM,
+                      MPI_COMM_WORLD);
+        seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
     ++calls_;
     bytes_ = (count + counters + kStopSlots) * sizeof(float);
     agreed_stop_ = 0;
@@ -40,6 +82,17 @@ void MpiGradReduce::reduce(float* grads, std::size_t count, std::size_t counters
         if (stops[i] > 0) agreed_stop_ = kStopSignals[i];
     if (own && agreed_stop_) agreed_stop_ = own;
 }
+
+void MpiGradReduce::update(Optimizer& optimizer, ParamSet& params, float lr) {
+    if (shm_) shm_->update(optimizer, params, lr);
+    else optimizer.step(params, lr);
+}
+
+void MpiGradReduce::gather_state() {
+    if (shm_) shm_->gather_slots();
+}
+
+double MpiGradReduce::reduce_seconds() const { return seconds_ + (shm_ ? shm_->seconds() : 0.0); }
 
 void MpiGradReduce::reduce_eval(EvalResult& r) {
     // Doubles hold every count exactly (below 2^53); the loss sums add in double.

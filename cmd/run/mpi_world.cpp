@@ -102,6 +102,7 @@ void mpi_agree_setup() {
 }
 
 void mpi_exit_agreed() { g_exit_agreed = true; }
+bool mpi_exit_is_agreed() { return g_exit_agreed; }
 
 bool mpi_same_everywhere(std::uint64_t value) {
     if (!g_active) return true;

@@ -27,6 +27,7 @@ void mpi_agree_setup();
 // From here on all ranks leave together with the same code (a stop or a divergence agreed in the
 // step's allreduce): an error then is not one rank's failure, and aborts nothing.
 void mpi_exit_agreed();
+bool mpi_exit_is_agreed();  // mpi_exit_agreed() was called (or the set-up agreement failed)
 
 // True when `value` is the same on every rank (a collective call; true in a plain run).
 bool mpi_same_everywhere(std::uint64_t value);

@@ -100,10 +100,11 @@ private:
 };
 
 // Ranks > 0: the same steps, no files; a stop or divergence is agreed, so they leave with rank 0's code.
-void train_as_worker(Trainer& trainer, TrainState& state, const Sequential& net, MpiGradReduce& mpi,
-                     ReplicaCheck& replicas) {
+void train_as_worker(Trainer& trainer, TrainState& state, Sequential& net, Optimizer& optimizer, MpiGradReduce& mpi,
+                     MpiStepPath path, ReplicaCheck& replicas) {
     WorkerHooks hooks(mpi, replicas);
     mpi_agree_setup();
+    mpi.start_steps(path, net.params(), optimizer);
     install_stop_handlers();
     const TrainOutcome outcome = trainer.run(state, hooks);
     check_replicas(net, state.global_step);
@@ -145,6 +146,7 @@ void say_reduce_costs(const MpiGradReduce& mpi, RunDisplay& display, std::uint64
     display.message("trainctl: " + std::to_string(mpi.ranks()) + " ranks: " + std::to_string(mpi.reduce_calls()) +
                     " allreduces of " + std::to_string(mpi.reduce_bytes()) + " bytes, " +
                     shortest_float_text(static_cast<float>(ms)) + " ms each on rank 0" +
+                    (mpi.shared() ? " (through shared memory, each rank updating its shard)" : "") +
                     (replica_checks ? "; replicas identical after each of " + std::to_string(replica_checks) +
                                           " steps (--check-replicas)"
                                     : ""));
@@ -219,13 +221,17 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
                           RunDisplay& display, PhaseTimes phases) {
     Sequential& net = *model.net;
     LocalGradReduce local_reduce;
-    std::optional<MpiGradReduce> mpi;  // started by mpirun -np N > 1: one allreduce per step over all ranks
-    if (mpi_size() > 1) mpi.emplace();
+    std::optional<MpiGradReduce> mpi;  // started by mpirun -np N > 1: one reduce per step over all ranks
+    MpiStepPath path = MpiStepPath::kAllreduce;
+    if (mpi_size() > 1) {
+        mpi.emplace();
+        path = mpi_step_path_from_env();  // a bad TRAINCTL_MPI_REDUCE fails the set-up agreement
+    }
     GradReduce* grad_reduce = mpi ? static_cast<GradReduce*>(&*mpi) : &local_reduce;
     Trainer trainer(config, net, *model.optimizer, data.train, data.has_test ? &data.test : nullptr, grad_reduce);
     if (data.val.count > 0) trainer.set_validation(&data.val);
     ReplicaCheck replicas(net, mpi && options.check_replicas);
-    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *mpi, replicas);
+    if (mpi && !mpi_writer()) return train_as_worker(trainer, state, net, *model.optimizer, *mpi, path, replicas);
     NoteSink notes;
     if (!options.quiet) notes = [&display](const std::string& line) { display.message(line); };
     Checkpointer checkpointer(config, target.dir, target.prefix, net, *model.optimizer, state, notes);
@@ -249,6 +255,12 @@ void train_and_checkpoint(const RunConfig& config, const RunOptions& options, co
     require_address_space(3 * net.params().total() * sizeof(float) + thread_reserve_bytes(),
                           static_cast<std::size_t>(num_threads()), "a checkpoint snapshot and its writer thread");
     mpi_agree_setup();  // every rank set up well, before the first step's allreduce
+    if (mpi) {
+        mpi->start_steps(path, net.params(), *model.optimizer);
+        // On the shared path each rank updates its shard of the optimizer state: a save first copies
+        // in the others'.
+        checkpointer.set_state_sync([&mpi] { mpi->gather_state(); });
+    }
     install_stop_handlers();
     const TrainOutcome outcome = train_or_save_breakpoint(trainer, state, hooks, checkpointer, options, display);
     if (mpi) {
