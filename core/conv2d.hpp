@@ -1,4 +1,7 @@
-// Conv2d: 2-D convolution by one of two kernels, chosen per layer from its shape:
+// Conv2d: 2-D convolution by one of three kernels, chosen per layer from its shape:
+//  - ocvec: stride 1, out channels a multiple of 8 (LeNet's conv2, 6->16 channels, 10 wide):
+//    direct, vectorised over the out channels (core/conv_ocvec.hpp), no im2col; its backward
+//    takes the weight grad the same way and the input grad by gemm + col2im.
 //  - direct: stride 1 and output rows at least kDirectMinWidth wide (LeNet's conv1, 1->6 channels,
 //    28 wide): loops over the kernel taps whose inner loop runs along an output row. As a gemm,
 //    M is the out-channel count (6) and K the tap count (25): too thin for sgemm to reach speed.
@@ -41,6 +44,9 @@ public:
     // in cache, and that ReLU passes it through both ways (ReLU::set_input_rectified); backward
     // then masks dy by y > 0 as it reads it. Two passes over the activations less.
     void fuse_relu() { relu_ = true; }
+    // Which kernel the shape chose (the order above): tests and benchmarks name it.
+    enum class Kernel { ocvec, direct, gemm };
+    Kernel kernel() const { return kernel_; }
 
 private:
     ParamSet& params_;
@@ -48,9 +54,9 @@ private:
     ConvGeometry geo_;
     std::size_t weight_id_;
     std::size_t bias_id_ = 0;  // valid when opt_.bias
-    bool direct_;  // the direct kernel, else im2col + gemm
+    Kernel kernel_;
     bool relu_ = false;  // fuse_relu()
-    // Images per im2col/gemm group (1 for the direct kernel).
+    // Images per im2col/gemm group (1 for the direct kernel; ocvec's backward groups for dx).
     std::size_t group_;
     // Images are split into chunks_ (the engine thread count at reserve()) fixed ranges; each
     // chunk sums its images' grads into its own partial, so the sum order never varies.
@@ -62,14 +68,23 @@ private:
     // col (gemm kernel; dcol in backward), the group's output [out, group*OH*OW] (dy gathered
     // the same way in backward; the direct kernel's masked dy, rows padded to whole vectors),
     // kIm2colSlack floats after each of xp and col for im2col's spill (and the direct backward's
-    // reads past the image).
+    // reads past the image); ocvec's position-major tile [OH*OW][out] (y before its transpose,
+    // dy after). ocvec's grad partial is position-major too: [(c,i,j)][out], then the bias.
     struct Scratch {
         float* grad;
         float* xp;
         float* dxp;
         float* col;
         float* out;
+        float* tile;
     };
+    void forward_ocvec(const float* x, float* y, const Scratch& s) const;
+    void backward_ocvec(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                        const Scratch& s) const;
+    // dy (masked by the fused ReLU) of `images` images gathered into s.out [out, images*OH*OW].
+    void gather_dy(const float* y, const float* dy, std::size_t images, const Scratch& s) const;
+    // dx of `images` images from s.out: dcol = W^T dy in s.col, then col2im.
+    void input_grad_gemm(std::size_t images, float* dx, const Scratch& s) const;
     void forward_direct(const float* x, float* y, const Scratch& s) const;
     void backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const;
     void forward_gemm(const float* x, std::size_t images, float* y, const Scratch& s) const;
@@ -81,6 +96,7 @@ private:
     std::size_t grad_part_size() const { return (geo_.col_rows() + 1) * opt_.out_channels; }
     std::size_t scratch_stride() const;
     std::vector<float> scratch_;
+    std::vector<float> packed_weight_;  // ocvec: the weights as [(c,i,j)][out], packed per forward
 };
 
 }  // namespace trainctl
