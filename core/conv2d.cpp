@@ -12,6 +12,7 @@
 #include "core/init.hpp"
 #include "core/parallel.hpp"
 #include "core/params.hpp"
+#include "core/pool2x2.hpp"
 #include "core/rng.hpp"
 
 namespace trainctl {
@@ -196,8 +197,9 @@ std::size_t Conv2d::scratch_stride() const {
     const std::size_t out =
         opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
     const std::size_t tile = kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0;
+    const std::size_t full = pool_in_infer_ ? geo_.col_cols() * opt_.out_channels : 0;
     const std::size_t used =
-        grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out + tile;
+        grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out + tile + full;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
 
@@ -209,7 +211,8 @@ Conv2d::Scratch Conv2d::scratch(std::size_t chunk) {
     float* out = col + col_size();
     const std::size_t out_size =
         opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
-    return {base, xp, dxp, col, out, out + out_size};
+    float* tile = out + out_size;
+    return {base, xp, dxp, col, out, tile, tile + (kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0)};
 }
 
 // One image, by the direct kernels above; the input grad is the adjoint of the forward as
@@ -360,6 +363,11 @@ void Conv2d::backward_ocvec(const float* x, const float* y, const float* dy, std
     if (dx != nullptr) input_grad_gemm(images, dx, s);
 }
 
+void Conv2d::forward_image(const float* x, float* y, const Scratch& s) const {
+    if (kernel_ == Kernel::ocvec) forward_ocvec(x, y, s);
+    else forward_direct(x, y, s);
+}
+
 const Tensor& Conv2d::forward(const Tensor& x) {
     const std::size_t n = x.shape()[0];
     assert(x.shape() == batched(n, in_sample_));
@@ -372,14 +380,33 @@ const Tensor& Conv2d::forward(const Tensor& x) {
         const Scratch s = scratch(chunk);
         const Range images = chunk_range(n, chunks_, chunk);
         if (kernel_ != Kernel::gemm) {
-            for (std::size_t i = images.begin; i < images.end; ++i) {
-                if (kernel_ == Kernel::ocvec) forward_ocvec(x.data() + i * in, y_.data() + i * out, s);
-                else forward_direct(x.data() + i * in, y_.data() + i * out, s);
-            }
+            for (std::size_t i = images.begin; i < images.end; ++i) forward_image(x.data() + i * in, y_.data() + i * out, s);
             return;
         }
         for (std::size_t i = images.begin; i < images.end; i += group_)
             forward_gemm(x.data() + i * in, std::min(group_, images.end - i), y_.data() + i * out, s);
+    });
+    return y_;
+}
+
+const Tensor& Conv2d::infer(const Tensor& x) {
+    if (!pool_in_infer_) return forward(x);
+    const std::size_t n = x.shape()[0];
+    assert(x.shape() == batched(n, in_sample_));
+    const Pool2x2 pool{geo_.out_width, geo_.out_height / 2, geo_.out_width / 2};
+    const std::size_t oc = opt_.out_channels, in = in_sample_.numel(), plane = geo_.col_cols();
+    const std::size_t pooled = pool.out_height * pool.out_width;
+    y_.set_shape(Shape{n, oc, pool.out_height, pool.out_width});
+    if (kernel_ == Kernel::ocvec)
+        ocvec_pack_weights(geo_, oc, params_.value(weight_id_), packed_weight_.data());
+    parallel_for(chunks_, [&](std::size_t chunk) {
+        const Scratch s = scratch(chunk);
+        const Range images = chunk_range(n, chunks_, chunk);
+        for (std::size_t i = images.begin; i < images.end; ++i) {
+            forward_image(x.data() + i * in, s.full, s);
+            for (std::size_t o = 0; o < oc; ++o)
+                pool2x2_forward(pool, s.full + o * plane, y_.data() + (i * oc + o) * pooled, nullptr);
+        }
     });
     return y_;
 }

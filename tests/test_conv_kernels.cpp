@@ -1,11 +1,15 @@
 // Conv2d's three kernels (ocvec, direct, im2col + gemm) against a naive convolution and its
 // naive gradients, on shapes either side of the boundaries where the layer picks one or another.
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <vector>
 
 #include "core/conv2d.hpp"
 #include "core/conv_ocvec.hpp"
+#include "core/maxpool2d.hpp"
 #include "core/params.hpp"
+#include "core/relu.hpp"
+#include "core/sequential.hpp"
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
 #include "gradcheck.hpp"
@@ -133,4 +137,56 @@ TEST_CASE("conv2d's kernels match a naive convolution: output, weight, bias and 
                 REQUIRE(dx.size() == want.dx.size());
                 check_kernel_values("dx", dx.data(), want.dx);
             }
+}
+
+TEST_CASE("a conv's 2x2 pool fused in infer gives forward's pooled output bit for bit, and training after it "
+          "the same grads", "[core][layers]") {
+    struct Stack {
+        const char* what;
+        Shape in;
+        Conv2dOptions opt;
+        bool relu;
+        std::size_t pool_kernel;
+    };
+    // The direct and ocvec kernels with and without a ReLU between, odd output sides (the pool
+    // drops the last row and column), the gemm kernel (not fused) and a 3x3 pool (not fused).
+    const Stack stacks[] = {
+        {"direct, relu", Shape{1, 32, 32}, {6, 5, 1, 0, true}, true, 2},
+        {"ocvec, relu", Shape{6, 14, 14}, {16, 5, 1, 0, false}, true, 2},
+        {"ocvec, no relu, 11x9 output", Shape{3, 13, 11}, {8, 3, 1, 0, true}, false, 2},
+        {"direct, relu, 21 wide padded", Shape{2, 9, 19}, {3, 3, 1, 2, false}, true, 2},
+        {"gemm, relu", Shape{2, 8, 8}, {4, 3, 1, 0, true}, true, 2},
+        {"ocvec, 3x3 pool", Shape{6, 14, 14}, {16, 5, 1, 0, false}, true, 3},
+    };
+    for (const Stack& st : stacks) {
+        INFO(st.what);
+        Sequential net(st.in);
+        net.add_with_params<Conv2d>("conv", st.opt);
+        if (st.relu) net.add<ReLU>("relu");
+        net.add<MaxPool2d>("pool", st.pool_kernel, /*stride=*/2);
+        net.finalize();
+        Rng rng(51, 1);
+        for (std::size_t i = 0; i < net.params().total(); ++i) net.params().values()[i] = rng.uniform(-1.0f, 1.0f);
+        const std::size_t batch = 5;
+        net.reserve(batch);
+        Tensor x(batched(batch, st.in));
+        testing::fill_uniform(x, rng, -1.0f, 1.0f);
+        Tensor dy(batched(batch, net.out_sample()));
+        testing::fill_uniform(dy, rng, -1.0f, 1.0f);
+        // A training step alone, then infer and a training step again: the same outputs and grads.
+        const auto step = [&] {
+            net.params().zero_grad();
+            const Tensor& y = net.forward(x);
+            std::vector<float> out(y.data(), y.data() + y.size());
+            net.backward(dy);
+            out.insert(out.end(), net.params().grads(), net.params().grads() + net.params().total());
+            return out;
+        };
+        const std::vector<float> trained = step();
+        const Tensor& inferred = net.infer(x);
+        REQUIRE(inferred.shape() == batched(batch, net.out_sample()));
+        CHECK(std::memcmp(inferred.data(), trained.data(), inferred.size() * sizeof(float)) == 0);
+        const std::vector<float> again = step();
+        CHECK(std::memcmp(again.data(), trained.data(), trained.size() * sizeof(float)) == 0);
+    }
 }
