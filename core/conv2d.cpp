@@ -1,16 +1,18 @@
-// Conv2d forward/backward: the direct kernel image by image, or im2col + gemm a group of images
-// at a time; images split across the engine threads in fixed chunks.
+// Conv2d forward/backward: the ocvec or direct kernel image by image, or im2col + gemm a group
+// of images at a time; images split across the engine threads in fixed chunks.
 #include "core/conv2d.hpp"
 
 #include <algorithm>
 #include <cassert>
 #include <cstring>
 
+#include "core/conv_ocvec.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/init.hpp"
 #include "core/parallel.hpp"
 #include "core/params.hpp"
+#include "core/pool2x2.hpp"
 #include "core/rng.hpp"
 
 namespace trainctl {
@@ -75,10 +77,12 @@ inline void axpy(float* __restrict y, const float* __restrict x, float a, std::s
 }
 
 // Direct forward of one padded image xp into y[oc,OH,OW], for a KxK kernel (K fixed so the tap
-// loops unroll around the register tile).
+// loops unroll around the register tile), the fused ReLU applied as each tile is stored. (Tried:
+// 2 or 3 out channels per tile sharing each input vector: no faster, as GCC folds the vector's
+// load into each channel's FMA anyway.)
 template <std::size_t K>
 void direct_forward(const ConvGeometry& g, std::size_t oc, const float* xp, const float* w, const float* bias,
-                    float* y) {
+                    bool relu, float* y) {
     const std::size_t oh_n = g.out_height, ow_n = g.out_width, c_n = g.channels;
     const std::size_t ph = g.padded_height(), pw = g.padded_width();
     for (std::size_t o = 0; o < oc; ++o)
@@ -95,7 +99,11 @@ void direct_forward(const ConvGeometry& g, std::size_t oc, const float* xp, cons
                         for (std::size_t j = 0; j < K; ++j)
                             for (std::size_t r = 0; r < kTileRows; ++r) acc[r] += wk[j] * load(src + r * pw + j);
                     }
-                for (std::size_t r = 0; r < kTileRows; ++r) store(y + (o * oh_n + r0 + r) * ow_n + c0, acc[r]);
+                for (std::size_t r = 0; r < kTileRows; ++r) {
+                    Vec v = acc[r];
+                    if (relu) v = v < 0.0f ? Vec{} : v;  // relu() per lane: NaN passes
+                    store(y + (o * oh_n + r0 + r) * ow_n + c0, v);
+                }
             }
         }
 }
@@ -155,8 +163,8 @@ Conv2d::Conv2d(ParamSet& params, std::string name, const Shape& in_sample, const
     : Layer(std::move(name), in_sample), params_(params), opt_(opt), geo_(make_geometry(name_, in_sample, opt)) {
     weight_id_ = params.declare(name_ + ".weight", {opt.out_channels, geo_.channels, opt.kernel, opt.kernel});
     if (opt.bias) bias_id_ = params.declare(name_ + ".bias", {opt.out_channels});
-    direct_ = has_direct(geo_);
-    group_ = direct_ ? 1 : std::max<std::size_t>(1, kGroupColFloats / (geo_.col_rows() * geo_.col_cols()));
+    kernel_ = ocvec_fits(geo_, opt.out_channels) ? Kernel::ocvec : has_direct(geo_) ? Kernel::direct : Kernel::gemm;
+    group_ = kernel_ == Kernel::direct ? 1 : std::max<std::size_t>(1, kGroupColFloats / (geo_.col_rows() * geo_.col_cols()));
 }
 
 void Conv2d::reserve(std::size_t batch) {
@@ -164,17 +172,20 @@ void Conv2d::reserve(std::size_t batch) {
     y_.reserve(batch * out_sample().numel());
     dx_.reserve(batch * in_sample_.numel());
     scratch_.assign(chunks_ * scratch_stride(), 0.0f);  // zero: the padded borders stay so
+    packed_weight_.assign(kernel_ == Kernel::ocvec ? geo_.col_rows() * opt_.out_channels : 0, 0.0f);
 }
 
 std::size_t Conv2d::col_size() const {
-    return direct_ ? 0 : geo_.col_rows() * group_cols() + kIm2colSlack;
+    return kernel_ == Kernel::direct ? 0 : geo_.col_rows() * group_cols() + kIm2colSlack;
 }
 
 std::size_t Conv2d::scratch_stride() const {
     const std::size_t out =
-        opt_.out_channels * (direct_ ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
+        opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
+    const std::size_t tile = kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0;
+    const std::size_t full = pool_in_infer_ ? geo_.col_cols() * opt_.out_channels : 0;
     const std::size_t used =
-        grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out;
+        grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out + tile + full;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
 
@@ -183,7 +194,11 @@ Conv2d::Scratch Conv2d::scratch(std::size_t chunk) {
     float* xp = base + grad_part_size();
     float* dxp = xp + group_ * geo_.padded_size() + kIm2colSlack;
     float* col = dxp + geo_.padded_size();
-    return {base, xp, dxp, col, col + col_size()};
+    float* out = col + col_size();
+    const std::size_t out_size =
+        opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
+    float* tile = out + out_size;
+    return {base, xp, dxp, col, out, tile, tile + (kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0)};
 }
 
 // One image, by the direct kernels above; the input grad is the adjoint of the forward as
@@ -196,10 +211,8 @@ void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
     }
     const float* w = params_.value(weight_id_);
     const float* b = opt_.bias ? params_.value(bias_id_) : nullptr;
-    if (geo_.kernel == 5) direct_forward<5>(geo_, opt_.out_channels, xp, w, b, y);
-    else direct_forward<3>(geo_, opt_.out_channels, xp, w, b, y);
-    if (relu_)  // the image's output is still in L1
-        for (std::size_t i = 0; i < opt_.out_channels * geo_.col_cols(); ++i) y[i] = relu(y[i]);
+    if (geo_.kernel == 5) direct_forward<5>(geo_, opt_.out_channels, xp, w, b, relu_, y);
+    else direct_forward<3>(geo_, opt_.out_channels, xp, w, b, relu_, y);
 }
 
 void Conv2d::backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const {
@@ -257,14 +270,8 @@ void Conv2d::forward_gemm(const float* x, std::size_t images, float* y, const Sc
         }
 }
 
-// The same group in backward: dy gathered into s.out [out, images*P] so the weight grad is one
-// gemm with the long side as its inner dimension, and dcol = W^T dy one more.
-void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
-                           const Scratch& s) const {
-    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols(), cols = images * p;
-    for (std::size_t b = 0; b < images; ++b)
-        pad_sample(geo_, x + b * in_sample_.numel(), s.xp + b * geo_.padded_size());
-    im2col(geo_, s.xp, images, s.col);
+void Conv2d::gather_dy(const float* y, const float* dy, std::size_t images, const Scratch& s) const {
+    const std::size_t oc = opt_.out_channels, p = geo_.col_cols(), cols = images * p;
     for (std::size_t b = 0; b < images; ++b)
         for (std::size_t o = 0; o < oc; ++o) {
             const float* src = dy + (b * oc + o) * p;
@@ -276,13 +283,15 @@ void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std:
                 std::copy(src, src + p, dst);
             }
         }
-    gemm(false, true, oc, k, cols, 1.0f, s.out, cols, s.col, cols, 1.0f, s.grad, k);
+    // The bias grad: each out channel's dy summed (gemm's and ocvec's partials keep it last).
     for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
-        float& db = s.grad[k * oc + o];
+        float& db = s.grad[geo_.col_rows() * oc + o];
         for (std::size_t j = 0; j < cols; ++j) db += s.out[o * cols + j];
     }
-    if (dx == nullptr) return;
-    // dcol = W^T dy overwrites the unfolded input, which the weight grad no longer needs.
+}
+
+void Conv2d::input_grad_gemm(std::size_t images, float* dx, const Scratch& s) const {
+    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), p = geo_.col_cols(), cols = images * p;
     gemm(true, false, k, cols, oc, 1.0f, params_.value(weight_id_), k, s.out, cols, 0.0f, s.col, cols);
     for (std::size_t b = 0; b < images; ++b) {
         float* dxb = dx + b * in_sample_.numel();
@@ -295,18 +304,94 @@ void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std:
     }
 }
 
+// The same group in backward: dy gathered into s.out [out, images*P] so the weight grad is one
+// gemm with the long side as its inner dimension, and dcol = W^T dy one more.
+void Conv2d::backward_gemm(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                           const Scratch& s) const {
+    const std::size_t oc = opt_.out_channels, k = geo_.col_rows(), cols = images * geo_.col_cols();
+    for (std::size_t b = 0; b < images; ++b)
+        pad_sample(geo_, x + b * in_sample_.numel(), s.xp + b * geo_.padded_size());
+    im2col(geo_, s.xp, images, s.col);
+    gather_dy(y, dy, images, s);
+    gemm(false, true, oc, k, cols, 1.0f, s.out, cols, s.col, cols, 1.0f, s.grad, k);
+    // dcol = W^T dy overwrites the unfolded input, which the weight grad no longer needs.
+    if (dx != nullptr) input_grad_gemm(images, dx, s);
+}
+
+// One image: the sums position-major into s.tile, then transposed into y (bias added, ReLU
+// fused) while in L1.
+void Conv2d::forward_ocvec(const float* x, float* y, const Scratch& s) const {
+    const float* xp = x;
+    if (geo_.padding != 0) {
+        pad_sample(geo_, x, s.xp);
+        xp = s.xp;
+    }
+    const std::size_t oc = opt_.out_channels, p = geo_.col_cols();
+    ocvec_forward(geo_, oc, xp, packed_weight_.data(), opt_.bias ? params_.value(bias_id_) : nullptr, s.tile);
+    transpose(s.tile, p, oc, oc, y, p, relu_);
+}
+
+// A group: dy gathered as for gemm (the dx gemm's operand), each image's part transposed to
+// position-major for the direct weight grad.
+void Conv2d::backward_ocvec(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                            const Scratch& s) const {
+    const std::size_t oc = opt_.out_channels, p = geo_.col_cols(), cols = images * p;
+    gather_dy(y, dy, images, s);
+    for (std::size_t b = 0; b < images; ++b) {
+        const float* xb = x + b * in_sample_.numel();
+        if (geo_.padding != 0) {
+            pad_sample(geo_, xb, s.xp);
+            xb = s.xp;
+        }
+        transpose(s.out + b * p, oc, p, cols, s.tile, oc, false);
+        ocvec_weight_grad(geo_, oc, xb, s.tile, s.grad);
+    }
+    if (dx != nullptr) input_grad_gemm(images, dx, s);
+}
+
+void Conv2d::forward_image(const float* x, float* y, const Scratch& s) const {
+    if (kernel_ == Kernel::ocvec) forward_ocvec(x, y, s);
+    else forward_direct(x, y, s);
+}
+
 const Tensor& Conv2d::forward(const Tensor& x) {
     const std::size_t n = x.shape()[0];
     assert(x.shape() == batched(n, in_sample_));
     x_ = &x;
     y_.set_shape(batched(n, out_sample()));
     const std::size_t in = in_sample_.numel(), out = out_sample().numel();
+    if (kernel_ == Kernel::ocvec)
+        ocvec_pack_weights(geo_, opt_.out_channels, params_.value(weight_id_), packed_weight_.data());
     parallel_for(chunks_, [&](std::size_t chunk) {
         const Scratch s = scratch(chunk);
         const Range images = chunk_range(n, chunks_, chunk);
-        for (std::size_t i = images.begin; i < images.end; i += group_) {
-            if (direct_) forward_direct(x.data() + i * in, y_.data() + i * out, s);
-            else forward_gemm(x.data() + i * in, std::min(group_, images.end - i), y_.data() + i * out, s);
+        if (kernel_ != Kernel::gemm) {
+            for (std::size_t i = images.begin; i < images.end; ++i) forward_image(x.data() + i * in, y_.data() + i * out, s);
+            return;
+        }
+        for (std::size_t i = images.begin; i < images.end; i += group_)
+            forward_gemm(x.data() + i * in, std::min(group_, images.end - i), y_.data() + i * out, s);
+    });
+    return y_;
+}
+
+const Tensor& Conv2d::infer(const Tensor& x) {
+    if (!pool_in_infer_) return forward(x);
+    const std::size_t n = x.shape()[0];
+    assert(x.shape() == batched(n, in_sample_));
+    const Pool2x2 pool{geo_.out_width, geo_.out_height / 2, geo_.out_width / 2};
+    const std::size_t oc = opt_.out_channels, in = in_sample_.numel(), plane = geo_.col_cols();
+    const std::size_t pooled = pool.out_height * pool.out_width;
+    y_.set_shape(Shape{n, oc, pool.out_height, pool.out_width});
+    if (kernel_ == Kernel::ocvec)
+        ocvec_pack_weights(geo_, oc, params_.value(weight_id_), packed_weight_.data());
+    parallel_for(chunks_, [&](std::size_t chunk) {
+        const Scratch s = scratch(chunk);
+        const Range images = chunk_range(n, chunks_, chunk);
+        for (std::size_t i = images.begin; i < images.end; ++i) {
+            forward_image(x.data() + i * in, s.full, s);
+            for (std::size_t o = 0; o < oc; ++o)
+                pool2x2_forward(pool, s.full + o * plane, y_.data() + (i * oc + o) * pooled, nullptr);
         }
     });
     return y_;
@@ -326,15 +411,21 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
             const float* xi = x_->data() + i * in;
             float* dx = input_grad_ ? dx_.data() + i * in : nullptr;
             const float* yi = y_.data() + i * out;
-            if (direct_) backward_direct(xi, yi, dy.data() + i * out, dx, s);
-            else backward_gemm(xi, yi, dy.data() + i * out, std::min(group_, images.end - i), dx, s);
+            const std::size_t group = std::min(group_, images.end - i);
+            if (kernel_ == Kernel::direct) backward_direct(xi, yi, dy.data() + i * out, dx, s);
+            else if (kernel_ == Kernel::ocvec) backward_ocvec(xi, yi, dy.data() + i * out, group, dx, s);
+            else backward_gemm(xi, yi, dy.data() + i * out, group, dx, s);
         }
     });
     float* gw = params_.grad(weight_id_);
     float* gb = opt_.bias ? params_.grad(bias_id_) : nullptr;
     for (std::size_t chunk = 0; chunk < chunks_; ++chunk) {
         const float* part = scratch(chunk).grad;
-        for (std::size_t j = 0; j < k * oc; ++j) gw[j] += part[j];
+        if (kernel_ == Kernel::ocvec)  // position-major: [(c,i,j)][out]
+            for (std::size_t o = 0; o < oc; ++o)
+                for (std::size_t t = 0; t < k; ++t) gw[o * k + t] += part[t * oc + o];
+        else
+            for (std::size_t j = 0; j < k * oc; ++j) gw[j] += part[j];
         for (std::size_t o = 0; gb && o < oc; ++o) gb[o] += part[k * oc + o];
     }
     return dx_;

@@ -1,4 +1,7 @@
-// Conv2d: 2-D convolution by one of two kernels, chosen per layer from its shape:
+// Conv2d: 2-D convolution by one of three kernels, chosen per layer from its shape:
+//  - ocvec: stride 1, out channels a multiple of 8 (LeNet's conv2, 6->16 channels, 10 wide):
+//    direct, vectorised over the out channels (core/conv_ocvec.hpp), no im2col; its backward
+//    takes the weight grad the same way and the input grad by gemm + col2im.
 //  - direct: stride 1 and output rows at least kDirectMinWidth wide (LeNet's conv1, 1->6 channels,
 //    28 wide): loops over the kernel taps whose inner loop runs along an output row. As a gemm,
 //    M is the out-channel count (6) and K the tap count (25): too thin for sgemm to reach speed.
@@ -34,6 +37,8 @@ public:
     Shape out_sample() const override { return {opt_.out_channels, geo_.out_height, geo_.out_width}; }
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
+    // forward(), or with fuse_pool2x2_in_infer() the pooled output [N,out,OH/2,OW/2].
+    const Tensor& infer(const Tensor& x) override;
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
@@ -41,6 +46,19 @@ public:
     // in cache, and that ReLU passes it through both ways (ReLU::set_input_rectified); backward
     // then masks dy by y > 0 as it reads it. Two passes over the activations less.
     void fuse_relu() { relu_ = true; }
+    // Sequential::finalize() when a 2x2/2 MaxPool2d follows (after the fused ReLU, if any): infer()
+    // pools each image's output while it is in L1 (core/pool2x2, the same maxima bit for bit) and
+    // returns the pool's output, which that MaxPool2d's infer() then passes through. The batch's
+    // full-size output never goes to memory: LeNet's conv1 writes and the pool re-reads 18 KB
+    // an image otherwise. Training's forward() is unchanged. False (nothing fused) for the gemm
+    // kernel, which works on groups of images. Before reserve().
+    bool fuse_pool2x2_in_infer() {
+        pool_in_infer_ = kernel_ != Kernel::gemm;
+        return pool_in_infer_;
+    }
+    // Which kernel the shape chose (the order above): tests and benchmarks name it.
+    enum class Kernel { ocvec, direct, gemm };
+    Kernel kernel() const { return kernel_; }
 
 private:
     ParamSet& params_;
@@ -48,9 +66,10 @@ private:
     ConvGeometry geo_;
     std::size_t weight_id_;
     std::size_t bias_id_ = 0;  // valid when opt_.bias
-    bool direct_;  // the direct kernel, else im2col + gemm
+    Kernel kernel_;
     bool relu_ = false;  // fuse_relu()
-    // Images per im2col/gemm group (1 for the direct kernel).
+    bool pool_in_infer_ = false;  // fuse_pool2x2_in_infer()
+    // Images per im2col/gemm group (1 for the direct kernel; ocvec's backward groups for dx).
     std::size_t group_;
     // Images are split into chunks_ (the engine thread count at reserve()) fixed ranges; each
     // chunk sums its images' grads into its own partial, so the sum order never varies.
@@ -62,14 +81,27 @@ private:
     // col (gemm kernel; dcol in backward), the group's output [out, group*OH*OW] (dy gathered
     // the same way in backward; the direct kernel's masked dy, rows padded to whole vectors),
     // kIm2colSlack floats after each of xp and col for im2col's spill (and the direct backward's
-    // reads past the image).
+    // reads past the image); ocvec's position-major tile [OH*OW][out] (y before its transpose,
+    // dy after). ocvec's grad partial is position-major too: [(c,i,j)][out], then the bias.
+    // With the pool fused in infer(), `full`: one image's output [out,OH,OW] before pooling.
     struct Scratch {
         float* grad;
         float* xp;
         float* dxp;
         float* col;
         float* out;
+        float* tile;
+        float* full;
     };
+    void forward_ocvec(const float* x, float* y, const Scratch& s) const;
+    // One image by the shape's kernel into `y` (ocvec and direct only; gemm groups images).
+    void forward_image(const float* x, float* y, const Scratch& s) const;
+    void backward_ocvec(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
+                        const Scratch& s) const;
+    // dy (masked by the fused ReLU) of `images` images gathered into s.out [out, images*OH*OW].
+    void gather_dy(const float* y, const float* dy, std::size_t images, const Scratch& s) const;
+    // dx of `images` images from s.out: dcol = W^T dy in s.col, then col2im.
+    void input_grad_gemm(std::size_t images, float* dx, const Scratch& s) const;
     void forward_direct(const float* x, float* y, const Scratch& s) const;
     void backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const;
     void forward_gemm(const float* x, std::size_t images, float* y, const Scratch& s) const;
@@ -81,6 +113,7 @@ private:
     std::size_t grad_part_size() const { return (geo_.col_rows() + 1) * opt_.out_channels; }
     std::size_t scratch_stride() const;
     std::vector<float> scratch_;
+    std::vector<float> packed_weight_;  // ocvec: the weights as [(c,i,j)][out], packed per forward
 };
 
 }  // namespace trainctl

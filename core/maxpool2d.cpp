@@ -66,7 +66,12 @@ void MaxPool2d::max_plane(const float* src, float* y) const {
     pool2x2_forward({w, out_height_, out_width_}, src, y, nullptr);  // pool_plane's maxima, bit for bit
 }
 
-const Tensor& MaxPool2d::infer(const Tensor& x) { return pool(x, false); }
+const Tensor& MaxPool2d::infer(const Tensor& x) {
+    if (!input_pooled_in_infer_) return pool(x, false);
+    assert(x.shape() == batched(x.shape()[0], out_sample()));
+    argmax_valid_ = false;
+    return x;
+}
 
 const Tensor& MaxPool2d::forward(const Tensor& x) { return pool(x, true); }
 

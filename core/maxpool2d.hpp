@@ -25,6 +25,10 @@ public:
     // Routes each output grad to its window's first maximum (PyTorch's tie rule).
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
+    // Set by Sequential::finalize() when the conv before pools in its infer()
+    // (Conv2d::fuse_pool2x2_in_infer): infer() returns its input, already pooled.
+    bool pools_2x2() const { return kernel_ == 2 && stride_ == 2; }
+    void set_input_pooled_in_infer() { input_pooled_in_infer_ = true; }
 
 private:
     // Pools one [H,W] plane into y [OH,OW], arg holding each max's index in the plane.
@@ -40,6 +44,7 @@ private:
     Tensor dx_;
     std::vector<std::uint32_t> argmax_;  // per output: index of its max within the input plane
     bool argmax_valid_ = false;          // forward() ran last, not infer()
+    bool input_pooled_in_infer_ = false;  // set_input_pooled_in_infer()
 };
 
 }  // namespace trainctl

@@ -15,9 +15,9 @@ void ReLU::reserve(std::size_t batch) {
 }
 
 const Tensor& ReLU::forward(const Tensor& x) {
+    if (rectified_) return x;  // any shape: in infer() a fused pool may have shrunk it already
     const std::size_t n = x.shape()[0], per = in_sample_.numel();
     assert(x.shape() == batched(n, in_sample_));
-    if (rectified_) return x;
     y_.set_shape(x.shape());
     parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
         const float* src = x.data();

@@ -2,6 +2,7 @@
 #include "core/sequential.hpp"
 
 #include "core/conv2d.hpp"
+#include "core/maxpool2d.hpp"
 #include "core/memory.hpp"
 #include "core/parallel.hpp"
 #include "core/relu.hpp"
@@ -22,6 +23,11 @@ void Sequential::finalize() {
             conv->fuse_relu();
             relu->set_input_rectified();
         }
+        // conv [-> relu] -> 2x2/2 pool: in inference the conv pools too (Conv2d::fuse_pool2x2_in_infer;
+        // measured: LeNet5's inference 1.14-1.30x faster at batch 256 and 1000, 2 threads).
+        const std::size_t next = i + (conv && relu ? 2 : 1);
+        auto* pool = next < layers_.size() ? dynamic_cast<MaxPool2d*>(layers_[next].get()) : nullptr;
+        if (conv && pool && pool->pools_2x2() && conv->fuse_pool2x2_in_infer()) pool->set_input_pooled_in_infer();
     }
     if (first_trainable_ == kNone) first_trainable_ = 0;
     if (!layers_.empty()) layers_[first_trainable_]->set_input_grad(false);

@@ -28,8 +28,9 @@ struct ConvCase {
     Conv2dOptions opt;
 };
 
-// stride 1 and 2, padding 0 and 2, with and without bias, C_in 1 and 3; the last two have
-// outputs wide enough for conv2d's direct kernel (k 5 and 3), the others go through im2col + gemm.
+// stride 1 and 2, padding 0 and 2, with and without bias, C_in 1 and 3; [5] and [6] have
+// outputs wide enough for conv2d's direct kernel (k 5 and 3), [7] and [8] out channels for its
+// ocvec kernel (8 and 16), the others go through im2col + gemm (tests/test_conv_kernels.cpp).
 const ConvCase kConvCases[] = {
     {1, 7, 7, {/*out_channels=*/2, /*kernel=*/3, /*stride=*/1, /*padding=*/0, /*bias=*/true}},
     {3, 6, 5, {2, 3, 2, 0, false}},
@@ -38,6 +39,8 @@ const ConvCase kConvCases[] = {
     {3, 6, 6, {2, 5, 1, 2, true}},
     {1, 8, 20, {3, 5, 1, 0, true}},
     {2, 6, 18, {2, 3, 1, 1, false}},
+    {2, 6, 9, {8, 3, 1, 1, true}},
+    {3, 7, 8, {16, 3, 1, 0, false}},
 };
 
 // A conv layer with its own ParamSet, parameters drawn from a seed.
@@ -161,8 +164,8 @@ TEST_CASE("backward adds into parameter grads: twice gives double", "[core][laye
 
 TEST_CASE("conv2d with its ReLU fused gives the output and grads of conv then ReLU", "[core][layers]") {
     // The direct kernel (5x5, 8 wide rows padded to whole vectors in backward, 3 channels: a pair
-    // and a single) and im2col + gemm.
-    for (const ConvCase& c : {kConvCases[5], kConvCases[6], kConvCases[0], kConvCases[4]}) {
+    // and a single), im2col + gemm and the ocvec kernel.
+    for (const ConvCase& c : {kConvCases[5], kConvCases[6], kConvCases[0], kConvCases[4], kConvCases[7], kConvCases[8]}) {
         INFO("c_in " << c.c_in << " h " << c.h << " w " << c.w << " kernel " << c.opt.kernel);
         const Shape in{c.c_in, c.h, c.w};
         ConvFixture plain(c);
