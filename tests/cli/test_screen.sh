@@ -5,11 +5,11 @@ source "$(dirname "$0")/lib.sh"
 
 small_mnist data
 EPOCHS=2
-# Batch 1 over 60 images through a 1024-1024 MLP: 60 steps an epoch, slow enough for several
-# 0.1 s redraws each.
+# Batch 1 over 60 images through a 2048-2048 MLP: 60 steps an epoch, slow enough for several
+# 0.1 s redraws each (1024-1024 takes 0.19 s an epoch on a quiet machine: too few, it failed).
 train_on_tty() {  # COLS DIR
   "$PY" "$TRAINCTL_SRC/tests/cli/pty_screen.py" "$1" 30 "$SCRATCH/tty$1.out" -- "$TRAINCTL" train --data data \
-    --net mlp --hidden 1024,1024 --epochs "$EPOCHS" --batch-size 1 --threads 1 --out "$2" --prefix screen \
+    --net mlp --hidden 2048,2048 --epochs "$EPOCHS" --batch-size 1 --threads 1 --out "$2" --prefix screen \
     2> "$SCRATCH/tty$1.err"
 }
 for cols in 80 60 40; do
