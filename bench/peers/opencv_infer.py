@@ -3,7 +3,7 @@
 (trainctl export --format onnx), with OpenCV's dnn module over the 10k MNIST test images at batch
 256 and 1000, the images already resized to 32x32 and normalized in memory (as the PyTorch peer does).
 Prints one JSON object per line with bench_train's names (infer_lenet5_b256, infer_lenet5_b1000).
-One forward per batch size runs before the timed runs (OpenCV sets its layers up on the first).
+One untimed pass per batch size runs before the timed ones (OpenCV sets its layers up on the first).
 Run with Debian's python3-opencv: /usr/bin/python3 opencv_infer.py --onnx FILE [--data DIR] [--threads 2]
 [--runs 3]; bench/compare.sh exports the net and runs it."""
 import argparse
@@ -22,6 +22,9 @@ except ImportError as e:
 
 MEAN, STD = 0.1307, 0.3081  # configs/lenet5-mnist.json's input normalization
 
+
+# Timed passes per --runs, as bench_train's kInferPassesPerRun (a pass is ~0.1 s).
+INFER_PASSES_PER_RUN = 3
 
 def load_test(folder):
     """The test images as a [N,1,32,32] float32 array and their labels; random ones without MNIST."""
@@ -54,10 +57,11 @@ def main():
     x, labels, source = load_test(args.data)
 
     for batch in (256, 1000):
-        net.setInput(x[:batch])
-        net.forward()  # warm-up: layer setup and buffers
+        for i in range(0, x.shape[0], batch):  # untimed pass: layer setup and buffers, as bench_train's
+            net.setInput(x[i:i + batch])
+            net.forward()
         seconds = []
-        for _ in range(args.runs):
+        for _ in range(INFER_PASSES_PER_RUN * args.runs):
             predictions = []
             t0 = time.perf_counter()
             for i in range(0, x.shape[0], batch):
@@ -67,7 +71,7 @@ def main():
         s = statistics.median(seconds)
         acc = float((np.concatenate(predictions) == labels).mean())
         print(json.dumps({"bench": f"infer_lenet5_b{batch}", "images_per_s": x.shape[0] / s, "median_s": s,
-                          "runs": args.runs, "threads": args.threads, "acc": round(acc, 4), "data": source,
+                          "runs": INFER_PASSES_PER_RUN * args.runs, "threads": args.threads, "acc": round(acc, 4), "data": source,
                           "opencv": cv2.__version__, "peer": "opencv"}), flush=True)
 
 
