@@ -29,7 +29,7 @@ def main():
     with open(out_file, "wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=w)
     err = b""
-    while b"steps per epoch" not in err or not err.endswith(b"\n"):  # the run line, written in pieces
+    while b", checkpoints " not in err or not err.endswith(b"\n"):  # the start lines, written in pieces
         chunk = os.read(r, 4096)
         if not chunk:
             sys.exit(f"interrupt_after_save.py: the run ended early: {err!r}")

@@ -16,8 +16,8 @@ stop() {
   local sig=$1 code=$2 dir=$1
   long_run "$dir" > "$dir.log" 2> "$dir.err" &
   local pid=$!
-  # The run line on stderr comes right before the handlers go in and the loop starts.
-  for ((i = 0; i < 300; i++)); do grep -q 'steps per epoch' "$dir.err" 2>/dev/null && break; sleep 0.1; done
+  # The start lines on stderr come right before the handlers go in and the loop starts.
+  for ((i = 0; i < 300; i++)); do grep -q ', checkpoints ' "$dir.err" 2>/dev/null && break; sleep 0.1; done
   sleep 2
   kill -s "$sig" "$pid"
   wait "$pid"; local rc=$?

@@ -56,7 +56,7 @@ wait_for_file() {  # PID GLOB
   return 1
 }
 wait_started() {  # PID: the run line is printed after the lock and the cleanup, before the loop
-  while kill -0 "$1" 2> /dev/null; do grep -q 'steps per epoch' run.err 2> /dev/null && return 0; sleep 0.01; done
+  while kill -0 "$1" 2> /dev/null; do grep -q ', checkpoints ' run.err 2> /dev/null && return 0; sleep 0.01; done
   return 1
 }
 
