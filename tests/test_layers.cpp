@@ -221,6 +221,21 @@ TEST_CASE("maxpool2d picks the first max and routes grads there", "[core][layers
     CHECK(std::vector<float>(dx.data(), dx.data() + dx.size()) == want);
 }
 
+namespace {
+
+// Pooling inputs of `levels` values centred on 0 (rng seed `seed`): most windows hold ties;
+// -0 at every `zero_every`-th float, NaN from `nan_from` at every `nan_every`-th.
+void fill_pool_ties(Tensor& x, std::uint64_t seed, std::uint32_t levels, std::size_t zero_every, std::size_t nan_from,
+                    std::size_t nan_every) {
+    Rng rng(seed, 1);
+    const float centre = static_cast<float>(levels - 1) / 2.0f;
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.below(levels)) - centre;
+    for (std::size_t i = 0; i < x.size(); i += zero_every) x[i] = -0.0f;
+    for (std::size_t i = nan_from; i < x.size(); i += nan_every) x[i] = std::nanf("");
+}
+
+}  // namespace
+
 TEST_CASE("maxpool2d infer gives forward's maxima bit for bit, ties, signed zeros and NaN included", "[core][layers]") {
     struct Geometry {
         std::size_t kernel, stride;
@@ -229,11 +244,8 @@ TEST_CASE("maxpool2d infer gives forward's maxima bit for bit, ties, signed zero
         INFO("kernel " << g.kernel << " stride " << g.stride);
         MaxPool2d pool("pool", Shape{3, 8, 10}, g.kernel, g.stride);
         Tensor x(batched(4, pool.in_sample()));
-        Rng rng(21, 1);
         // Few distinct values: most windows hold ties; a few -0, +0 and NaN.
-        for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.below(5)) - 2.0f;
-        for (std::size_t i = 0; i < x.size(); i += 17) x[i] = -0.0f;
-        for (std::size_t i = 5; i < x.size(); i += 61) x[i] = std::nanf("");
+        fill_pool_ties(x, 21, 5, 17, 5, 61);
         pool.reserve(4);
         const Tensor& y = pool.forward(x);
         const std::vector<float> trained(y.data(), y.data() + y.size());
@@ -273,10 +285,7 @@ TEST_CASE("maxpool2d 2x2 stride 2 (vector kernel) matches the definition, ties, 
         INFO("plane " << plane.str());
         MaxPool2d pool("pool", plane, /*kernel=*/2, /*stride=*/2);
         Tensor x(batched(3, plane));
-        Rng rng(31, 1);
-        for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.below(4)) - 1.5f;
-        for (std::size_t i = 0; i < x.size(); i += 13) x[i] = -0.0f;
-        for (std::size_t i = 3; i < x.size(); i += 29) x[i] = std::nanf("");
+        fill_pool_ties(x, 31, 4, 13, 3, 29);
         pool.reserve(3);
         const Tensor& y = pool.forward(x);
         Tensor dy(y.shape());
