@@ -11,11 +11,14 @@ namespace trainctl {
 inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
                  float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb,
                  float beta, float* c, std::size_t ldc) {
-    // beta 0 on a contiguous C: cleared here and accumulated with beta 1, which OpenBLAS does
+    // beta 0: C cleared here (row by row when strided) and accumulated with beta 1, which OpenBLAS does
     // without a clearing pass of its own. The same sums (its beta 0 also clears C, then adds),
     // but its clearing (sgemm_beta) ran at about a float per cycle: 6% of LeNet5's training step.
-    if (beta == 0.0f && ldc == n) {
-        std::memset(c, 0, m * n * sizeof(float));
+    if (beta == 0.0f) {
+        if (ldc == n)
+            std::memset(c, 0, m * n * sizeof(float));
+        else
+            for (std::size_t i = 0; i < m; ++i) std::memset(c + i * ldc, 0, n * sizeof(float));
         beta = 1.0f;
     }
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,

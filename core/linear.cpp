@@ -1,10 +1,10 @@
-// Linear forward/backward: one gemm per product and engine thread.
+// Linear forward/backward: one product per engine thread (core/linear_kernels: AVX-512, else OpenBLAS).
 #include "core/linear.hpp"
 
 #include <cassert>
 
 #include "core/error.hpp"
-#include "core/gemm.hpp"
+#include "core/linear_kernels.hpp"
 #include "core/init.hpp"
 #include "core/parallel.hpp"
 #include "core/params.hpp"
@@ -43,13 +43,17 @@ const Tensor& Linear::forward(const Tensor& x) {
     y_.set_shape({n, out});
     const float* w = params_.value(weight_id_);
     const float* b = bias_ ? params_.value(bias_id_) : nullptr;
+    const bool by_columns = split_columns(out);
     parallel_for(chunks_, [&](std::size_t chunk) {
-        const Range rows = chunk_range(n, chunks_, chunk);
-        if (rows.begin == rows.end) return;
-        float* y = y_.data() + rows.begin * out;
-        gemm(false, true, rows.end - rows.begin, out, in, 1.0f, x.data() + rows.begin * in, in, w, in, 0.0f, y, out);
+        // y[rows, cols] = x[rows, :] W[cols, :]^T (+ b[cols]): each chunk one block of y.
+        const Range rows = by_columns ? Range{0, n} : chunk_range(n, chunks_, chunk);
+        const Range cols = by_columns ? chunk_range(out, chunks_, chunk) : Range{0, out};
+        if (rows.begin == rows.end || cols.begin == cols.end) return;
+        float* y = y_.data() + rows.begin * out + cols.begin;
+        product_nt(rows.end - rows.begin, cols.end - cols.begin, in, x.data() + rows.begin * in, in,
+                   w + cols.begin * in, in, 0.0f, y, out);
         for (std::size_t i = 0; b && i < rows.end - rows.begin; ++i)
-            for (std::size_t o = 0; o < out; ++o) y[i * out + o] += b[o];
+            for (std::size_t o = cols.begin; o < cols.end; ++o) y[i * out + o - cols.begin] += b[o];
     });
     return y_;
 }
@@ -61,18 +65,23 @@ const Tensor& Linear::backward(const Tensor& dy) {
     const float* w = params_.value(weight_id_);
     float* gw = params_.grad(weight_id_);
     float* gb = bias_ ? params_.grad(bias_id_) : nullptr;
+    const bool dx_by_columns = split_columns(in);
     parallel_for(chunks_, [&](std::size_t chunk) {
-        // dW[o0:o1, :] += dy[:, o0:o1]^T x, summed over the batch inside the gemm.
+        // dW[o0:o1, :] += dy[:, o0:o1]^T x, summed over the batch inside the product.
         const Range outs = chunk_range(out, chunks_, chunk);
         if (outs.begin != outs.end)
-            gemm(true, false, outs.end - outs.begin, in, n, 1.0f, dy.data() + outs.begin, out, x_->data(), in, 1.0f,
-                 gw + outs.begin * in, in);
+            product_nn(/*trans_a=*/true, outs.end - outs.begin, in, n, dy.data() + outs.begin, out, x_->data(), in,
+                       1.0f, gw + outs.begin * in, in);
         for (std::size_t i = 0; gb && i < n; ++i)
             for (std::size_t o = outs.begin; o < outs.end; ++o) gb[o] += dy[i * out + o];
-        const Range rows = chunk_range(n, chunks_, chunk);
-        if (input_grad_ && rows.begin != rows.end)
-            gemm(false, false, rows.end - rows.begin, in, out, 1.0f, dy.data() + rows.begin * out, out, w, in, 0.0f,
-                 dx_.data() + rows.begin * in, in);
+        if (!input_grad_) return;
+        // dx[rows, cols] = dy[rows, :] W[:, cols].
+        const Range rows = dx_by_columns ? Range{0, n} : chunk_range(n, chunks_, chunk);
+        const Range cols = dx_by_columns ? chunk_range(in, chunks_, chunk) : Range{0, in};
+        if (rows.begin != rows.end && cols.begin != cols.end)
+            product_nn(/*trans_a=*/false, rows.end - rows.begin, cols.end - cols.begin, out,
+                       dy.data() + rows.begin * out, out, w + cols.begin, in, 0.0f, dx_.data() + rows.begin * in + cols.begin,
+                       in);
     });
     return dx_;
 }

@@ -29,8 +29,13 @@ private:
     bool bias_;
     std::size_t weight_id_;
     std::size_t bias_id_ = 0;  // valid when bias_
-    // Work is split across chunks_ (the engine thread count at reserve()): forward and dx by
-    // batch rows, the weight grad by output rows, so no chunk sums into another's memory.
+    // Work is split across chunks_ (the engine thread count at reserve()), so no chunk sums into
+    // another's memory: the weight grad by output rows; forward and dx by the columns of their
+    // result when each chunk gets kMinColumns or more of them, else by batch rows. A column split
+    // has each thread read half the weights instead of all (the MLP's step 8% faster); either
+    // way an output float is one sum in the same order, so the split never changes results.
+    static constexpr std::size_t kMinColumns = 64;
+    bool split_columns(std::size_t cols) const { return chunks_ > 1 && cols / chunks_ >= kMinColumns; }
     std::size_t chunks_ = 1;
     const Tensor* x_ = nullptr;
     Tensor y_;

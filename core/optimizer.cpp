@@ -6,11 +6,20 @@
 
 #include "core/error.hpp"
 #include "core/memory.hpp"
+#include "core/parallel.hpp"
 
 namespace trainctl {
 
 Optimizer::Optimizer(const OptimizerSpec& spec, std::size_t slot_count, std::size_t total)
     : spec_(spec), slot_count_(slot_count), total_(total), owned_(slot_count * total, 0.0f), slots_(owned_.data()) {}
+
+void Optimizer::step(ParamSet& params, float lr) {
+    count_step();
+    const float* grads = params.grads();
+    parallel_elementwise(params.total(), [&](std::size_t begin, std::size_t end) {
+        update_range(params, lr, begin, end, grads + begin);
+    });
+}
 
 void Optimizer::place_slots(float* storage) {
     std::copy(owned_.begin(), owned_.end(), storage);

@@ -20,10 +20,8 @@ public:
     // sgd:      p -= lr * (g + wd*p)
     // momentum: v = m*v + g';  p -= lr*v   (nesterov: p -= lr*(g' + m*v))   [PyTorch, MindSpore]
     // adam:     PyTorch Adam with bias correction, L2 weight decay added to g.
-    void step(ParamSet& params, float lr) {
-        count_step();
-        update_range(params, lr, 0, params.total(), params.grads());
-    }
+    // Split over the engine threads: elementwise, so the same floats at any thread count.
+    void step(ParamSet& params, float lr);
     // A step in parts: count_step() once, then update_range() over ranges that together cover
     // what the step updates. Elementwise, so a data-parallel rank that updates its shard, block by
     // block, computes exactly the floats a whole-arena step would (ZeRO-1).
@@ -52,7 +50,7 @@ protected:
 
 private:
     std::size_t slot_count_, total_;
-    std::vector<float> owned_;  // the slots until place_slots()
+    std::vector<float, CacheAlignedAllocator<float>> owned_;  // the slots until place_slots()
     float* slots_;
 };
 

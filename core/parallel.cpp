@@ -139,6 +139,11 @@ std::size_t reserve_threads() {
     return threads;
 }
 
+std::size_t running_threads() {
+    const std::unique_ptr<Pool>& pool = engine_pool();
+    return pool ? pool->workers() + 1 : 1;
+}
+
 void parallel_run(std::size_t chunks, void (*fn)(void*, std::size_t), void* ctx) {
     std::unique_ptr<Pool>& pool = engine_pool();
     if (pool && pool->workers() > 0) {

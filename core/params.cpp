@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/memory.hpp"
+#include "core/parallel.hpp"
 
 namespace trainctl {
 
@@ -52,6 +53,10 @@ void ParamSet::place(float* values, float* grads, bool copy_values) {
     owned_grads_ = {};
 }
 
-void ParamSet::zero_grad() { std::fill(grads_, grads_ + grad_floats_, 0.0f); }
+void ParamSet::zero_grad() {
+    parallel_elementwise(grad_floats_, [&](std::size_t begin, std::size_t end) {
+        std::fill(grads_ + begin, grads_ + end, 0.0f);
+    });
+}
 
 }  // namespace trainctl

@@ -5,9 +5,11 @@
 #include <array>
 #include <cassert>
 #include <cstddef>
+#include <vector>
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xtensor.hpp>
 
+#include "core/aligned_allocator.hpp"
 #include "core/shape.hpp"
 
 namespace trainctl {
@@ -20,7 +22,7 @@ public:
     explicit Tensor(const Shape& shape) { reserve(shape.numel()); set_shape(shape); }
 
     void reserve(std::size_t capacity) {
-        if (capacity > storage_.size()) storage_ = xt::zeros<float>({capacity});
+        if (capacity > storage_.size()) storage_.assign(capacity, 0.0f);
     }
     void set_shape(const Shape& shape) {
         assert(shape.numel() <= storage_.size());
@@ -40,7 +42,7 @@ public:
     auto flat() const { return xt::adapt(data(), size(), xt::no_ownership(), std::array<std::size_t, 1>{size()}); }
 
 private:
-    xt::xtensor<float, 1> storage_;
+    std::vector<float, CacheAlignedAllocator<float>> storage_;  // rows of a batch start on cache lines
     Shape shape_;
 };
 
