@@ -3,7 +3,7 @@
 # object per line: the sgemm bound (bench_gemm at 1024^3), bench_train's lines, the PyTorch peer's
 # (run under two environments, the faster kept per case: "config" names it), the OpenCV dnn peer's
 # inference lines (trainctl's LeNet5 exported to ONNX), the ratios trainctl/PyTorch and
-# trainctl/OpenCV, and the share of the sgemm bound LeNet5 reaches in training and inference.
+# trainctl/OpenCV, and the share of the sgemm bound each net reaches in training and inference.
 # Also measures the peak RSS and the phases (--timings) of a full `trainctl train --config
 # configs/lenet5-mnist.json` run.
 # --quick: 1 run, 10% of the training steps, no RSS run: a check of the tooling, not a measurement.
@@ -163,12 +163,15 @@ print(json.dumps({"bench": "sgemm_bound", "gflops": round(bound["gflops"], 2), "
                   "threads": bound["threads"], "runs": bound["runs"],
                   "gflops_range": [round(bound["gflops_min"], 2), round(bound["gflops_max"], 2)]}))
 
-# LeNet5's FLOPs per sample as bench_train prints them (core/net_cost.hpp, what `trainctl summary`
-# shows): 2 per multiply-add of the conv and linear GEMMs (ReLU, pooling, bias, loss and optimizer
-# left out). For configs/lenet5-mnist.json: forward 833,040 (0.83 MFLOP); training = forward +
-# weight grads + input grads of every layer but conv1 = 2,263,920 (2.26 MFLOP).
+# FLOPs per sample as bench_train prints them (core/net_cost.hpp, what `trainctl summary` shows):
+# 2 per multiply-add of the conv and linear GEMMs (ReLU, pooling, bias, loss and optimizer left
+# out). For configs/lenet5-mnist.json: forward 833,040 (0.83 MFLOP); training = forward + weight
+# grads + input grads of every layer but the first = 2,263,920 (2.26 MFLOP). The MLP (784-512-
+# 512-10): 3,209,216 (3.21 MFLOP) to train.
 for name, key, flops_key in (("train_lenet5_b32", "samples_per_s", "train_flops_per_sample"),
                              ("train_lenet5_b256", "samples_per_s", "train_flops_per_sample"),
+                             ("train_mlp_b64", "samples_per_s", "train_flops_per_sample"),
+                             ("train_mlp_b256", "samples_per_s", "train_flops_per_sample"),
                              ("infer_lenet5_b256", "images_per_s", "forward_flops_per_sample"),
                              ("infer_lenet5_b1000", "images_per_s", "forward_flops_per_sample")):
     if name not in ours:
