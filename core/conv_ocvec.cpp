@@ -65,9 +65,50 @@ void forward_block(const ConvGeometry& g, std::size_t oc, std::size_t o0, const 
             _mm256_storeu_ps(tile + (oh * g.out_width + ow0 + p) * oc + o0 + 8 * v, acc[p][v]);
 }
 
+#ifdef __AVX512F__
+// With AVX-512 a group of 16 out channels is one vector: each block covers two output rows
+// (oh0, oh0+1) of kP outputs, 10 independent sums again, one weight load per tap. Every output
+// sums the same taps in the same order as forward_block, so the results are the same bits.
+template <std::size_t K>
+void forward_block16(const ConvGeometry& g, std::size_t oc, std::size_t o0, const float* xp, const float* wt,
+                     const float* bias, std::size_t oh0, std::size_t ow0, float* tile) {
+    const std::size_t ph = g.padded_height(), pw = g.padded_width();
+    const __m512 b = bias ? _mm512_loadu_ps(bias + o0) : _mm512_setzero_ps();
+    __m512 acc[2][kP];
+    for (std::size_t r = 0; r < 2; ++r)
+        for (std::size_t p = 0; p < kP; ++p) acc[r][p] = b;
+    for (std::size_t c = 0; c < g.channels; ++c)
+        for (std::size_t i = 0; i < K; ++i) {
+            const float* src = xp + (c * ph + oh0 + i) * pw + ow0;
+            const float* wr = wt + ((c * K + i) * K) * oc + o0;
+            for (std::size_t j = 0; j < K; ++j) {
+                const __m512 wv = _mm512_loadu_ps(wr + j * oc);
+                for (std::size_t r = 0; r < 2; ++r)
+                    for (std::size_t p = 0; p < kP; ++p)
+                        acc[r][p] = _mm512_fmadd_ps(_mm512_set1_ps(src[r * pw + p + j]), wv, acc[r][p]);
+            }
+        }
+    for (std::size_t r = 0; r < 2; ++r)
+        for (std::size_t p = 0; p < kP; ++p)
+            _mm512_storeu_ps(tile + ((oh0 + r) * g.out_width + ow0 + p) * oc + o0, acc[r][p]);
+}
+#endif
+
 template <std::size_t K>
 void forward_image(const ConvGeometry& g, std::size_t oc, const float* xp, const float* wt, const float* bias,
                    float* tile) {
+#ifdef __AVX512F__
+    if (oc % 16 == 0 && g.out_height >= 2) {
+        // The last pair of rows and the last block of a row overlap the ones before: identical
+        // sums, written twice.
+        for (std::size_t row = 0; row < g.out_height; row += 2)
+            for (std::size_t col = 0; col < g.out_width; col += kP)
+                for (std::size_t o = 0; o < oc; o += 16)
+                    forward_block16<K>(g, oc, o, xp, wt, bias, std::min(row, g.out_height - 2),
+                                       std::min(col, g.out_width - kP), tile);
+        return;
+    }
+#endif
     for (std::size_t oh = 0; oh < g.out_height; ++oh)
         for (std::size_t col = 0; col < g.out_width; col += kP) {
             // The last block of a row overlaps the one before: identical sums, written twice.
@@ -112,8 +153,48 @@ void weight_grad_row(const ConvGeometry& g, std::size_t oc, std::size_t o0, cons
         }
 }
 
+#ifdef __AVX512F__
+// With AVX-512: the weight grads of all K x K taps of channel c for a group of 16 out channels,
+// K*K sums in registers over the image's outputs (25 for 5x5), one dy vector per output shared
+// by all of them. Each sum runs over the outputs in the same order as weight_grad_row's.
+template <std::size_t K>
+void weight_grad_channel16(const ConvGeometry& g, std::size_t oc, std::size_t o0, const float* xp, const float* dyt,
+                           std::size_t c, float* gwt) {
+    const std::size_t ph = g.padded_height(), pw = g.padded_width();
+    __m512 acc[K][K];
+    for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) acc[i][j] = _mm512_setzero_ps();
+    // A do-while that steps rows by hand, as in weight_grad_row: GCC keeps the sums in registers.
+    const float* src = xp + c * ph * pw;
+    const std::size_t ow_n = g.out_width, p_n = g.col_cols();
+    std::size_t p = 0, ow = 0;
+    do {
+        const __m512 dv = _mm512_loadu_ps(dyt + p * oc + o0);
+        for (std::size_t i = 0; i < K; ++i)
+            for (std::size_t j = 0; j < K; ++j)
+                acc[i][j] = _mm512_fmadd_ps(_mm512_set1_ps(src[i * pw + ow + j]), dv, acc[i][j]);
+        if (++ow == ow_n) {
+            ow = 0;
+            src += pw;
+        }
+    } while (++p < p_n);
+    for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = 0; j < K; ++j) {
+            float* out = gwt + ((c * K + i) * K + j) * oc + o0;
+            _mm512_storeu_ps(out, _mm512_add_ps(_mm512_loadu_ps(out), acc[i][j]));
+        }
+}
+#endif
+
 template <std::size_t K>
 void weight_grad_image(const ConvGeometry& g, std::size_t oc, const float* xp, const float* dyt, float* gwt) {
+#ifdef __AVX512F__
+    if (oc % 16 == 0) {
+        for (std::size_t c = 0; c < g.channels; ++c)
+            for (std::size_t o = 0; o < oc; o += 16) weight_grad_channel16<K>(g, oc, o, xp, dyt, c, gwt);
+        return;
+    }
+#endif
     for (std::size_t c = 0; c < g.channels; ++c)
         for (std::size_t i = 0; i < K; ++i) {
             std::size_t o = 0;

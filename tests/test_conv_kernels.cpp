@@ -31,6 +31,10 @@ const KernelCase kKernelCases[] = {
     {"8 out channels (one vector), odd sizes, 3x3", 3, 9, 11, {8, 3, 1, 0, false}, Conv2d::Kernel::ocvec},
     {"24 out channels (16 + 8), padding 2", 2, 7, 9, {24, 5, 1, 2, true}, Conv2d::Kernel::ocvec},
     {"rows exactly 5 wide, 25 outputs", 1, 9, 9, {8, 5, 1, 0, true}, Conv2d::Kernel::ocvec},
+    // 16-channel groups take AVX-512 blocks of two output rows where the CPU has them.
+    {"16 out channels, odd output height (the last row pair overlaps), 3x3", 3, 9, 11, {16, 3, 1, 0, true},
+     Conv2d::Kernel::ocvec},
+    {"32 out channels (two groups of 16), padding 1, 7 wide", 2, 8, 7, {32, 3, 1, 1, false}, Conv2d::Kernel::ocvec},
     {"rows 4 wide: gemm", 1, 8, 8, {8, 5, 1, 0, true}, Conv2d::Kernel::gemm},
     {"one row of 5 (under 8 outputs): gemm", 2, 5, 9, {8, 5, 1, 0, false}, Conv2d::Kernel::gemm},
     {"12 out channels: gemm", 6, 14, 14, {12, 5, 1, 0, true}, Conv2d::Kernel::gemm},
