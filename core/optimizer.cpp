@@ -16,8 +16,10 @@ Optimizer::Optimizer(const OptimizerSpec& spec, std::size_t slot_count, std::siz
 void Optimizer::step(ParamSet& params, float lr) {
     count_step();
     const float* grads = params.grads();
-    parallel_elementwise(params.total(), [&](std::size_t begin, std::size_t end) {
-        update_range(params, lr, begin, end, grads + begin);
+    const std::size_t chunks = chunks_for(params.total(), running_threads());
+    parallel_for(chunks, [&](std::size_t c) {
+        params.for_rows(chunks, c,
+                        [&](std::size_t begin, std::size_t end) { update_range(params, lr, begin, end, grads + begin); });
     });
 }
 

@@ -20,7 +20,8 @@ public:
     // sgd:      p -= lr * (g + wd*p)
     // momentum: v = m*v + g';  p -= lr*v   (nesterov: p -= lr*(g' + m*v))   [PyTorch, MindSpore]
     // adam:     PyTorch Adam with bias correction, L2 weight decay added to g.
-    // Split over the engine threads: elementwise, so the same floats at any thread count.
+    // Split over the engine threads by ParamSet::for_rows(): elementwise, so the same floats at
+    // any thread count.
     void step(ParamSet& params, float lr);
     // A step in parts: count_step() once, then update_range() over ranges that together cover
     // what the step updates. Elementwise, so a data-parallel rank that updates its shard, block by

@@ -54,8 +54,10 @@ void ParamSet::place(float* values, float* grads, bool copy_values) {
 }
 
 void ParamSet::zero_grad() {
-    parallel_elementwise(grad_floats_, [&](std::size_t begin, std::size_t end) {
-        std::fill(grads_ + begin, grads_ + end, 0.0f);
+    const std::size_t chunks = chunks_for(grad_floats_, running_threads());
+    parallel_for(chunks, [&](std::size_t c) {
+        for_rows(chunks, c, [&](std::size_t begin, std::size_t end) { std::fill(grads_ + begin, grads_ + end, 0.0f); });
+        if (c == 0) std::fill(grads_ + total_, grads_ + grad_floats_, 0.0f);  // the reserved tail
     });
 }
 

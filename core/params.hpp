@@ -49,7 +49,20 @@ public:
     const std::vector<ParamInfo>& infos() const { return infos_; }
     // Id of a parameter by name, or -1 when absent.
     long find(const std::string& name) const;
+    // Zeroes the gradients (and the reserved tail) over the engine threads, as for_rows() splits them.
     void zero_grad();
+    // fn(begin, end) for chunk `chunk` of `chunks`: of every parameter, the rows (first dimension)
+    // chunk_range() gives that chunk, as arena offsets. The layers split their weight grads by the
+    // same output rows, so a thread updating chunk c touches the rows it just computed, still in
+    // its core's cache (on 2 vCPUs, a thread updating the other's rows ran 3x slower).
+    template <class F>
+    void for_rows(std::size_t chunks, std::size_t chunk, F&& fn) const {
+        for (const ParamInfo& p : infos_) {
+            const std::size_t rows = p.shape.rank() ? p.shape[0] : 1, row = rows ? p.size / rows : 0;
+            const std::size_t begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks;
+            if (begin < end) fn(p.offset + begin * row, p.offset + end * row);
+        }
+    }
     // Room for `floats` more after the gradient arena (zeroed with it, never an optimizer's or a
     // checkpoint's): a data-parallel step appends its counters there and reduces both in one call.
     // Called before training; the arena may move.
