@@ -2,7 +2,6 @@
 // reserve(), so results depend on that count, never on scheduling.
 #pragma once
 #include <algorithm>
-#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -48,20 +47,6 @@ void parallel_for(std::size_t chunks, F&& fn) {
 
 // The engine threads running now (1 before reserve_threads() has started any).
 std::size_t running_threads();
-
-// fn(begin, end) over [0, n) split among the running threads at multiples of 16 floats (a
-// 64-byte cache line), so no two threads write one line. For elementwise work only: its
-// result cannot depend on where the split falls.
-template <class F>
-void parallel_elementwise(std::size_t n, F&& fn) {
-    constexpr std::size_t kLine = 16;
-    const std::size_t lines = (n + kLine - 1) / kLine, chunks = chunks_for(n, running_threads());
-    parallel_for(chunks, [&](std::size_t c) {
-        const Range r = chunk_range(lines, chunks, c);
-        const std::size_t begin = r.begin * kLine, end = std::min(n, r.end * kLine);
-        if (begin < end) fn(begin, end);
-    });
-}
 
 // parallel_for over the chunks of [0, n): fn(chunk_range(n, chunks, c)) for every c.
 template <class F>
