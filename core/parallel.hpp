@@ -1,7 +1,6 @@
 // Engine threads for the layers' loops. Work is split into a fixed number of chunks chosen at
 // reserve(), so results depend on that count, never on scheduling.
 #pragma once
-#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
