@@ -50,7 +50,11 @@ constexpr std::size_t kChunkSpacing = 16384;
 // FMA latency, and each output is written once. Needs OH >= kTileRows and OW >= kLanes (the last
 // tile of a row or column overlaps the one before, recomputing identical values); rows narrower
 // than kDirectMinWidth leave too much of each vector idle, where gemm keeps its vectors full.
+#ifdef __AVX512F__
+constexpr std::size_t kLanes = 16;  // one AVX-512 vector: conv1's 28-wide rows in 2 tiles, not 4
+#else
 constexpr std::size_t kLanes = 8;
+#endif
 constexpr std::size_t kTileRows = 4;
 // One vector of kLanes floats (GCC/Clang vector extension): the compiler left plain fixed-size
 // float loops here unvectorised, 3x slower than im2col + gemm.
