@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "core/conv_input_grad.hpp"
 #include "core/conv_ocvec.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
@@ -168,6 +169,7 @@ Conv2d::Conv2d(ParamSet& params, std::string name, const Shape& in_sample, const
     weight_id_ = params.declare(name_ + ".weight", {opt.out_channels, geo_.channels, opt.kernel, opt.kernel});
     if (opt.bias) bias_id_ = params.declare(name_ + ".bias", {opt.out_channels});
     kernel_ = ocvec_fits(geo_, opt.out_channels) ? Kernel::ocvec : has_direct(geo_) ? Kernel::direct : Kernel::gemm;
+    dx_by_rows_ = kernel_ == Kernel::ocvec && rowvec_input_grad_fits(geo_);
     group_ = kernel_ == Kernel::direct ? 1 : std::max<std::size_t>(1, kGroupColFloats / (geo_.col_rows() * geo_.col_cols()));
 }
 
@@ -180,29 +182,35 @@ void Conv2d::reserve(std::size_t batch) {
 }
 
 std::size_t Conv2d::col_size() const {
-    return kernel_ == Kernel::direct ? 0 : geo_.col_rows() * group_cols() + kIm2colSlack;
+    return kernel_ == Kernel::direct || dx_by_rows_ ? 0 : geo_.col_rows() * group_cols() + kIm2colSlack;
 }
 
+std::size_t Conv2d::out_size() const {
+    return opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
+}
+
+std::size_t Conv2d::tile_size() const { return kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0; }
+
+std::size_t Conv2d::full_size() const { return pool_in_infer_ ? geo_.col_cols() * opt_.out_channels : 0; }
+
 std::size_t Conv2d::scratch_stride() const {
-    const std::size_t out =
-        opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
-    const std::size_t tile = kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0;
-    const std::size_t full = pool_in_infer_ ? geo_.col_cols() * opt_.out_channels : 0;
-    const std::size_t used =
-        grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() + out + tile + full;
+    const std::size_t dyp = dx_by_rows_ ? rowvec_padded_dy_size(geo_, opt_.out_channels) : 0;
+    const std::size_t used = grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() +
+                             out_size() + tile_size() + full_size() + dyp;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
 
 Conv2d::Scratch Conv2d::scratch(std::size_t chunk) {
-    float* base = scratch_.data() + chunk * scratch_stride();
-    float* xp = base + grad_part_size();
-    float* dxp = xp + group_ * geo_.padded_size() + kIm2colSlack;
-    float* col = dxp + geo_.padded_size();
-    float* out = col + col_size();
-    const std::size_t out_size =
-        opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
-    float* tile = out + out_size;
-    return {base, xp, dxp, col, out, tile, tile + (kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0)};
+    Scratch s;
+    s.grad = scratch_.data() + chunk * scratch_stride();
+    s.xp = s.grad + grad_part_size();
+    s.dxp = s.xp + group_ * geo_.padded_size() + kIm2colSlack;
+    s.col = s.dxp + geo_.padded_size();
+    s.out = s.col + col_size();
+    s.tile = s.out + out_size();
+    s.full = s.tile + tile_size();
+    s.dyp = s.full + full_size();
+    return s;
 }
 
 // One image, by the direct kernels above; the input grad is the adjoint of the forward as
@@ -336,7 +344,8 @@ void Conv2d::forward_ocvec(const float* x, float* y, const Scratch& s) const {
 }
 
 // A group: dy gathered as for gemm (the dx gemm's operand), each image's part transposed to
-// position-major for the direct weight grad.
+// position-major for the direct weight grad, and with dx_by_rows_ copied with zero borders for
+// the input grad along rows.
 void Conv2d::backward_ocvec(const float* x, const float* y, const float* dy, std::size_t images, float* dx,
                             const Scratch& s) const {
     const std::size_t oc = opt_.out_channels, p = geo_.col_cols(), cols = images * p;
@@ -349,8 +358,12 @@ void Conv2d::backward_ocvec(const float* x, const float* y, const float* dy, std
         }
         transpose(s.out + b * p, oc, p, cols, s.tile, oc, false);
         ocvec_weight_grad(geo_, oc, xb, s.tile, s.grad);
+        if (dx != nullptr && dx_by_rows_) {
+            rowvec_pad_dy(geo_, oc, s.out + b * p, cols, s.dyp);
+            rowvec_input_grad(geo_, oc, s.dyp, params_.value(weight_id_), dx + b * in_sample_.numel());
+        }
     }
-    if (dx != nullptr) input_grad_gemm(images, dx, s);
+    if (dx != nullptr && !dx_by_rows_) input_grad_gemm(images, dx, s);
 }
 
 void Conv2d::forward_image(const float* x, float* y, const Scratch& s) const {

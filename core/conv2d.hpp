@@ -1,7 +1,8 @@
 // Conv2d: 2-D convolution by one of three kernels, chosen per layer from its shape:
 //  - ocvec: stride 1, out channels a multiple of 8 (LeNet's conv2, 6->16 channels, 10 wide):
 //    direct, vectorised over the out channels (core/conv_ocvec.hpp), no im2col; its backward
-//    takes the weight grad the same way and the input grad by gemm + col2im.
+//    takes the weight grad the same way, and the input grad along input rows where they fit a
+//    vector (core/conv_input_grad.hpp; LeNet's conv2: 14 wide), else by gemm + col2im.
 //  - direct: stride 1 and output rows at least kDirectMinWidth wide (LeNet's conv1, 1->6 channels,
 //    28 wide): loops over the kernel taps whose inner loop runs along an output row. As a gemm,
 //    M is the out-channel count (6) and K the tap count (25): too thin for sgemm to reach speed.
@@ -59,6 +60,8 @@ public:
     // Which kernel the shape chose (the order above): tests and benchmarks name it.
     enum class Kernel { ocvec, direct, gemm };
     Kernel kernel() const { return kernel_; }
+    // ocvec's input grad goes along rows (core/conv_input_grad.hpp), not by gemm + col2im.
+    bool input_grad_by_rows() const { return dx_by_rows_; }
 
 private:
     ParamSet& params_;
@@ -69,6 +72,7 @@ private:
     Kernel kernel_;
     bool relu_ = false;  // fuse_relu()
     bool pool_in_infer_ = false;  // fuse_pool2x2_in_infer()
+    bool dx_by_rows_ = false;  // ocvec's input grad by core/conv_input_grad.hpp, not gemm + col2im
     // Images per im2col/gemm group (1 for the direct kernel; ocvec's backward groups for dx).
     std::size_t group_;
     // Images are split into chunks_ (the engine thread count at reserve()) fixed ranges; each
@@ -84,6 +88,7 @@ private:
     // reads past the image); ocvec's position-major tile [OH*OW][out] (y before its transpose,
     // dy after). ocvec's grad partial is position-major too: [(c,i,j)][out], then the bias.
     // With the pool fused in infer(), `full`: one image's output [out,OH,OW] before pooling.
+    // With dx_by_rows_, `dyp`: one image's dy with zero borders (rowvec_pad_dy()).
     struct Scratch {
         float* grad;
         float* xp;
@@ -92,6 +97,7 @@ private:
         float* out;
         float* tile;
         float* full;
+        float* dyp;
     };
     void forward_ocvec(const float* x, float* y, const Scratch& s) const;
     // One image by the shape's kernel into `y` (ocvec and direct only; gemm groups images).
@@ -109,6 +115,9 @@ private:
                        const Scratch& s) const;
     std::size_t group_cols() const { return group_ * geo_.col_cols(); }
     std::size_t col_size() const;
+    std::size_t out_size() const;
+    std::size_t tile_size() const;
+    std::size_t full_size() const;
     Scratch scratch(std::size_t chunk);
     std::size_t grad_part_size() const { return (geo_.col_rows() + 1) * opt_.out_channels; }
     std::size_t scratch_stride() const;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/conv2d.hpp"
+#include "core/conv_input_grad.hpp"
 #include "core/conv_ocvec.hpp"
 #include "core/maxpool2d.hpp"
 #include "core/params.hpp"
@@ -35,6 +36,10 @@ const KernelCase kKernelCases[] = {
     {"16 out channels, odd output height (the last row pair overlaps), 3x3", 3, 9, 11, {16, 3, 1, 0, true},
      Conv2d::Kernel::ocvec},
     {"32 out channels (two groups of 16), padding 1, 7 wide", 2, 8, 7, {32, 3, 1, 1, false}, Conv2d::Kernel::ocvec},
+    // The input grad along rows (AVX-512 builds) takes channels 6 at a time, rows up to 16 wide.
+    {"7 channels (6 + 1), rows exactly 16 wide, 3x3", 7, 6, 16, {8, 3, 1, 0, true}, Conv2d::Kernel::ocvec},
+    {"11 channels (6 + 5), odd height, padding 2", 11, 5, 12, {8, 5, 1, 2, false}, Conv2d::Kernel::ocvec},
+    {"rows 17 wide: input grad by gemm", 2, 6, 17, {16, 3, 1, 0, true}, Conv2d::Kernel::ocvec},
     {"rows 4 wide: gemm", 1, 8, 8, {8, 5, 1, 0, true}, Conv2d::Kernel::gemm},
     {"one row of 5 (under 8 outputs): gemm", 2, 5, 9, {8, 5, 1, 0, false}, Conv2d::Kernel::gemm},
     {"12 out channels: gemm", 6, 14, 14, {12, 5, 1, 0, true}, Conv2d::Kernel::gemm},
@@ -111,7 +116,17 @@ TEST_CASE("conv2d picks the ocvec, direct or gemm kernel by shape", "[core][laye
         const Conv2d conv(params, "conv", Shape{c.c_in, c.h, c.w}, c.opt);
         const bool ocvec = c.kernel == Conv2d::Kernel::ocvec;
         CHECK(conv.kernel() == (ocvec && !ocvec_available() ? Conv2d::Kernel::gemm : c.kernel));
+        const bool rows_fit = c.w <= 16 && rowvec_input_grad_fits(ConvGeometry{c.c_in, c.h, c.w, c.opt.kernel,
+                                                                              c.opt.stride, c.opt.padding, 0, 0});
+        CHECK(conv.input_grad_by_rows() == (conv.kernel() == Conv2d::Kernel::ocvec && rows_fit));
     }
+    ParamSet params;
+    const Conv2d lenet_conv2(params, "conv2", Shape{6, 14, 14}, Conv2dOptions{16, 5});
+#ifdef __AVX512F__
+    CHECK(lenet_conv2.input_grad_by_rows());
+#else
+    CHECK_FALSE(lenet_conv2.input_grad_by_rows());
+#endif
 }
 
 TEST_CASE("conv2d's kernels match a naive convolution: output, weight, bias and input grads", "[core][layers]") {
