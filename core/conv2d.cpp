@@ -6,9 +6,11 @@
 #include <cassert>
 #include <cstring>
 
+#include "core/conv_direct.hpp"
 #include "core/conv_input_grad.hpp"
 #include "core/conv_ocvec.hpp"
 #include "core/error.hpp"
+#include "core/float_sum.hpp"
 #include "core/gemm.hpp"
 #include "core/init.hpp"
 #include "core/parallel.hpp"
@@ -46,30 +48,6 @@ ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2
 // streams over their scratch slowed each other by up to 30% (measured, 2 cores).
 constexpr std::size_t kChunkSpacing = 16384;
 
-// The direct kernel computes tiles of kTileRows output rows by kLanes columns (one AVX vector),
-// each tile's sums held in registers across all the taps: 4 independent vector chains hide the
-// FMA latency, and each output is written once. Needs OH >= kTileRows and OW >= kLanes (the last
-// tile of a row or column overlaps the one before, recomputing identical values); rows narrower
-// than kDirectMinWidth leave too much of each vector idle, where gemm keeps its vectors full.
-#ifdef __AVX512F__
-constexpr std::size_t kLanes = 16;  // one AVX-512 vector: conv1's 28-wide rows in 2 tiles, not 4
-#else
-constexpr std::size_t kLanes = 8;
-#endif
-constexpr std::size_t kTileRows = 4;
-// One vector of kLanes floats (GCC/Clang vector extension): the compiler left plain fixed-size
-// float loops here unvectorised, 3x slower than im2col + gemm.
-typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
-inline Vec load(const float* p) {
-    Vec v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
-constexpr std::size_t kDirectMinWidth = 16;
-// An output row's floats rounded up to whole vectors: the direct backward's row stride for dy.
-constexpr std::size_t lane_width(std::size_t w) { return (w + kLanes - 1) / kLanes * kLanes; }
-
 // The gemm kernel unfolds images into col until col holds about this many floats (256 KB,
 // LeNet's conv2: 4 images, a 16x150x400 gemm). Measured per image (CPU time, 1 thread), conv2's
 // forward and backward took the same time with 1, 4 or 8 images per gemm (16 and 32: 10% slower):
@@ -81,94 +59,13 @@ inline void axpy(float* __restrict y, const float* __restrict x, float a, std::s
     for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-// Direct forward of one padded image xp into y[oc,OH,OW], for a KxK kernel (K fixed so the tap
-// loops unroll around the register tile), the fused ReLU applied as each tile is stored. (Tried:
-// 2 or 3 out channels per tile sharing each input vector: no faster, as GCC folds the vector's
-// load into each channel's FMA anyway.)
-template <std::size_t K>
-void direct_forward(const ConvGeometry& g, std::size_t oc, const float* xp, const float* w, const float* bias,
-                    bool relu, float* y) {
-    const std::size_t oh_n = g.out_height, ow_n = g.out_width, c_n = g.channels;
-    const std::size_t ph = g.padded_height(), pw = g.padded_width();
-    for (std::size_t o = 0; o < oc; ++o)
-        for (std::size_t row = 0; row < oh_n; row += kTileRows) {
-            const std::size_t r0 = std::min(row, oh_n - kTileRows);
-            for (std::size_t col = 0; col < ow_n; col += kLanes) {
-                const std::size_t c0 = std::min(col, ow_n - kLanes);
-                Vec acc[kTileRows];
-                for (Vec& v : acc) v = Vec{} + (bias ? bias[o] : 0.0f);
-                for (std::size_t c = 0; c < c_n; ++c)
-                    for (std::size_t i = 0; i < K; ++i) {
-                        const float* src = xp + (c * ph + r0 + i) * pw + c0;
-                        const float* wk = w + ((o * c_n + c) * K + i) * K;
-                        for (std::size_t j = 0; j < K; ++j)
-                            for (std::size_t r = 0; r < kTileRows; ++r) acc[r] += wk[j] * load(src + r * pw + j);
-                    }
-                for (std::size_t r = 0; r < kTileRows; ++r) {
-                    Vec v = acc[r];
-                    if (relu) v = v < 0.0f ? Vec{} : v;  // relu() per lane: NaN passes
-                    store(y + (o * oh_n + r0 + r) * ow_n + c0, v);
-                }
-            }
-        }
-}
-
-// Direct weight grad of one padded image for out channels [o0, o0+O): gw[o,c,i,j] += sum over
-// outputs of dy[o,oh,ow] * xp[c,oh+i,ow+j]. dy's rows are padded with zeros to owp (a multiple of
-// kLanes), so every row is whole vectors: the lanes past OW add 0 * (the next floats of xp, which
-// must be finite and readable: the next row, or kIm2colSlack zeros past the image). O channels'
-// dy vectors share each xp vector, O*K sums in registers (O=2, K=5: 10 of the 16).
-template <std::size_t K, std::size_t O>
-void direct_weight_grad(const ConvGeometry& g, std::size_t o0, const float* xp, const float* dyp, std::size_t owp,
-                        float* gw) {
-    const std::size_t oh_n = g.out_height, c_n = g.channels;
-    const std::size_t ph = g.padded_height(), pw = g.padded_width();
-    for (std::size_t c = 0; c < c_n; ++c)
-        for (std::size_t i = 0; i < K; ++i) {
-            Vec acc[O][K] = {};
-            for (std::size_t oh = 0; oh < oh_n; ++oh) {
-                const float* d = dyp + (o0 * oh_n + oh) * owp;
-                const float* src = xp + (c * ph + oh + i) * pw;
-                for (std::size_t ow = 0; ow < owp; ow += kLanes) {
-                    Vec dv[O];
-                    for (std::size_t o = 0; o < O; ++o) dv[o] = load(d + o * oh_n * owp + ow);
-                    for (std::size_t j = 0; j < K; ++j) {
-                        const Vec xv = load(src + ow + j);
-                        for (std::size_t o = 0; o < O; ++o) acc[o][j] += dv[o] * xv;
-                    }
-                }
-            }
-            for (std::size_t o = 0; o < O; ++o)
-                for (std::size_t j = 0; j < K; ++j) {
-                    float sum = 0.0f;
-                    for (std::size_t t = 0; t < kLanes; ++t) sum += acc[o][j][t];
-                    gw[(((o0 + o) * c_n + c) * K + i) * K + j] += sum;
-                }
-        }
-}
-
-// All out channels, two at a time.
-template <std::size_t K>
-void direct_weight_grad(const ConvGeometry& g, std::size_t oc, const float* xp, const float* dyp, std::size_t owp,
-                        float* gw) {
-    std::size_t o = 0;
-    for (; o + 2 <= oc; o += 2) direct_weight_grad<K, 2>(g, o, xp, dyp, owp, gw);
-    if (o < oc) direct_weight_grad<K, 1>(g, o, xp, dyp, owp, gw);
-}
-
-// Kernel sides with a direct kernel; others go through im2col + gemm.
-bool has_direct(const ConvGeometry& g) {
-    return (g.kernel == 3 || g.kernel == 5) && g.stride == 1 && g.out_height >= kTileRows &&
-           g.out_width >= kDirectMinWidth;
-}
-
 }  // namespace
 
 Conv2d::Conv2d(ParamSet& params, std::string name, const Shape& in_sample, const Conv2dOptions& opt)
     : Layer(std::move(name), in_sample), params_(params), opt_(opt), geo_(make_geometry(name_, in_sample, opt)) {
     weight_id_ = params.declare(name_ + ".weight", {opt.out_channels, geo_.channels, opt.kernel, opt.kernel});
     if (opt.bias) bias_id_ = params.declare(name_ + ".bias", {opt.out_channels});
-    kernel_ = ocvec_fits(geo_, opt.out_channels) ? Kernel::ocvec : has_direct(geo_) ? Kernel::direct : Kernel::gemm;
+    kernel_ = ocvec_fits(geo_, opt.out_channels) ? Kernel::ocvec : direct_fits(geo_) ? Kernel::direct : Kernel::gemm;
     dx_by_rows_ = kernel_ == Kernel::ocvec && rowvec_input_grad_fits(geo_);
     group_ = kernel_ == Kernel::direct ? 1 : std::max<std::size_t>(1, kGroupColFloats / (geo_.col_rows() * geo_.col_cols()));
 }
@@ -186,7 +83,7 @@ std::size_t Conv2d::col_size() const {
 }
 
 std::size_t Conv2d::out_size() const {
-    return opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * lane_width(geo_.out_width) : group_cols());
+    return opt_.out_channels * (kernel_ == Kernel::direct ? geo_.out_height * direct_dy_row(geo_.out_width) : group_cols());
 }
 
 std::size_t Conv2d::tile_size() const { return kernel_ == Kernel::ocvec ? geo_.col_cols() * opt_.out_channels : 0; }
@@ -213,7 +110,7 @@ Conv2d::Scratch Conv2d::scratch(std::size_t chunk) {
     return s;
 }
 
-// One image, by the direct kernels above; the input grad is the adjoint of the forward as
+// One image, by core/conv_direct's kernels; the input grad is the adjoint of the forward as
 // vector axpys along the rows (LeNet's direct layer is the first, which needs none).
 void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
     const float* xp = x;
@@ -223,14 +120,13 @@ void Conv2d::forward_direct(const float* x, float* y, const Scratch& s) const {
     }
     const float* w = params_.value(weight_id_);
     const float* b = opt_.bias ? params_.value(bias_id_) : nullptr;
-    if (geo_.kernel == 5) direct_forward<5>(geo_, opt_.out_channels, xp, w, b, relu_, y);
-    else direct_forward<3>(geo_, opt_.out_channels, xp, w, b, relu_, y);
+    direct_forward(geo_, opt_.out_channels, xp, w, b, relu_, y);
 }
 
 void Conv2d::backward_direct(const float* x, const float* y, const float* dy, float* dx, const Scratch& s) const {
     const std::size_t k = geo_.kernel, oh_n = geo_.out_height, ow_n = geo_.out_width, oc = opt_.out_channels;
     const std::size_t ph = geo_.padded_height(), pw = geo_.padded_width(), c_n = geo_.channels;
-    const std::size_t owp = lane_width(ow_n);
+    const std::size_t owp = direct_dy_row(ow_n);
     // dy (masked by the fused ReLU) into rows of owp floats, in L1; the columns past OW stay 0.
     for (std::size_t r = 0; r < oc * oh_n; ++r) {
         const float* src = dy + r * ow_n;
@@ -239,15 +135,12 @@ void Conv2d::backward_direct(const float* x, const float* y, const float* dy, fl
         if (relu_) for (std::size_t j = 0; j < ow_n; ++j) dst[j] = relu_grad(out[j], src[j]);
         else std::copy(src, src + ow_n, dst);
     }
-    // Always a copy, padded or not: the kernel reads up to kLanes - 1 floats past the image,
+    // Always a copy, padded or not: the kernel reads up to kDirectLanes - 1 floats past the image,
     // into the zeros after s.xp.
     pad_sample(geo_, x, s.xp);
-    if (k == 5) direct_weight_grad<5>(geo_, oc, s.xp, s.out, owp, s.grad);
-    else direct_weight_grad<3>(geo_, oc, s.xp, s.out, owp, s.grad);
-    for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
-        float& db = s.grad[geo_.col_rows() * oc + o];
-        for (std::size_t j = 0; j < oh_n * owp; ++j) db += s.out[o * oh_n * owp + j];
-    }
+    direct_weight_grad(geo_, oc, s.xp, s.out, s.grad);
+    for (std::size_t o = 0; opt_.bias && o < oc; ++o)
+        s.grad[geo_.col_rows() * oc + o] += sum_floats(s.out + o * oh_n * owp, oh_n * owp);
     if (dx == nullptr) return;
     const float* w = params_.value(weight_id_);
     float* dxp = geo_.padding != 0 ? s.dxp : dx;
@@ -296,10 +189,7 @@ void Conv2d::gather_dy(const float* y, const float* dy, std::size_t images, cons
             }
         }
     // The bias grad: each out channel's dy summed (gemm's and ocvec's partials keep it last).
-    for (std::size_t o = 0; opt_.bias && o < oc; ++o) {
-        float& db = s.grad[geo_.col_rows() * oc + o];
-        for (std::size_t j = 0; j < cols; ++j) db += s.out[o * cols + j];
-    }
+    for (std::size_t o = 0; opt_.bias && o < oc; ++o) s.grad[geo_.col_rows() * oc + o] += sum_floats(s.out + o * cols, cols);
 }
 
 void Conv2d::input_grad_gemm(std::size_t images, float* dx, const Scratch& s) const {

@@ -3,9 +3,8 @@
 //    direct, vectorised over the out channels (core/conv_ocvec.hpp), no im2col; its backward
 //    takes the weight grad the same way, and the input grad along input rows where they fit a
 //    vector (core/conv_input_grad.hpp; LeNet's conv2: 14 wide), else by gemm + col2im.
-//  - direct: stride 1 and output rows at least kDirectMinWidth wide (LeNet's conv1, 1->6 channels,
-//    28 wide): loops over the kernel taps whose inner loop runs along an output row. As a gemm,
-//    M is the out-channel count (6) and K the tap count (25): too thin for sgemm to reach speed.
+//  - direct: stride 1 and output rows at least 16 wide (LeNet's conv1, 1->6 channels, 28 wide):
+//    loops over the kernel taps whose inner loop runs along output rows (core/conv_direct.hpp).
 //  - gemm: im2col of a group of images side by side, then one gemm per group, so the gemm's long
 //    side is group*OH*OW rather than one image's OH*OW (LeNet's conv2: 16x150 times 150x800).
 //   x [N,C,H,W] -> y [N,out,OH,OW], OH = (H + 2*padding - kernel)/stride + 1

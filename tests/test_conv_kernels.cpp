@@ -46,6 +46,8 @@ const KernelCase kKernelCases[] = {
     {"stride 2: gemm", 3, 11, 11, {16, 3, 2, 0, false}, Conv2d::Kernel::gemm},
     {"kernel 7: gemm", 2, 12, 12, {16, 7, 1, 0, false}, Conv2d::Kernel::gemm},
     {"lenet conv1 (6 out channels, 28 wide): direct", 1, 32, 32, {6, 5, 1, 0, false}, Conv2d::Kernel::direct},
+    {"7 out channels (6 + 1), 3x3, padding 1, 17 wide: direct", 2, 5, 17, {7, 3, 1, 1, true}, Conv2d::Kernel::direct},
+    {"4 out channels, 16 wide, 4 rows: direct", 3, 8, 20, {4, 5, 1, 0, true}, Conv2d::Kernel::direct},
 };
 
 float kernel_case_input(const Tensor& x, const KernelCase& c, long n, long ci, long ih, long iw) {
