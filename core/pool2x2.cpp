@@ -1,6 +1,9 @@
 // 2x2/2 max pooling kernels: AVX2 over 8 outputs (the last step of a row overlapping the one
-// before, recomputing identical values), scalar for rows narrower than that.
+// before, recomputing identical values), one masked step for rows narrower than that (LeNet's
+// second pool: 5 outputs a row); scalar without AVX2.
 #include "core/pool2x2.hpp"
+
+#include <algorithm>
 
 #ifdef __AVX2__
 #include <immintrin.h>
@@ -30,9 +33,8 @@ inline void pool_one(const float* r0, const float* r1, std::uint32_t at, std::ui
 }
 
 #ifdef __AVX2__
-// The even and odd floats of 16 consecutive ones, each in order.
-inline void deinterleave(const float* p, __m256& even, __m256& odd) {
-    const __m256 lo = _mm256_loadu_ps(p), hi = _mm256_loadu_ps(p + kLanes);
+// The even and odd floats of 16 consecutive ones (lo, then hi), each in order.
+inline void deinterleave(__m256 lo, __m256 hi, __m256& even, __m256& odd) {
     // shuffle_ps works within 128-bit halves: [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6]; the 64-bit
     // permute puts the pairs in order.
     even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0x88)), 0xD8));
@@ -46,32 +48,75 @@ inline void take_greater(__m256 v, __m256i at, __m256& best, __m256i& best_at) {
     best_at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(best_at), _mm256_castsi256_ps(at), gt));
 }
 
-// The outputs ow..ow+7 of one row pair.
+// Lanes [0, n) of a vector mask (n <= 8; all lanes from 8 up).
+inline __m256i first_lanes(std::size_t n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// Stores lanes [0, n) of v. AVX-512's masked store where the build has it: AMD's AVX2
+// vmaskmovps store is microcoded, many times a plain store's cost.
+inline void store_first(float* p, __m256 v, std::size_t n) {
+#ifdef __AVX512VL__
+    _mm256_mask_storeu_ps(p, static_cast<__mmask8>((1u << std::min(n, kLanes)) - 1), v);
+#else
+    _mm256_maskstore_ps(p, first_lanes(n), v);
+#endif
+}
+inline void store_first(std::uint32_t* p, __m256i v, std::size_t n) {
+#ifdef __AVX512VL__
+    _mm256_mask_storeu_epi32(p, static_cast<__mmask8>((1u << std::min(n, kLanes)) - 1), v);
+#else
+    _mm256_maskstore_epi32(reinterpret_cast<int*>(p), first_lanes(n), v);
+#endif
+}
+
+// The outputs ow..ow+7 of one row pair; with `n` < 8 (a row narrower than a vector), only the
+// first n, the rest of the vectors' loads and stores masked off.
 inline void pool_eight(const float* r0, const float* r1, std::uint32_t at, std::uint32_t w, float* y,
-                       std::uint32_t* arg) {
+                       std::uint32_t* arg, std::size_t n = kLanes) {
     __m256 a, b, c, d;
-    deinterleave(r0, a, b);
-    deinterleave(r1, c, d);
+    if (n < kLanes) {
+        const __m256i lo = first_lanes(2 * n), hi = first_lanes(2 * n - std::min<std::size_t>(2 * n, kLanes));
+        __m256 r[4] = {_mm256_maskload_ps(r0, lo), _mm256_maskload_ps(r0 + kLanes, hi), _mm256_maskload_ps(r1, lo),
+                       _mm256_maskload_ps(r1 + kLanes, hi)};
+        deinterleave(r[0], r[1], a, b);
+        deinterleave(r[2], r[3], c, d);
+    } else {
+        deinterleave(_mm256_loadu_ps(r0), _mm256_loadu_ps(r0 + kLanes), a, b);
+        deinterleave(_mm256_loadu_ps(r1), _mm256_loadu_ps(r1 + kLanes), c, d);
+    }
     __m256 best = a;
     __m256i best_at = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(at)), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
     const __m256i at_a = best_at;
     take_greater(b, _mm256_add_epi32(at_a, _mm256_set1_epi32(1)), best, best_at);
     take_greater(c, _mm256_add_epi32(at_a, _mm256_set1_epi32(static_cast<int>(w))), best, best_at);
     take_greater(d, _mm256_add_epi32(at_a, _mm256_set1_epi32(static_cast<int>(w + 1))), best, best_at);
+    if (n < kLanes) {
+        store_first(y, best, n);
+        if (arg) store_first(arg, best_at, n);
+        return;
+    }
     _mm256_storeu_ps(y, best);
     if (arg) _mm256_storeu_si256(reinterpret_cast<__m256i*>(arg), best_at);
 }
 
-// dx's 16 floats of one window row for 8 outputs: dy where arg picks that float, else 0 + 0.
-inline void unpool_eight_row(__m256 g, __m256i arg, __m256i left, float* dst) {
+// dx's 16 floats of one window row for 8 outputs: dy where arg picks that float, else 0 + 0;
+// with `n` < 8 outputs, only their 2n floats are stored.
+inline void unpool_eight_row(__m256 g, __m256i arg, __m256i left, float* dst, std::size_t n) {
     const __m256 zero = _mm256_setzero_ps();
     // 0 + g, as the cleared-then-added scalar form gives (-0 becomes +0).
     const __m256 l = _mm256_add_ps(zero, _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(arg, left)), g));
     const __m256i right = _mm256_add_epi32(left, _mm256_set1_epi32(1));
     const __m256 r = _mm256_add_ps(zero, _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(arg, right)), g));
     const __m256 lo = _mm256_unpacklo_ps(l, r), hi = _mm256_unpackhi_ps(l, r);  // pairs, by 128-bit half
-    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(dst + kLanes, _mm256_permute2f128_ps(lo, hi, 0x31));
+    const __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
+    if (n < kLanes) {
+        store_first(dst, first, 2 * n);
+        store_first(dst + kLanes, second, 2 * n - std::min<std::size_t>(2 * n, kLanes));
+        return;
+    }
+    _mm256_storeu_ps(dst, first);
+    _mm256_storeu_ps(dst + kLanes, second);
 }
 #endif
 
@@ -92,8 +137,10 @@ void pool2x2_forward(const Pool2x2& p, const float* src, float* y, std::uint32_t
                 pool_eight(r0 + 2 * c0, r1 + 2 * c0, base + static_cast<std::uint32_t>(2 * c0), w, yr + c0,
                            ar ? ar + c0 : nullptr);
             }
-            continue;
+        } else {
+            pool_eight(r0, r1, base, w, yr, ar, p.out_width);
         }
+        continue;
 #endif
         if (ar)
             for (std::size_t ow = 0; ow < p.out_width; ++ow)
@@ -113,18 +160,20 @@ void pool2x2_backward(const Pool2x2& p, const float* dy, const std::uint32_t* ar
         const float* g = dy + oh * p.out_width;
         const std::uint32_t* a = arg + oh * p.out_width;
 #ifdef __AVX2__
-        if (p.out_width >= kLanes) {
-            for (std::size_t col = 0; col < p.out_width; col += kLanes) {
-                const std::size_t c0 = col + kLanes <= p.out_width ? col : p.out_width - kLanes;
-                const __m256 gv = _mm256_loadu_ps(g + c0);
-                const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + c0));
-                const __m256i left = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(base + 2 * c0)),
-                                                      _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
-                unpool_eight_row(gv, av, left, r0 + 2 * c0);
-                unpool_eight_row(gv, av, _mm256_add_epi32(left, _mm256_set1_epi32(static_cast<int>(w))), r1 + 2 * c0);
-            }
-            continue;
+        for (std::size_t col = 0; col < p.out_width; col += kLanes) {
+            // Rows of 8 outputs or more in whole steps (the last overlapping the one before),
+            // narrower ones in one masked step.
+            const std::size_t n = std::min(p.out_width, kLanes);
+            const std::size_t c0 = col + n <= p.out_width ? col : p.out_width - n;
+            const __m256i mask = first_lanes(n);
+            const __m256 gv = _mm256_maskload_ps(g + c0, mask);
+            const __m256i av = _mm256_maskload_epi32(reinterpret_cast<const int*>(a + c0), mask);
+            const __m256i left = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(base + 2 * c0)),
+                                                  _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
+            unpool_eight_row(gv, av, left, r0 + 2 * c0, n);
+            unpool_eight_row(gv, av, _mm256_add_epi32(left, _mm256_set1_epi32(static_cast<int>(w))), r1 + 2 * c0, n);
         }
+        continue;
 #endif
         for (std::size_t ow = 0; ow < p.out_width; ++ow) {
             const std::size_t at = 2 * ow;

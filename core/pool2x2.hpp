@@ -1,5 +1,5 @@
 // Max pooling over 2x2 windows at stride 2 (LeNet's pools), one [H,W] plane at a time: 8
-// outputs per step with AVX2 where a row has at least 8, else one by one. The same maxima,
+// outputs per step with AVX2 (narrower rows in one masked step), else one by one. The same maxima,
 // indices and gradients bit for bit either way: the first maximum of (top-left, top-right,
 // bottom-left, bottom-right) wins by strict >, so NaN and ties keep the earlier one.
 #pragma once

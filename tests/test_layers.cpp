@@ -279,9 +279,11 @@ void naive_pool2x2(const Tensor& x, const Tensor& dy, std::vector<float>& y, std
 
 TEST_CASE("maxpool2d 2x2 stride 2 (vector kernel) matches the definition, ties, signed zeros and NaN included",
           "[core][layers]") {
-    // 28 and 19 wide: whole 8-output steps plus an overlapping last one; 10: the scalar rows;
-    // 7 high and 19 wide: windows that leave a row and a column uncovered.
-    for (const Shape& plane : {Shape{6, 28, 28}, Shape{16, 10, 10}, Shape{2, 7, 19}}) {
+    // 28 and 19 wide: whole 8-output steps plus an overlapping last one; 10, 9, 3 and 2 wide:
+    // rows under 8 outputs (one masked step, 1 to 5 outputs); 7 high and 19 or 9 wide: windows
+    // that leave a row and a column uncovered.
+    for (const Shape& plane : {Shape{6, 28, 28}, Shape{16, 10, 10}, Shape{2, 7, 19}, Shape{3, 7, 9}, Shape{2, 4, 3},
+                               Shape{1, 2, 2}, Shape{2, 6, 15}}) {
         INFO("plane " << plane.str());
         MaxPool2d pool("pool", plane, /*kernel=*/2, /*stride=*/2);
         Tensor x(batched(3, plane));
