@@ -72,8 +72,9 @@ TEST_CASE("batch: 2x2 -> 4x4 matches values computed by hand", "[core][batch]") 
 }
 
 TEST_CASE("batch: resize matches a plain bilinear reference", "[core][batch]") {
-    const std::size_t rows = GENERATE(28, 5), cols = 28;
-    const std::size_t size = GENERATE(32, 14, 20, 3);
+    // Source rows of up to 16, up to 32 (AVX-512 builds: the permute pass) and over 32 pixels.
+    const std::size_t rows = GENERATE(28, 5), cols = GENERATE(28, 9, 32, 45);
+    const std::size_t size = GENERATE(32, 14, 20, 3, 40);
     const std::vector<std::uint8_t> img = random_image(rows * cols, 42 + size);
     std::vector<float> out = run({size, 0.0f, 1.0f}, img, rows, cols);
     for (std::size_t oy = 0; oy < size; ++oy)

@@ -29,6 +29,7 @@ public:
 
 private:
     void transform_into(const std::uint8_t* image, float* out, float* rows) const;
+    void resize_across(const std::uint8_t* image, float* rows) const;
 
     InputSpec spec_;
     std::size_t src_rows_, src_cols_;

@@ -324,6 +324,15 @@ LabeledImages read_idx_pair(const std::string& images_path, const std::string& l
     return out;
 }
 
+void LabeledImages::prefetch(std::size_t i) const {
+    const std::uint8_t* start = is_packed() ? packed.data() + packed_at[i] : image(i);
+    const std::uint8_t* end = is_packed() ? (i + 1 < packed_at.size() ? packed.data() + packed_at[i + 1]
+                                                                       : packed.data() + packed.size())
+                                          : start + rows * cols;
+    constexpr std::size_t kLine = 64;
+    for (const std::uint8_t* p = start; p < end; p += kLine) __builtin_prefetch(p);
+}
+
 const std::uint8_t* LabeledImages::pixels(std::size_t i, std::uint8_t* scratch) const {
     if (!is_packed()) return image(i);
     unpack_zero_runs(packed.data() + packed_at[i], rows * cols, scratch);

@@ -22,6 +22,9 @@ struct LabeledImages {
     const std::uint8_t* image(std::size_t i) const { return images.data() + i * rows * cols; }
     // Image i's rows*cols pixels: in `images`, or unpacked into `scratch` (rows*cols bytes).
     const std::uint8_t* pixels(std::size_t i, std::uint8_t* scratch) const;
+    // Asks the CPU to start loading image i's bytes (packed or not) into cache: a batch visits
+    // images in shuffled order, each a cache miss otherwise.
+    void prefetch(std::size_t i) const;
 };
 
 // Reads one IDX file (gzip detected by its magic bytes, not the name). Checks the magic

@@ -81,6 +81,23 @@ void pack_zero_runs(const std::uint8_t* pixels, std::size_t n, std::vector<std::
 
 void unpack_zero_runs(const std::uint8_t* packed, std::size_t n, std::uint8_t* out) {
     std::size_t i = 0;
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+    // Every pixel zeroed at once, then each literal run copied 32 bytes at a time by masked loads
+    // and stores, which touch no byte outside the run: MNIST's images have 30-40 runs of a few
+    // bytes each, and a memset and a memcpy call per run took longer than resizing the image.
+    std::memset(out, 0, n);
+    do {
+        i += packed[0];
+        const std::size_t literals = packed[1];
+        assert(i + literals <= n);
+        for (std::size_t k = 0; k < literals; k += 32) {
+            const auto mask = static_cast<__mmask32>(literals - k >= 32 ? ~0u : (1u << (literals - k)) - 1);
+            _mm256_mask_storeu_epi8(out + i + k, mask, _mm256_maskz_loadu_epi8(mask, packed + 2 + k));
+        }
+        i += literals;
+        packed += 2 + literals;
+    } while (i < n);
+#else
     do {
         const std::size_t zeros = packed[0], literals = packed[1];
         assert(i + zeros + literals <= n);
@@ -90,6 +107,7 @@ void unpack_zero_runs(const std::uint8_t* packed, std::size_t n, std::uint8_t* o
         i += literals;
         packed += 2 + literals;
     } while (i < n);
+#endif
 }
 
 }  // namespace trainctl
