@@ -53,9 +53,30 @@ inline __m256i first_lanes(std::size_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-// Stores lanes [0, n) of v. AVX-512's masked store where the build has it: AMD's AVX2
-// vmaskmovps store is microcoded, many times a plain store's cost.
+// Loads lanes [0, n) (the rest 0), stores lanes [0, n) of v: plain loads and stores for a whole
+// vector, else AVX-512's masked ones where the build has them. AMD's AVX2 vmaskmov is slow both
+// ways (its store microcoded; as loads, half of pool2x2_backward's time in a LeNet5 profile).
+inline __m256 load_first(const float* p, std::size_t n) {
+    if (n >= kLanes) return _mm256_loadu_ps(p);
+#ifdef __AVX512VL__
+    return _mm256_maskz_loadu_ps(static_cast<__mmask8>((1u << n) - 1), p);
+#else
+    return _mm256_maskload_ps(p, first_lanes(n));
+#endif
+}
+inline __m256i load_first(const std::uint32_t* p, std::size_t n) {
+    if (n >= kLanes) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+#ifdef __AVX512VL__
+    return _mm256_maskz_loadu_epi32(static_cast<__mmask8>((1u << n) - 1), p);
+#else
+    return _mm256_maskload_epi32(reinterpret_cast<const int*>(p), first_lanes(n));
+#endif
+}
 inline void store_first(float* p, __m256 v, std::size_t n) {
+    if (n >= kLanes) {
+        _mm256_storeu_ps(p, v);
+        return;
+    }
 #ifdef __AVX512VL__
     _mm256_mask_storeu_ps(p, static_cast<__mmask8>((1u << std::min(n, kLanes)) - 1), v);
 #else
@@ -63,6 +84,10 @@ inline void store_first(float* p, __m256 v, std::size_t n) {
 #endif
 }
 inline void store_first(std::uint32_t* p, __m256i v, std::size_t n) {
+    if (n >= kLanes) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+        return;
+    }
 #ifdef __AVX512VL__
     _mm256_mask_storeu_epi32(p, static_cast<__mmask8>((1u << std::min(n, kLanes)) - 1), v);
 #else
@@ -75,29 +100,17 @@ inline void store_first(std::uint32_t* p, __m256i v, std::size_t n) {
 inline void pool_eight(const float* r0, const float* r1, std::uint32_t at, std::uint32_t w, float* y,
                        std::uint32_t* arg, std::size_t n = kLanes) {
     __m256 a, b, c, d;
-    if (n < kLanes) {
-        const __m256i lo = first_lanes(2 * n), hi = first_lanes(2 * n - std::min<std::size_t>(2 * n, kLanes));
-        __m256 r[4] = {_mm256_maskload_ps(r0, lo), _mm256_maskload_ps(r0 + kLanes, hi), _mm256_maskload_ps(r1, lo),
-                       _mm256_maskload_ps(r1 + kLanes, hi)};
-        deinterleave(r[0], r[1], a, b);
-        deinterleave(r[2], r[3], c, d);
-    } else {
-        deinterleave(_mm256_loadu_ps(r0), _mm256_loadu_ps(r0 + kLanes), a, b);
-        deinterleave(_mm256_loadu_ps(r1), _mm256_loadu_ps(r1 + kLanes), c, d);
-    }
+    const std::size_t hi = 2 * n - std::min(2 * n, kLanes);  // floats in the second vector
+    deinterleave(load_first(r0, 2 * n), load_first(r0 + kLanes, hi), a, b);
+    deinterleave(load_first(r1, 2 * n), load_first(r1 + kLanes, hi), c, d);
     __m256 best = a;
     __m256i best_at = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(at)), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
     const __m256i at_a = best_at;
     take_greater(b, _mm256_add_epi32(at_a, _mm256_set1_epi32(1)), best, best_at);
     take_greater(c, _mm256_add_epi32(at_a, _mm256_set1_epi32(static_cast<int>(w))), best, best_at);
     take_greater(d, _mm256_add_epi32(at_a, _mm256_set1_epi32(static_cast<int>(w + 1))), best, best_at);
-    if (n < kLanes) {
-        store_first(y, best, n);
-        if (arg) store_first(arg, best_at, n);
-        return;
-    }
-    _mm256_storeu_ps(y, best);
-    if (arg) _mm256_storeu_si256(reinterpret_cast<__m256i*>(arg), best_at);
+    store_first(y, best, n);
+    if (arg) store_first(arg, best_at, n);
 }
 
 // dx's 16 floats of one window row for 8 outputs: dy where arg picks that float, else 0 + 0;
@@ -110,13 +123,8 @@ inline void unpool_eight_row(__m256 g, __m256i arg, __m256i left, float* dst, st
     const __m256 r = _mm256_add_ps(zero, _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(arg, right)), g));
     const __m256 lo = _mm256_unpacklo_ps(l, r), hi = _mm256_unpackhi_ps(l, r);  // pairs, by 128-bit half
     const __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
-    if (n < kLanes) {
-        store_first(dst, first, 2 * n);
-        store_first(dst + kLanes, second, 2 * n - std::min<std::size_t>(2 * n, kLanes));
-        return;
-    }
-    _mm256_storeu_ps(dst, first);
-    _mm256_storeu_ps(dst + kLanes, second);
+    store_first(dst, first, 2 * n);
+    store_first(dst + kLanes, second, 2 * n - std::min(2 * n, kLanes));
 }
 #endif
 
@@ -165,9 +173,8 @@ void pool2x2_backward(const Pool2x2& p, const float* dy, const std::uint32_t* ar
             // narrower ones in one masked step.
             const std::size_t n = std::min(p.out_width, kLanes);
             const std::size_t c0 = col + n <= p.out_width ? col : p.out_width - n;
-            const __m256i mask = first_lanes(n);
-            const __m256 gv = _mm256_maskload_ps(g + c0, mask);
-            const __m256i av = _mm256_maskload_epi32(reinterpret_cast<const int*>(a + c0), mask);
+            const __m256 gv = load_first(g + c0, n);
+            const __m256i av = load_first(a + c0, n);
             const __m256i left = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(base + 2 * c0)),
                                                   _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
             unpool_eight_row(gv, av, left, r0 + 2 * c0, n);
