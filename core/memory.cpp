@@ -1,4 +1,4 @@
-// Available memory from /proc/meminfo and the memory cgroup (v1 or v2) files.
+// Available memory from /proc/meminfo and the memory cgroup (v1 or v2) files; huge-page advice.
 #include "core/memory.hpp"
 
 #include <algorithm>
@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+
+#include <sys/mman.h>
 
 #include "core/address_space.hpp"
 #include "core/error.hpp"
@@ -83,6 +85,19 @@ std::string format_size(std::uint64_t bytes) {
     char buf[32];
     std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     return buf;
+}
+
+void advise_huge_pages(void* p, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+    // Advice only: a kernel without transparent huge pages refuses it, and nothing changes.
+    if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 }  // namespace trainctl

@@ -150,6 +150,7 @@ public:
         const std::uint64_t count = bytes / per_image;
         out.packed_at.reserve(count + 1);
         out.packed.reserve(bytes / 3);  // MNIST packs to ~30%; capacity left untouched costs nothing
+        advise_huge_pages(out.packed.data(), out.packed.capacity());
         const std::uint64_t chunk_images = std::max<std::uint64_t>(1, kPackChunkBytes / per_image);
         std::vector<std::uint8_t> chunk(std::min(count, chunk_images) * per_image);
         std::uint64_t got = 0;

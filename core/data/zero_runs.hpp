@@ -7,8 +7,12 @@
 
 namespace trainctl {
 
+// The most bytes pack_zero_runs() appends for n pixels: every byte of n, a segment header per
+// 255 literals, and two more (a first segment with under 3 zeros, a last one of zeros alone).
+constexpr std::size_t packed_size_bound(std::size_t n) { return n + 2 * (n / 255 + 2); }
+
 // Appends `n` pixels to `out` as segments [zeros][literals][the literal bytes], each count
-// 0..255, until the segments cover all n. Lossless; never more than n + 2 * (n / 255 + 1) bytes.
+// 0..255, until the segments cover all n. Lossless; never more than packed_size_bound(n) bytes.
 void pack_zero_runs(const std::uint8_t* pixels, std::size_t n, std::vector<std::uint8_t>& out);
 
 // Writes the `n` pixels packed at `packed` (by pack_zero_runs, with that n) to `out`.
