@@ -5,13 +5,7 @@
 #include <cstring>
 
 #ifdef __AVX512F__
-#include <immintrin.h>
-// GCC 12's _mm512_reduce_add_ps starts from _mm512_undefined_ps() and warns that it is
-// uninitialized wherever it inlines: the header's own false alarm (as in core/linear_kernels).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "core/intrinsics.hpp"
 #endif
 
 namespace trainctl {

@@ -10,13 +10,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define TRAINCTL_LINEAR_AVX512 1
-#include <immintrin.h>
-// GCC 12's AVX-512 intrinsics (shuffles, masked loads) start from _mm512_undefined_ps() and warn
-// that it is uninitialized wherever they inline: the headers' own false alarm.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "core/intrinsics.hpp"
 #endif
 
 namespace trainctl {

@@ -5,19 +5,13 @@
 #include <cassert>
 #include <cmath>
 
+#include "core/parallel.hpp"
+
 // AVX-512 with byte loads (BW) on 128-bit vectors (VL): the first pass by permutes.
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
 #define TRAINCTL_BATCH_AVX512 1
-#include <immintrin.h>
-// GCC 12's AVX-512 intrinsics warn that their own _mm512_undefined_*() start values are
-// uninitialized wherever they inline (as in core/linear_kernels).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "core/intrinsics.hpp"
 #endif
-#endif
-
-#include "core/parallel.hpp"
 
 namespace trainctl {
 namespace {
