@@ -32,6 +32,9 @@ Linear::Linear(ParamSet& params, std::string name, const Shape& in_sample, std::
 
 void Linear::reserve(std::size_t batch) {
     chunks_ = reserve_threads();
+    const std::size_t weights = out_features_ * in_features_;
+    grads_by_batch_ = chunks_ > 1 && weights < batch * (in_features_ + out_features_);
+    partials_.assign(grads_by_batch_ ? chunks_ * (weights + out_features_) : 0, 0.0f);
     y_.reserve(batch * out_features_);
     dx_.reserve(batch * in_features_);
 }
@@ -59,9 +62,51 @@ const Tensor& Linear::forward(const Tensor& x) {
 }
 
 const Tensor& Linear::backward(const Tensor& dy) {
-    const std::size_t n = dy.shape()[0], in = in_features_, out = out_features_;
     assert(x_ && dy.shape() == y_.shape());
-    dx_.set_shape({input_grad_ ? n : 0, in});
+    dx_.set_shape({input_grad_ ? dy.shape()[0] : 0, in_features_});
+    if (grads_by_batch_) backward_by_batch(dy);
+    else backward_by_outputs(dy);
+    return dx_;
+}
+
+void Linear::backward_by_batch(const Tensor& dy) {
+    const std::size_t n = dy.shape()[0], in = in_features_, out = out_features_, part = out * in + out;
+    const float* w = params_.value(weight_id_);
+    parallel_for(chunks_, [&](std::size_t chunk) {
+        // This chunk's rows only: its partial dW = dy[rows, :]^T x[rows, :], db, and dx[rows, :].
+        const Range rows = chunk_range(n, chunks_, chunk);
+        float* gw = partials_.data() + chunk * part;
+        float* gb = gw + out * in;
+        const std::size_t m = rows.end - rows.begin;
+        if (m == 0) {
+            std::fill(gw, gw + part, 0.0f);
+            return;
+        }
+        product_nn(/*trans_a=*/true, out, in, m, dy.data() + rows.begin * out, out, x_->data() + rows.begin * in, in,
+                   0.0f, gw, in);
+        std::fill(gb, gb + out, 0.0f);
+        for (std::size_t i = rows.begin; bias_ && i < rows.end; ++i)
+            for (std::size_t o = 0; o < out; ++o) gb[o] += dy[i * out + o];
+        if (input_grad_)
+            product_nn(/*trans_a=*/false, m, in, out, dy.data() + rows.begin * out, out, w, in, 0.0f,
+                       dx_.data() + rows.begin * in, in);
+    });
+    // The partials added in chunk order (the same bits on every run at this thread count), each
+    // thread the output rows the optimizer then updates on it (ParamSet::for_rows).
+    float* gw = params_.grad(weight_id_);
+    float* gb = bias_ ? params_.grad(bias_id_) : nullptr;
+    parallel_for(chunks_, [&](std::size_t chunk) {
+        const Range outs = chunk_range(out, chunks_, chunk);
+        for (std::size_t c = 0; c < chunks_; ++c) {
+            const float* pw = partials_.data() + c * part;
+            for (std::size_t j = outs.begin * in; j < outs.end * in; ++j) gw[j] += pw[j];
+            for (std::size_t o = outs.begin; gb && o < outs.end; ++o) gb[o] += pw[out * in + o];
+        }
+    });
+}
+
+void Linear::backward_by_outputs(const Tensor& dy) {
+    const std::size_t n = dy.shape()[0], in = in_features_, out = out_features_;
     const float* w = params_.value(weight_id_);
     float* gw = params_.grad(weight_id_);
     float* gb = bias_ ? params_.grad(bias_id_) : nullptr;
@@ -83,7 +128,6 @@ const Tensor& Linear::backward(const Tensor& dy) {
                        dy.data() + rows.begin * out, out, w + cols.begin, in, 0.0f, dx_.data() + rows.begin * in + cols.begin,
                        in);
     });
-    return dx_;
 }
 
 void Linear::init_params(ParamSet& params, Rng& rng, const InitSpec& init) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/layer.hpp"
 #include "core/tensor.hpp"
@@ -21,8 +22,14 @@ public:
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
+    // Whether backward() splits the weight grad by batch rows (partial sums per chunk, then
+    // added in chunk order), as chosen at reserve(): see grads_by_batch_.
+    bool grads_by_batch() const { return grads_by_batch_; }
 
 private:
+    void backward_by_batch(const Tensor& dy);
+    void backward_by_outputs(const Tensor& dy);
+
     ParamSet& params_;
     std::size_t in_features_;
     std::size_t out_features_;
@@ -35,7 +42,19 @@ private:
     // has each thread read half the weights instead of all (the MLP's step 8% faster); either
     // way an output float is one sum in the same order, so the split never changes results.
     static constexpr std::size_t kMinColumns = 64;
-    bool split_columns(std::size_t cols) const { return chunks_ > 1 && cols / chunks_ >= kMinColumns; }
+    bool split_columns(std::size_t cols) const {
+        return chunks_ > 1 && !grads_by_batch_ && cols / chunks_ >= kMinColumns;
+    }
+    // With more than one chunk, whatever a thread reads that another wrote crosses between
+    // cores, twice: once to read it, once more when its writer next writes it (the reader's copy
+    // must be invalidated). The weight grad by output rows reads the whole batch's x and dy; by
+    // batch rows, each chunk reads only its own rows, and the chunks' partial grads, the size of
+    // W, are summed afterwards. The smaller of the two is chosen at reserve(): by batch rows when
+    // the batch's x and dy hold more floats than W (LeNet's fc layers at batch 256: fc2's forward,
+    // which rewrote the lines both threads had read, took as long on 2 threads as on 1). Then
+    // forward and dx split by batch rows too, so every layer's rows stay with one thread.
+    bool grads_by_batch_ = false;
+    std::vector<float> partials_;  // by batch: chunk c's [out][in] weight grad, then its [out] bias grad
     std::size_t chunks_ = 1;
     const Tensor* x_ = nullptr;
     Tensor y_;

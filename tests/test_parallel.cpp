@@ -15,6 +15,7 @@
 #include "core/rng.hpp"
 #include "core/sequential.hpp"
 #include "core/tensor.hpp"
+#include "gradcheck.hpp"
 
 using namespace trainctl;
 
@@ -105,4 +106,62 @@ TEST_CASE("a net on 2 engine threads matches 1 thread and repeats bit for bit", 
     CHECK(max_abs_diff(a.grads, one.grads) < 1e-4);
     CHECK(a.y == b.y);
     CHECK(a.grads == b.grads);
+}
+
+namespace {
+
+// One forward/backward of a Linear layer (in -> out) on fixed input at the current thread count:
+// the input grad and the parameter grads.
+struct LinearStep {
+    bool by_batch;
+    std::vector<float> dx, grads;
+};
+LinearStep linear_step(std::size_t batch, std::size_t in, std::size_t out) {
+    ParamSet params;
+    Linear fc(params, "fc", Shape{in}, out);
+    params.allocate();
+    Rng rng(21, 1);
+    for (std::size_t i = 0; i < params.total(); ++i) params.values()[i] = rng.uniform(-1.0f, 1.0f);
+    Tensor x(Shape{batch, in});
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(-1.0f, 1.0f);
+    fc.reserve(batch);
+    const Tensor& y = fc.forward(x);
+    Tensor dy(y.shape());
+    for (std::size_t i = 0; i < dy.size(); ++i) dy[i] = rng.uniform(-1.0f, 1.0f);
+    params.zero_grad();
+    const Tensor& dx = fc.backward(dy);
+    return {fc.grads_by_batch(), std::vector<float>(dx.data(), dx.data() + dx.size()),
+            std::vector<float>(params.grads(), params.grads() + params.total())};
+}
+
+}  // namespace
+
+TEST_CASE("linear's weight grad by batch rows on 2 threads: chosen when the batch outweighs W, and right",
+          "[core][parallel]") {
+    // Batch 9 x (12 in + 5 out) floats against 60 weights: by batch rows; the odd batch makes the
+    // chunks differ in size. Batch 3 x 17 < 60: by output rows, as on 1 thread.
+    const LinearStep one = linear_step(9, 12, 5);
+    CHECK_FALSE(one.by_batch);
+    Threads two(2);
+    const LinearStep a = linear_step(9, 12, 5);
+    const LinearStep b = linear_step(9, 12, 5);
+    CHECK(a.by_batch);
+    CHECK_FALSE(linear_step(3, 12, 5).by_batch);
+    CHECK(a.dx == one.dx);  // dx is one sum per float in the same order, however it is split
+    CHECK(max_abs_diff(a.grads, one.grads) < 1e-5);
+    CHECK(a.grads == b.grads);
+
+    // Against finite differences, with and without bias, at 2 threads and by batch rows.
+    for (bool bias : {true, false}) {
+        INFO("bias " << bias);
+        ParamSet params;
+        Linear fc(params, "fc", Shape{6}, 3, bias);
+        params.allocate();
+        Rng rng(22, 1);
+        for (std::size_t i = 0; i < params.total(); ++i) params.values()[i] = rng.uniform(-1.0f, 1.0f);
+        Tensor x(Shape{7, 6});
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(-1.0f, 1.0f);
+        trainctl::testing::check_layer_gradients(fc, &params, x);
+        CHECK(fc.grads_by_batch());
+    }
 }
