@@ -1,11 +1,15 @@
 // Training and inference throughput of trainctl's engine; one JSON object per line.
-// Usage: bench_train [--data DIR] [--threads 2] [--runs 3] [--steps-percent 100] [--cases A,B]. Uses real MNIST when
-// found, else random images. --steps-percent < 100 shortens every training case (a quick check of
-// the tooling, not a measurement).
+// Usage: bench_train [--data DIR] [--threads 2] [--runs 3] [--steps-percent 100] [--cases A,B]
+//                    [--scaling-pairs N]. Uses real MNIST when found, else random images.
+// --steps-percent < 100 shortens every training case (a quick check of the tooling, not a
+// measurement). --scaling-pairs N measures what the threads buy instead: each case N times on
+// 1 thread and on --threads, alternately in this one process, and the median of the N ratios (a
+// shared host's slow minutes then slow both sides of a pair, not one side of the ratio).
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -83,6 +87,25 @@ double time_training(const RunConfig& c, const LabeledImages& train, std::uint64
     return median(seconds);
 }
 
+// Median seconds of one inference pass over `test` at batch `batch`, of kInferPassesPerRun * runs
+// timed passes (fresh net, same seed). A pass takes about 0.05 s, which one hiccup of a shared
+// host skews: one untimed pass first (first touch of the buffers), then the timed ones.
+double time_inference(std::size_t batch, const LabeledImages& test, int runs) {
+    RunConfig c = config_for("lenet5", batch);
+    auto net = build_net(c.net, c.input);
+    net->init_params(c.seed, InitSpec{});
+    net->reserve(batch);
+    Evaluator evaluator(c.input, test.rows, test.cols, batch, net->out_sample().numel());
+    evaluator.run(*net, test);
+    std::vector<double> seconds;
+    for (int r = 0; r < kInferPassesPerRun * runs; ++r) {
+        const auto t0 = Clock::now();
+        evaluator.run(*net, test);
+        seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return median(seconds);
+}
+
 void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 
 // The case's FLOPs per sample, as `trainctl summary` counts them (core/net_cost.hpp): compare.sh
@@ -95,12 +118,14 @@ int main(int argc, char** argv) {
     BenchFlags flags("trainctl training benchmark");
     std::string data;
     std::string only;
-    int threads = 2, runs = 3, steps_percent = 100;
+    int threads = 2, runs = 3, steps_percent = 100, scaling_pairs = 0;
     flags.text("--data", data, "MNIST folder (default lookup, else random images)");
     flags.text("--cases", only, "only these cases, comma-separated (e.g. train_lenet5_b256,infer_lenet5_b256)");
     flags.integer("--threads", threads, "threads", 1, 64);
     flags.integer("--runs", runs, "runs per case (median)", 1, 1000);
     flags.integer("--steps-percent", steps_percent, "training steps per case, % of the full count", 1, 100);
+    flags.integer("--scaling-pairs", scaling_pairs,
+                  "instead: N alternate runs on 1 thread and on --threads, the median ratio per case", 0, 1000);
     if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
     set_num_threads(threads);
     const std::string known = ",train_lenet5_b32,train_lenet5_b256,train_mlp_b64,train_mlp_b256,infer_lenet5_b256,"
@@ -132,10 +157,45 @@ int main(int argc, char** argv) {
 
     struct Case { std::string net; std::size_t batch; std::uint64_t steps; };
     const std::vector<Case> cases = {{"lenet5", 32, 1875}, {"lenet5", 256, 234}, {"mlp", 64, 937}, {"mlp", 256, 234}};
+    const auto steps_of = [&](const Case& k) {
+        return std::max<std::uint64_t>(1, k.steps * static_cast<std::uint64_t>(steps_percent) / 100);
+    };
+    if (scaling_pairs > 0) {
+        // Each pair: one run on 1 thread, then one on --threads (the engine's threads restart).
+        const auto scaling = [&](const std::string& name, const std::function<double()>& rate) {
+            std::vector<double> one, many, ratios;
+            for (int p = 0; p < scaling_pairs; ++p) {
+                set_num_threads(1);
+                one.push_back(rate());
+                set_num_threads(threads);
+                many.push_back(rate());
+                ratios.push_back(many.back() / one.back());
+            }
+            emit({{"bench", "threads_scaling_" + name}, {"threads", threads}, {"one_thread", median(one)},
+                  {"n_threads", median(many)}, {"ratio", median(ratios)},
+                  {"ratio_min", *std::min_element(ratios.begin(), ratios.end())},
+                  {"ratio_max", *std::max_element(ratios.begin(), ratios.end())}, {"pairs", scaling_pairs},
+                  {"data", source}});
+        };
+        for (const auto& k : cases) {
+            const std::string name = "train_" + k.net + "_b" + std::to_string(k.batch);
+            if (!wanted(name)) continue;
+            const RunConfig c = config_for(k.net, k.batch);
+            const std::uint64_t steps = steps_of(k);
+            scaling(name, [&] { return static_cast<double>(steps * k.batch) / time_training(c, train, steps, 1); });
+        }
+        for (std::size_t batch : {256, 1000}) {
+            const std::string name = "infer_lenet5_b" + std::to_string(batch);
+            if (wanted(name))
+                scaling(name, [&] { return static_cast<double>(test.count) / time_inference(batch, test, 1); });
+        }
+        return 0;
+    }
+
     for (const auto& k : cases) {
         if (!wanted("train_" + k.net + "_b" + std::to_string(k.batch))) continue;
         RunConfig c = config_for(k.net, k.batch);
-        const std::uint64_t steps = std::max<std::uint64_t>(1, k.steps * static_cast<std::uint64_t>(steps_percent) / 100);
+        const std::uint64_t steps = steps_of(k);
         double s = time_training(c, train, steps, runs);
         double samples = static_cast<double>(steps * k.batch);
         emit({{"bench", "train_" + k.net + "_b" + std::to_string(k.batch)}, {"samples_per_s", samples / s},
@@ -149,24 +209,10 @@ int main(int argc, char** argv) {
     // Inference: the whole test set, LeNet5, batch 256 and 1000 (the last batch of 256 is partial).
     for (std::size_t batch : {256, 1000}) {
         if (!wanted("infer_lenet5_b" + std::to_string(batch))) continue;
-        RunConfig c = config_for("lenet5", batch);
-        auto net = build_net(c.net, c.input);
-        net->init_params(c.seed, InitSpec{});
-        net->reserve(batch);
-        Evaluator evaluator(c.input, test.rows, test.cols, batch, net->out_sample().numel());
-        // A pass takes about 0.1 s, which one hiccup of a shared host skews: one untimed pass
-        // (first touch of the buffers), then kInferPassesPerRun timed passes per run, the median.
-        evaluator.run(*net, test);
-        const int passes = kInferPassesPerRun * runs;
-        std::vector<double> seconds;
-        for (int r = 0; r < passes; ++r) {
-            const auto t0 = Clock::now();
-            evaluator.run(*net, test);
-            seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-        }
-        double s = median(seconds);
+        const double s = time_inference(batch, test, runs);
         emit({{"bench", "infer_lenet5_b" + std::to_string(batch)}, {"images_per_s", static_cast<double>(test.count) / s},
-              {"median_s", s}, {"runs", passes}, {"threads", threads}, {"forward_flops_per_sample", cost_of(c).forward_flops}});
+              {"median_s", s}, {"runs", kInferPassesPerRun * runs}, {"threads", threads},
+              {"forward_flops_per_sample", cost_of(config_for("lenet5", batch)).forward_flops}});
     }
 
     rusage usage{};
