@@ -2,7 +2,8 @@
 """The PyTorch peer of bench_train: the same nets, batch sizes, step counts and optimizers,
 with the data already transformed in memory. Prints one JSON object per line, same bench names.
 Run with Debian's python3-torch: /usr/bin/python3 torch_bench.py --threads 2; bench/compare.sh runs it
-under two environments (OPENBLAS_NUM_THREADS=1, OMP_WAIT_POLICY=passive) and keeps the faster per case."""
+under two environments (OPENBLAS_NUM_THREADS=1, OMP_WAIT_POLICY=passive) and keeps the faster per case,
+both with glibc's malloc keeping freed memory (GLIBC_TUNABLES: see compare.sh)."""
 import argparse
 import json
 import os
