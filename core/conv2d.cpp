@@ -266,42 +266,54 @@ const Tensor& Conv2d::forward(const Tensor& x) {
     assert(x.shape() == batched(n, in_sample_));
     x_ = &x;
     y_.set_shape(batched(n, out_sample()));
-    const std::size_t in = in_sample_.numel(), out = out_sample().numel();
-    if (kernel_ == Kernel::ocvec)
-        ocvec_pack_weights(geo_, opt_.out_channels, params_.value(weight_id_), packed_weight_.data());
-    parallel_for(chunks_, [&](std::size_t chunk) {
-        const Scratch s = scratch(chunk);
-        const Range images = chunk_range(n, chunks_, chunk);
-        if (kernel_ != Kernel::gemm) {
-            for (std::size_t i = images.begin; i < images.end; ++i) forward_image(x.data() + i * in, y_.data() + i * out, s);
-            return;
-        }
-        for (std::size_t i = images.begin; i < images.end; i += group_)
-            forward_gemm(x.data() + i * in, std::min(group_, images.end - i), y_.data() + i * out, s);
-    });
+    prepare_weights();
+    parallel_for(chunks_, [&](std::size_t chunk) { forward_images(x, chunk_range(n, chunks_, chunk), chunk); });
     return y_;
 }
 
+void Conv2d::prepare_weights() {
+    if (kernel_ == Kernel::ocvec)
+        ocvec_pack_weights(geo_, opt_.out_channels, params_.value(weight_id_), packed_weight_.data());
+}
+
+void Conv2d::forward_images(const Tensor& x, Range images, std::size_t chunk) {
+    const Scratch s = scratch(chunk);
+    const std::size_t in = in_sample_.numel(), out = out_sample().numel();
+    if (kernel_ != Kernel::gemm) {
+        for (std::size_t i = images.begin; i < images.end; ++i) forward_image(x.data() + i * in, y_.data() + i * out, s);
+        return;
+    }
+    for (std::size_t i = images.begin; i < images.end; i += group_)
+        forward_gemm(x.data() + i * in, std::min(group_, images.end - i), y_.data() + i * out, s);
+}
+
 const Tensor& Conv2d::infer(const Tensor& x) {
-    if (!pool_in_infer_) return forward(x);
+    const Tensor& y = infer_output(x);
+    const std::size_t n = x.shape()[0];
+    parallel_for(chunks_, [&](std::size_t chunk) { infer_rows(x, chunk_range(n, chunks_, chunk), chunk); });
+    return y;
+}
+
+const Tensor& Conv2d::infer_output(const Tensor& x) {
     const std::size_t n = x.shape()[0];
     assert(x.shape() == batched(n, in_sample_));
+    if (pool_in_infer_) y_.set_shape(Shape{n, opt_.out_channels, geo_.out_height / 2, geo_.out_width / 2});
+    else y_.set_shape(batched(n, out_sample()));
+    prepare_weights();
+    return y_;
+}
+
+void Conv2d::infer_rows(const Tensor& x, Range images, std::size_t chunk) {
+    if (!pool_in_infer_) return forward_images(x, images, chunk);
+    const Scratch s = scratch(chunk);
     const Pool2x2 pool{geo_.out_width, geo_.out_height / 2, geo_.out_width / 2};
     const std::size_t oc = opt_.out_channels, in = in_sample_.numel(), plane = geo_.col_cols();
     const std::size_t pooled = pool.out_height * pool.out_width;
-    y_.set_shape(Shape{n, oc, pool.out_height, pool.out_width});
-    if (kernel_ == Kernel::ocvec)
-        ocvec_pack_weights(geo_, oc, params_.value(weight_id_), packed_weight_.data());
-    parallel_for(chunks_, [&](std::size_t chunk) {
-        const Scratch s = scratch(chunk);
-        const Range images = chunk_range(n, chunks_, chunk);
-        for (std::size_t i = images.begin; i < images.end; ++i) {
-            forward_image(x.data() + i * in, s.full, s);
-            for (std::size_t o = 0; o < oc; ++o)
-                pool2x2_forward(pool, s.full + o * plane, y_.data() + (i * oc + o) * pooled, nullptr);
-        }
-    });
-    return y_;
+    for (std::size_t i = images.begin; i < images.end; ++i) {
+        forward_image(x.data() + i * in, s.full, s);
+        for (std::size_t o = 0; o < oc; ++o)
+            pool2x2_forward(pool, s.full + o * plane, y_.data() + (i * oc + o) * pooled, nullptr);
+    }
 }
 
 const Tensor& Conv2d::backward(const Tensor& dy) {

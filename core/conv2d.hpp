@@ -39,6 +39,8 @@ public:
     const Tensor& forward(const Tensor& x) override;
     // forward(), or with fuse_pool2x2_in_infer() the pooled output [N,out,OH/2,OW/2].
     const Tensor& infer(const Tensor& x) override;
+    const Tensor& infer_output(const Tensor& x) override;
+    void infer_rows(const Tensor& x, Range images, std::size_t chunk) override;
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
@@ -98,6 +100,10 @@ private:
         float* full;
         float* dyp;
     };
+    // What every image's forward shares, once a batch: ocvec's packed weights.
+    void prepare_weights();
+    // forward() of `images` into y_, with chunk `chunk`'s scratch.
+    void forward_images(const Tensor& x, Range images, std::size_t chunk);
     void forward_ocvec(const float* x, float* y, const Scratch& s) const;
     // One image by the shape's kernel into `y` (ocvec and direct only; gemm groups images).
     void forward_image(const float* x, float* y, const Scratch& s) const;

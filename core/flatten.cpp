@@ -15,13 +15,21 @@ void Flatten::reserve(std::size_t batch) {
 }
 
 const Tensor& Flatten::forward(const Tensor& x) {
-    const std::size_t n = x.shape()[0], per = in_sample_.numel();
+    const Tensor& y = infer_output(x);
+    parallel_ranges(x.shape()[0], chunks_for(x.size(), chunks_), [&](Range r) { infer_rows(x, r, 0); });
+    return y;
+}
+
+const Tensor& Flatten::infer_output(const Tensor& x) {
+    const std::size_t n = x.shape()[0];
     assert(x.shape() == batched(n, in_sample_));
     y_.set_shape(batched(n, out_sample()));
-    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
-        std::copy(x.data() + r.begin * per, x.data() + r.end * per, y_.data() + r.begin * per);
-    });
     return y_;
+}
+
+void Flatten::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+    const std::size_t per = in_sample_.numel();
+    std::copy(x.data() + rows.begin * per, x.data() + rows.end * per, y_.data() + rows.begin * per);
 }
 
 const Tensor& Flatten::backward(const Tensor& dy) {

@@ -40,25 +40,37 @@ void Linear::reserve(std::size_t batch) {
 }
 
 const Tensor& Linear::forward(const Tensor& x) {
-    const std::size_t n = x.shape()[0], in = in_features_, out = out_features_;
-    assert(x.shape() == batched(n, in_sample_));
     x_ = &x;
-    y_.set_shape({n, out});
-    const float* w = params_.value(weight_id_);
-    const float* b = bias_ ? params_.value(bias_id_) : nullptr;
+    infer_output(x);
+    const std::size_t n = x.shape()[0], out = out_features_;
     const bool by_columns = split_columns(out);
     parallel_for(chunks_, [&](std::size_t chunk) {
-        // y[rows, cols] = x[rows, :] W[cols, :]^T (+ b[cols]): each chunk one block of y.
-        const Range rows = by_columns ? Range{0, n} : chunk_range(n, chunks_, chunk);
-        const Range cols = by_columns ? chunk_range(out, chunks_, chunk) : Range{0, out};
-        if (rows.begin == rows.end || cols.begin == cols.end) return;
-        float* y = y_.data() + rows.begin * out + cols.begin;
-        product_nt(rows.end - rows.begin, cols.end - cols.begin, in, x.data() + rows.begin * in, in,
-                   w + cols.begin * in, in, 0.0f, y, out);
-        for (std::size_t i = 0; b && i < rows.end - rows.begin; ++i)
-            for (std::size_t o = cols.begin; o < cols.end; ++o) y[i * out + o - cols.begin] += b[o];
+        forward_block(x, by_columns ? Range{0, n} : chunk_range(n, chunks_, chunk),
+                      by_columns ? chunk_range(out, chunks_, chunk) : Range{0, out});
     });
     return y_;
+}
+
+const Tensor& Linear::infer_output(const Tensor& x) {
+    assert(x.shape() == batched(x.shape()[0], in_sample_));
+    y_.set_shape({x.shape()[0], out_features_});
+    return y_;
+}
+
+void Linear::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+    forward_block(x, rows, {0, out_features_});
+}
+
+void Linear::forward_block(const Tensor& x, Range rows, Range cols) {
+    // y[rows, cols] = x[rows, :] W[cols, :]^T (+ b[cols]).
+    if (rows.begin == rows.end || cols.begin == cols.end) return;
+    const std::size_t in = in_features_, out = out_features_;
+    const float* b = bias_ ? params_.value(bias_id_) : nullptr;
+    float* y = y_.data() + rows.begin * out + cols.begin;
+    product_nt(rows.end - rows.begin, cols.end - cols.begin, in, x.data() + rows.begin * in, in,
+               params_.value(weight_id_) + cols.begin * in, in, 0.0f, y, out);
+    for (std::size_t i = 0; b && i < rows.end - rows.begin; ++i)
+        for (std::size_t o = cols.begin; o < cols.end; ++o) y[i * out + o - cols.begin] += b[o];
 }
 
 const Tensor& Linear::backward(const Tensor& dy) {

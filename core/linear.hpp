@@ -19,6 +19,8 @@ public:
     Shape out_sample() const override { return {out_features_}; }
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
+    const Tensor& infer_output(const Tensor& x) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
@@ -27,6 +29,8 @@ public:
     bool grads_by_batch() const { return grads_by_batch_; }
 
 private:
+    // y[rows, cols] of x's rows: one block of forward's output.
+    void forward_block(const Tensor& x, Range rows, Range cols);
     void backward_by_batch(const Tensor& dy);
     void backward_by_outputs(const Tensor& dy);
 

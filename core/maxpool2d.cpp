@@ -68,9 +68,22 @@ void MaxPool2d::max_plane(const float* src, float* y) const {
 
 const Tensor& MaxPool2d::infer(const Tensor& x) {
     if (!input_pooled_in_infer_) return pool(x, false);
-    assert(x.shape() == batched(x.shape()[0], out_sample()));
+    return infer_output(x);
+}
+
+const Tensor& MaxPool2d::infer_output(const Tensor& x) {
     argmax_valid_ = false;
-    return x;
+    if (input_pooled_in_infer_) {
+        assert(x.shape() == batched(x.shape()[0], out_sample()));
+        return x;
+    }
+    assert(x.shape() == batched(x.shape()[0], in_sample_));
+    y_.set_shape(batched(x.shape()[0], out_sample()));
+    return y_;
+}
+
+void MaxPool2d::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+    if (!input_pooled_in_infer_) pool_rows(x, rows, false);
 }
 
 const Tensor& MaxPool2d::forward(const Tensor& x) { return pool(x, true); }
@@ -80,16 +93,18 @@ const Tensor& MaxPool2d::pool(const Tensor& x, bool record_argmax) {
     assert(x.shape() == batched(n, in_sample_));
     argmax_valid_ = record_argmax;
     y_.set_shape(batched(n, out_sample()));
-    const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
-    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
-        for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl) {
-            if (record_argmax)
-                pool_plane(x.data() + pl * plane, y_.data() + pl * out_plane, argmax_.data() + pl * out_plane);
-            else
-                max_plane(x.data() + pl * plane, y_.data() + pl * out_plane);
-        }
-    });
+    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) { pool_rows(x, r, record_argmax); });
     return y_;
+}
+
+void MaxPool2d::pool_rows(const Tensor& x, Range rows, bool record_argmax) {
+    const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
+    for (std::size_t pl = rows.begin * c; pl < rows.end * c; ++pl) {
+        if (record_argmax)
+            pool_plane(x.data() + pl * plane, y_.data() + pl * out_plane, argmax_.data() + pl * out_plane);
+        else
+            max_plane(x.data() + pl * plane, y_.data() + pl * out_plane);
+    }
 }
 
 const Tensor& MaxPool2d::backward(const Tensor& dy) {

@@ -22,6 +22,8 @@ public:
     const Tensor& forward(const Tensor& x) override;
     // The same maxima without recording where they are (a quarter of forward's writes as indices).
     const Tensor& infer(const Tensor& x) override;
+    const Tensor& infer_output(const Tensor& x) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
     // Routes each output grad to its window's first maximum (PyTorch's tie rule).
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
@@ -34,6 +36,7 @@ private:
     // Pools one [H,W] plane into y [OH,OW], arg holding each max's index in the plane.
     // forward() and infer(): the batch's planes over the threads, with or without the argmax.
     const Tensor& pool(const Tensor& x, bool record_argmax);
+    void pool_rows(const Tensor& x, Range rows, bool record_argmax);
     void pool_plane(const float* src, float* y, std::uint32_t* arg) const;
     void max_plane(const float* src, float* y) const;  // pool_plane without arg
 

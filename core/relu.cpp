@@ -15,17 +15,25 @@ void ReLU::reserve(std::size_t batch) {
 }
 
 const Tensor& ReLU::forward(const Tensor& x) {
+    const Tensor& y = infer_output(x);
+    if (&y != &x) parallel_ranges(x.shape()[0], chunks_for(x.size(), chunks_), [&](Range r) { infer_rows(x, r, 0); });
+    return y;
+}
+
+const Tensor& ReLU::infer_output(const Tensor& x) {
     if (rectified_) return x;  // any shape: in infer() a fused pool may have shrunk it already
-    const std::size_t n = x.shape()[0], per = in_sample_.numel();
-    assert(x.shape() == batched(n, in_sample_));
+    assert(x.shape() == batched(x.shape()[0], in_sample_));
     y_.set_shape(x.shape());
-    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) {
-        const float* src = x.data();
-        float* dst = y_.data();
-        // x < 0 ? 0 : x lets NaN through, as PyTorch does.
-        for (std::size_t i = r.begin * per; i < r.end * per; ++i) dst[i] = src[i] < 0.0f ? 0.0f : src[i];
-    });
     return y_;
+}
+
+void ReLU::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+    if (rectified_) return;
+    const std::size_t per = in_sample_.numel();
+    const float* src = x.data();
+    float* dst = y_.data();
+    // x < 0 ? 0 : x lets NaN through, as PyTorch does.
+    for (std::size_t i = rows.begin * per; i < rows.end * per; ++i) dst[i] = src[i] < 0.0f ? 0.0f : src[i];
 }
 
 const Tensor& ReLU::backward(const Tensor& dy) {

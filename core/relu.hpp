@@ -15,6 +15,8 @@ public:
     Shape out_sample() const override { return in_sample_; }
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
+    const Tensor& infer_output(const Tensor& x) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
     // dx = dy where y > 0; reads only its own output, so x may be gone by then.
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;

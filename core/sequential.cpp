@@ -1,6 +1,8 @@
 // Sequential forward/backward chaining.
 #include "core/sequential.hpp"
 
+#include <algorithm>
+
 #include "core/conv2d.hpp"
 #include "core/maxpool2d.hpp"
 #include "core/memory.hpp"
@@ -29,6 +31,7 @@ void Sequential::finalize() {
         auto* pool = next < layers_.size() ? dynamic_cast<MaxPool2d*>(layers_[next].get()) : nullptr;
         if (conv && pool && pool->pools_2x2() && conv->fuse_pool2x2_in_infer()) pool->set_input_pooled_in_infer();
     }
+    infer_inputs_.assign(layers_.size(), nullptr);
     if (first_trainable_ == kNone) first_trainable_ = 0;
     if (!layers_.empty()) layers_[first_trainable_]->set_input_grad(false);
 }
@@ -41,7 +44,7 @@ void Sequential::init_params(std::uint64_t seed, const InitSpec& init) {
 void Sequential::reserve(std::size_t batch) {
     // Each layer keeps at least its output and its input's gradient for the whole batch: a
     // floor on what the loop below allocates, checked first so a huge batch fails in one line.
-    reserve_threads();  // first: the check below then sees the threads' stacks in use
+    chunks_ = reserve_threads();  // first: the check below then sees the threads' stacks in use
     require_memory(batch * activation_bytes_per_sample(),
                    "the activations of a batch of " + std::to_string(batch) + " (batch_size)");
     for (auto& layer : layers_) layer->reserve(batch);
@@ -62,7 +65,16 @@ const Tensor& Sequential::forward(const Tensor& x) {
 
 const Tensor& Sequential::infer(const Tensor& x) {
     const Tensor* cur = &x;
-    for (auto& layer : layers_) cur = &layer->infer(*cur);
+    for (std::size_t l = 0; l < layers_.size(); ++l) {
+        infer_inputs_[l] = cur;
+        cur = &layers_[l]->infer_output(*cur);
+    }
+    const std::size_t n = x.shape()[0];
+    const std::size_t chunks = std::max<std::size_t>(1, std::min(chunks_, n));
+    parallel_for(chunks, [&](std::size_t chunk) {
+        const Range rows = chunk_range(n, chunks, chunk);
+        for (std::size_t l = 0; l < layers_.size(); ++l) layers_[l]->infer_rows(*infer_inputs_[l], rows, chunk);
+    });
     return *cur;
 }
 

@@ -165,3 +165,38 @@ TEST_CASE("linear's weight grad by batch rows on 2 threads: chosen when the batc
         CHECK(fc.grads_by_batch());
     }
 }
+
+TEST_CASE("a net's infer on 2 threads, one job a batch, gives forward's outputs bit for bit", "[core][parallel]") {
+    Threads two(2);
+    // LeNet's stack (convs with their ReLU and 2x2 pool fused in infer, a plain ReLU after fc1),
+    // and a gemm-kernel conv (3 out channels) under a 3x3 pool that infer runs on its own.
+    auto gemm_conv = [] {
+        auto net = std::make_unique<Sequential>(Shape{2, 9, 9});
+        net->add_with_params<Conv2d>("conv", Conv2dOptions{3, 3});
+        net->add<MaxPool2d>("pool", 3, 2);
+        net->add<Flatten>("flatten");
+        net->add_with_params<Linear>("fc", 4);
+        net->finalize();
+        net->init_params(5, InitSpec{});
+        return net;
+    };
+    for (std::size_t batch : {7, 1}) {
+        for (int which = 0; which < 2; ++which) {
+            INFO("batch " << batch << (which == 0 ? ", lenet" : ", gemm conv + 3x3 pool"));
+            auto net = which == 0 ? lenet() : gemm_conv();
+            net->reserve(batch);
+            Tensor x(batched(batch, net->in_sample()));
+            Rng rng(6, 1);
+            for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(-1.0f, 1.0f);
+            const Tensor& y = net->forward(x);
+            const std::vector<float> trained(y.data(), y.data() + y.size());
+            const Shape shape = y.shape();
+            Tensor other(x.shape());  // overwrites every buffer: infer must write all its rows
+            for (std::size_t i = 0; i < other.size(); ++i) other[i] = rng.uniform(-1.0f, 1.0f);
+            net->forward(other);
+            const Tensor& inferred = net->infer(x);
+            REQUIRE(inferred.shape() == shape);
+            CHECK(std::vector<float>(inferred.data(), inferred.data() + inferred.size()) == trained);
+        }
+    }
+}
