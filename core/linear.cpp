@@ -34,7 +34,7 @@ void Linear::reserve(std::size_t batch) {
     chunks_ = reserve_threads();
     const std::size_t weights = out_features_ * in_features_;
     grads_by_batch_ = chunks_ > 1 && weights < batch * (in_features_ + out_features_);
-    partials_.assign(grads_by_batch_ ? chunks_ * (weights + out_features_) : 0, 0.0f);
+    partials_.assign(grads_by_batch_ ? chunks_ * partial_stride() : 0, 0.0f);
     y_.reserve(batch * out_features_);
     dx_.reserve(batch * in_features_);
 }
@@ -82,7 +82,7 @@ const Tensor& Linear::backward(const Tensor& dy) {
 }
 
 void Linear::backward_by_batch(const Tensor& dy) {
-    const std::size_t n = dy.shape()[0], in = in_features_, out = out_features_, part = out * in + out;
+    const std::size_t n = dy.shape()[0], in = in_features_, out = out_features_, part = partial_stride();
     const float* w = params_.value(weight_id_);
     parallel_for(chunks_, [&](std::size_t chunk) {
         // This chunk's rows only: its partial dW = dy[rows, :]^T x[rows, :], db, and dx[rows, :].
@@ -91,7 +91,7 @@ void Linear::backward_by_batch(const Tensor& dy) {
         float* gb = gw + out * in;
         const std::size_t m = rows.end - rows.begin;
         if (m == 0) {
-            std::fill(gw, gw + part, 0.0f);
+            std::fill(gw, gw + out * in + out, 0.0f);
             return;
         }
         product_nn(/*trans_a=*/true, out, in, m, dy.data() + rows.begin * out, out, x_->data() + rows.begin * in, in,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aligned_allocator.hpp"
 #include "core/layer.hpp"
 #include "core/tensor.hpp"
 
@@ -58,7 +59,13 @@ private:
     // which rewrote the lines both threads had read, took as long on 2 threads as on 1). Then
     // forward and dx split by batch rows too, so every layer's rows stay with one thread.
     bool grads_by_batch_ = false;
-    std::vector<float> partials_;  // by batch: chunk c's [out][in] weight grad, then its [out] bias grad
+    // By batch: chunk c's [out][in] weight grad, then its [out] bias grad, each chunk's on lines
+    // of its own (a line two threads write bounces between their cores).
+    std::vector<float, CacheAlignedAllocator<float>> partials_;
+    std::size_t partial_stride() const {
+        constexpr std::size_t kLineFloats = kCacheLine / sizeof(float);
+        return (out_features_ * in_features_ + out_features_ + kLineFloats - 1) / kLineFloats * kLineFloats;
+    }
     std::size_t chunks_ = 1;
     const Tensor* x_ = nullptr;
     Tensor y_;

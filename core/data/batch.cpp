@@ -95,8 +95,8 @@ void BatchMaker::reserve(std::size_t batch) {
     x_.reserve(batch * spec_.size * spec_.size);
     x_.set_shape({batch, 1, spec_.size, spec_.size});
     chunks_ = reserve_threads();
-    scratch_.resize(chunks_ * src_rows_ * src_cols_);
-    rows_.resize(chunks_ * src_rows_ * spec_.size);
+    scratch_.resize(chunks_ * scratch_stride());
+    rows_.resize(chunks_ * rows_stride());
 }
 
 void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
@@ -108,8 +108,8 @@ void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, s
     // batch is the same at any thread count); each chunk unpacks and resizes in its own scratch.
     const std::size_t chunks = chunks_for(n * plane, chunks_);
     parallel_for(chunks, [&](std::size_t c) {
-        std::uint8_t* unpacked = scratch_.data() + c * src_rows_ * src_cols_;
-        float* rows = rows_.data() + c * src_rows_ * spec_.size;
+        std::uint8_t* unpacked = scratch_.data() + c * scratch_stride();
+        float* rows = rows_.data() + c * rows_stride();
         const Range r = chunk_range(n, chunks, c);
         // Two images ahead: the loads of a shuffled image's bytes overlap the work on this one.
         constexpr std::size_t kAhead = 2;
