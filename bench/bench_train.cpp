@@ -4,7 +4,8 @@
 // --steps-percent < 100 shortens every training case (a quick check of the tooling, not a
 // measurement). --scaling-pairs N measures what the threads buy instead: each case N times on
 // 1 thread and on --threads, alternately in this one process, and the median of the N ratios (a
-// shared host's slow minutes then slow both sides of a pair, not one side of the ratio).
+// shared host's slow minutes then slow both sides of a pair, not one side of the ratio), with
+// sgemm_ratio, what independent single-threaded sgemms on as many threads got in the same pairs.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "core/gemm.hpp"
 #include "core/net_cost.hpp"
 #include "core/optimizer.hpp"
+#include "core/parallel.hpp"
 #include "core/rng.hpp"
 #include "core/trainer.hpp"
 #include "nets/nets.hpp"
@@ -106,6 +108,30 @@ double time_inference(std::size_t batch, const LabeledImages& test, int runs) {
     return median(seconds);
 }
 
+// What the host lets the threads do at this moment: GFLOP/s of one single-threaded 512^3 sgemm
+// per engine thread, all running at once, about 0.15 s (each thread its own matrices). The
+// scaling pairs measure it next to each case: a shared host sometimes gives 2 vCPUs much less
+// than twice one (measured: pairs of LeNet5 runs at 1.5x in one 5-minute stretch, 1.95x in the next).
+class SgemmProbe {
+public:
+    SgemmProbe() : buffers_(kMaxThreads * 3 * kN * kN, 1.0f) {}
+    double gflops() {
+        const std::size_t threads = reserve_threads();
+        const auto t0 = Clock::now();
+        parallel_for(threads, [&](std::size_t t) {
+            float* a = buffers_.data() + (t % kMaxThreads) * 3 * kN * kN;
+            for (int r = 0; r < kCalls; ++r) gemm(false, false, kN, kN, kN, 1.0f, a, kN, a + kN * kN, kN, 0.0f, a + 2 * kN * kN, kN);
+        });
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        return static_cast<double>(threads) * kCalls * 2.0 * kN * kN * kN / s / 1e9;
+    }
+
+private:
+    static constexpr std::size_t kN = 512, kMaxThreads = 64;
+    static constexpr int kCalls = 50;
+    std::vector<float> buffers_;
+};
+
 void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 
 // The case's FLOPs per sample, as `trainctl summary` counts them (core/net_cost.hpp): compare.sh
@@ -161,21 +187,26 @@ int main(int argc, char** argv) {
         return std::max<std::uint64_t>(1, k.steps * static_cast<std::uint64_t>(steps_percent) / 100);
     };
     if (scaling_pairs > 0) {
-        // Each pair: one run on 1 thread, then one on --threads (the engine's threads restart).
+        // Each pair: one run on 1 thread, then one on --threads (the engine's threads restart),
+        // each next to the sgemm probe at the same thread count.
+        SgemmProbe probe;
         const auto scaling = [&](const std::string& name, const std::function<double()>& rate) {
-            std::vector<double> one, many, ratios;
+            std::vector<double> one, many, ratios, sgemm_ratios;
             for (int p = 0; p < scaling_pairs; ++p) {
                 set_num_threads(1);
+                const double sgemm_one = probe.gflops();
                 one.push_back(rate());
                 set_num_threads(threads);
+                const double sgemm_many = probe.gflops();
                 many.push_back(rate());
                 ratios.push_back(many.back() / one.back());
+                sgemm_ratios.push_back(sgemm_many / sgemm_one);
             }
             emit({{"bench", "threads_scaling_" + name}, {"threads", threads}, {"one_thread", median(one)},
                   {"n_threads", median(many)}, {"ratio", median(ratios)},
                   {"ratio_min", *std::min_element(ratios.begin(), ratios.end())},
-                  {"ratio_max", *std::max_element(ratios.begin(), ratios.end())}, {"pairs", scaling_pairs},
-                  {"data", source}});
+                  {"ratio_max", *std::max_element(ratios.begin(), ratios.end())},
+                  {"sgemm_ratio", median(sgemm_ratios)}, {"pairs", scaling_pairs}, {"data", source}});
         };
         for (const auto& k : cases) {
             const std::string name = "train_" + k.net + "_b" + std::to_string(k.batch);

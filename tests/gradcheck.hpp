@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/layer.hpp"
+#include "core/linear.hpp"
 #include "core/params.hpp"
 #include "core/rng.hpp"
 
@@ -79,7 +80,29 @@ struct GradCheckOptions {
 
 // Checks dx and every parameter gradient of `layer` at input x (filled by the caller, batch
 // dim first) for f = sum(y * r) with fixed random r. params is null for parameter-free layers.
-inline void check_layer_gradients(Layer& layer, ParamSet* params, Tensor& x, const GradCheckOptions& opt = {}) {
+inline void check_layer_gradients(Layer& layer, ParamSet* params, Tensor& x, const GradCheckOptions& opt = {});
+
+// A Linear layer (in -> out, with and without bias) on `batch` rows, its parameters and input
+// drawn from `seed`, against finite differences at the current thread count; returns whether
+// its weight grad went by batch rows (Linear::grads_by_batch) both times.
+inline bool check_linear_gradients(std::size_t batch, std::size_t in, std::size_t out, std::uint64_t seed) {
+    bool by_batch = true;
+    for (bool bias : {true, false}) {
+        INFO("linear " << in << " -> " << out << ", batch " << batch << ", bias " << bias);
+        ParamSet params;
+        Linear fc(params, "fc", Shape{in}, out, bias);
+        params.allocate();
+        Rng rng(seed, 1);
+        for (std::size_t i = 0; i < params.total(); ++i) params.values()[i] = rng.uniform(-1.0f, 1.0f);
+        Tensor x(Shape{batch, in});
+        fill_uniform(x, rng, -1.0f, 1.0f);
+        check_layer_gradients(fc, &params, x);
+        by_batch = by_batch && fc.grads_by_batch();
+    }
+    return by_batch;
+}
+
+inline void check_layer_gradients(Layer& layer, ParamSet* params, Tensor& x, const GradCheckOptions& opt) {
     layer.reserve(x.shape()[0]);
     Rng rng(opt.seed, 11);
     Tensor r(layer.forward(x).shape());

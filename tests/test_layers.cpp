@@ -354,16 +354,7 @@ TEST_CASE("linear computes x W^T + b", "[core][layers]") {
 }
 
 TEST_CASE("linear gradients match finite differences", "[core][layers]") {
-    for (bool bias : {true, false}) {
-        INFO("bias " << bias);
-        ParamSet params;
-        Linear fc(params, "fc", Shape{5}, 4, bias);
-        params.allocate();
-        Rng rng(15, 1);
-        for (std::size_t i = 0; i < params.total(); ++i) params.values()[i] = rng.uniform(-1.0f, 1.0f);
-        Tensor x = random_input(Shape{3, 5}, 16);
-        check_layer_gradients(fc, &params, x);
-    }
+    trainctl::testing::check_linear_gradients(/*batch=*/3, /*in=*/5, /*out=*/4, /*seed=*/15);
 }
 
 TEST_CASE("layers describe themselves for the graph file", "[core][layers]") {
