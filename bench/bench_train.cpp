@@ -114,12 +114,13 @@ double time_inference(std::size_t batch, const LabeledImages& test, int runs) {
 // than twice one (measured: pairs of LeNet5 runs at 1.5x in one 5-minute stretch, 1.95x in the next).
 class SgemmProbe {
 public:
-    SgemmProbe() : buffers_(kMaxThreads * 3 * kN * kN, 1.0f) {}
+    // Matrices for up to `threads` threads (3 MB each).
+    explicit SgemmProbe(std::size_t threads) : threads_(threads), buffers_(threads * 3 * kN * kN, 1.0f) {}
     double gflops() {
-        const std::size_t threads = reserve_threads();
+        const std::size_t threads = std::min(reserve_threads(), threads_);
         const auto t0 = Clock::now();
         parallel_for(threads, [&](std::size_t t) {
-            float* a = buffers_.data() + (t % kMaxThreads) * 3 * kN * kN;
+            float* a = buffers_.data() + t * 3 * kN * kN;
             for (int r = 0; r < kCalls; ++r) gemm(false, false, kN, kN, kN, 1.0f, a, kN, a + kN * kN, kN, 0.0f, a + 2 * kN * kN, kN);
         });
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -127,8 +128,9 @@ public:
     }
 
 private:
-    static constexpr std::size_t kN = 512, kMaxThreads = 64;
+    static constexpr std::size_t kN = 512;
     static constexpr int kCalls = 50;
+    std::size_t threads_;
     std::vector<float> buffers_;
 };
 
@@ -189,7 +191,7 @@ int main(int argc, char** argv) {
     if (scaling_pairs > 0) {
         // Each pair: one run on 1 thread, then one on --threads (the engine's threads restart),
         // each next to the sgemm probe at the same thread count.
-        SgemmProbe probe;
+        SgemmProbe probe(static_cast<std::size_t>(threads));
         const auto scaling = [&](const std::string& name, const std::function<double()>& rate) {
             std::vector<double> one, many, ratios, sgemm_ratios;
             for (int p = 0; p < scaling_pairs; ++p) {

@@ -9,6 +9,13 @@ namespace trainctl {
 
 constexpr std::size_t kCacheLine = 64;
 
+// `count` items of `bytes_each` bytes rounded up to whole cache lines, in items: the stride that
+// keeps each thread's slice of a shared buffer off the lines of the next one.
+constexpr std::size_t round_up_to_line(std::size_t count, std::size_t bytes_each) {
+    const std::size_t per_line = kCacheLine / bytes_each;
+    return (count + per_line - 1) / per_line * per_line;
+}
+
 template <class T>
 struct CacheAlignedAllocator {
     using value_type = T;

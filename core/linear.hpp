@@ -63,8 +63,7 @@ private:
     // of its own (a line two threads write bounces between their cores).
     std::vector<float, CacheAlignedAllocator<float>> partials_;
     std::size_t partial_stride() const {
-        constexpr std::size_t kLineFloats = kCacheLine / sizeof(float);
-        return (out_features_ * in_features_ + out_features_ + kLineFloats - 1) / kLineFloats * kLineFloats;
+        return round_up_to_line(out_features_ * in_features_ + out_features_, sizeof(float));
     }
     std::size_t chunks_ = 1;
     const Tensor* x_ = nullptr;

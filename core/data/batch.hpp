@@ -44,10 +44,6 @@ private:
     // 112-120 us before, 99-101 us after, 3 alternate runs).
     std::size_t scratch_stride() const { return round_up_to_line(src_rows_ * src_cols_, 1); }
     std::size_t rows_stride() const { return round_up_to_line(src_rows_ * spec_.size, sizeof(float)); }
-    static std::size_t round_up_to_line(std::size_t count, std::size_t bytes_each) {
-        const std::size_t per_line = kCacheLine / bytes_each;
-        return (count + per_line - 1) / per_line * per_line;
-    }
     std::size_t chunks_ = 1;  // engine threads at reserve()
     std::vector<std::uint8_t, CacheAlignedAllocator<std::uint8_t>> scratch_;  // per chunk: one source image, unpacked from a packed set
     std::vector<float, CacheAlignedAllocator<float>> rows_;  // per chunk: the source rows resized across (src_rows x size)
