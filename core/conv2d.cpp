@@ -44,7 +44,7 @@ ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2
     return g;
 }
 
-// Floats between the starts of two chunks' scratch, at least. Packed closer, the two cores'
+// Floats between the starts of two threads' scratch, at least. Packed closer, the two cores'
 // streams over their scratch slowed each other by up to 30% (measured, 2 cores).
 constexpr std::size_t kChunkSpacing = 16384;
 
@@ -71,10 +71,11 @@ Conv2d::Conv2d(ParamSet& params, std::string name, const Shape& in_sample, const
 }
 
 void Conv2d::reserve(std::size_t batch) {
-    chunks_ = reserve_threads();
+    threads_ = reserve_threads();
     y_.reserve(batch * out_sample().numel());
     dx_.reserve(batch * in_sample_.numel());
-    scratch_.assign(chunks_ * scratch_stride(), 0.0f);  // zero: the padded borders stay so
+    scratch_.assign(threads_ * scratch_stride(), 0.0f);  // zero: the padded borders stay so
+    grad_parts_.assign(batch_chunks(batch, threads_) * grad_part_stride(), 0.0f);
     packed_weight_.assign(kernel_ == Kernel::ocvec ? geo_.col_rows() * opt_.out_channels : 0, 0.0f);
 }
 
@@ -92,15 +93,15 @@ std::size_t Conv2d::full_size() const { return pool_in_infer_ ? geo_.col_cols() 
 
 std::size_t Conv2d::scratch_stride() const {
     const std::size_t dyp = dx_by_rows_ ? rowvec_padded_dy_size(geo_, opt_.out_channels) : 0;
-    const std::size_t used = grad_part_size() + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() +
+    const std::size_t used = (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() +
                              out_size() + tile_size() + full_size() + dyp;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
 
-Conv2d::Scratch Conv2d::scratch(std::size_t chunk) {
+Conv2d::Scratch Conv2d::scratch(std::size_t worker) {
     Scratch s;
-    s.grad = scratch_.data() + chunk * scratch_stride();
-    s.xp = s.grad + grad_part_size();
+    s.grad = nullptr;
+    s.xp = scratch_.data() + worker * scratch_stride();
     s.dxp = s.xp + group_ * geo_.padded_size() + kIm2colSlack;
     s.col = s.dxp + geo_.padded_size();
     s.out = s.col + col_size();
@@ -267,7 +268,10 @@ const Tensor& Conv2d::forward(const Tensor& x) {
     x_ = &x;
     y_.set_shape(batched(n, out_sample()));
     prepare_weights();
-    parallel_for(chunks_, [&](std::size_t chunk) { forward_images(x, chunk_range(n, chunks_, chunk), chunk); });
+    const std::size_t chunks = batch_chunks(n, threads_);
+    parallel_for_workers(chunks, [&](std::size_t chunk, std::size_t worker) {
+        forward_images(x, chunk_range(n, chunks, chunk), worker);
+    });
     return y_;
 }
 
@@ -276,8 +280,8 @@ void Conv2d::prepare_weights() {
         ocvec_pack_weights(geo_, opt_.out_channels, params_.value(weight_id_), packed_weight_.data());
 }
 
-void Conv2d::forward_images(const Tensor& x, Range images, std::size_t chunk) {
-    const Scratch s = scratch(chunk);
+void Conv2d::forward_images(const Tensor& x, Range images, std::size_t worker) {
+    const Scratch s = scratch(worker);
     const std::size_t in = in_sample_.numel(), out = out_sample().numel();
     if (kernel_ != Kernel::gemm) {
         for (std::size_t i = images.begin; i < images.end; ++i) forward_image(x.data() + i * in, y_.data() + i * out, s);
@@ -290,7 +294,10 @@ void Conv2d::forward_images(const Tensor& x, Range images, std::size_t chunk) {
 const Tensor& Conv2d::infer(const Tensor& x) {
     const Tensor& y = infer_output(x);
     const std::size_t n = x.shape()[0];
-    parallel_for(chunks_, [&](std::size_t chunk) { infer_rows(x, chunk_range(n, chunks_, chunk), chunk); });
+    const std::size_t chunks = batch_chunks(n, threads_);
+    parallel_for_workers(chunks, [&](std::size_t chunk, std::size_t worker) {
+        infer_rows(x, chunk_range(n, chunks, chunk), worker);
+    });
     return y;
 }
 
@@ -303,9 +310,9 @@ const Tensor& Conv2d::infer_output(const Tensor& x) {
     return y_;
 }
 
-void Conv2d::infer_rows(const Tensor& x, Range images, std::size_t chunk) {
-    if (!pool_in_infer_) return forward_images(x, images, chunk);
-    const Scratch s = scratch(chunk);
+void Conv2d::infer_rows(const Tensor& x, Range images, std::size_t worker) {
+    if (!pool_in_infer_) return forward_images(x, images, worker);
+    const Scratch s = scratch(worker);
     const Pool2x2 pool{geo_.out_width, geo_.out_height / 2, geo_.out_width / 2};
     const std::size_t oc = opt_.out_channels, in = in_sample_.numel(), plane = geo_.col_cols();
     const std::size_t pooled = pool.out_height * pool.out_width;
@@ -322,10 +329,12 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
     const std::size_t k = geo_.col_rows(), oc = opt_.out_channels;
     const std::size_t in = in_sample_.numel(), out = out_sample().numel();
     dx_.set_shape(batched(input_grad_ ? n : 0, in_sample_));
-    parallel_for(chunks_, [&](std::size_t chunk) {
-        const Scratch s = scratch(chunk);
+    const std::size_t chunks = batch_chunks(n, threads_);
+    parallel_for_workers(chunks, [&](std::size_t chunk, std::size_t worker) {
+        Scratch s = scratch(worker);
+        s.grad = grad_parts_.data() + chunk * grad_part_stride();
         std::fill(s.grad, s.grad + grad_part_size(), 0.0f);
-        const Range images = chunk_range(n, chunks_, chunk);
+        const Range images = chunk_range(n, chunks, chunk);
         for (std::size_t i = images.begin; i < images.end; i += group_) {
             const float* xi = x_->data() + i * in;
             float* dx = input_grad_ ? dx_.data() + i * in : nullptr;
@@ -338,8 +347,8 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
     });
     float* gw = params_.grad(weight_id_);
     float* gb = opt_.bias ? params_.grad(bias_id_) : nullptr;
-    for (std::size_t chunk = 0; chunk < chunks_; ++chunk) {
-        const float* part = scratch(chunk).grad;
+    for (std::size_t chunk = 0; chunk < chunks; ++chunk) {  // in chunk order, whoever ran them
+        const float* part = grad_parts_.data() + chunk * grad_part_stride();
         if (kernel_ == Kernel::ocvec)  // position-major: [(c,i,j)][out]
             for (std::size_t o = 0; o < oc; ++o)
                 for (std::size_t t = 0; t < k; ++t) gw[o * k + t] += part[t * oc + o];

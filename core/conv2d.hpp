@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aligned_allocator.hpp"
 #include "core/im2col.hpp"
 #include "core/layer.hpp"
 #include "core/tensor.hpp"
@@ -40,7 +41,7 @@ public:
     // forward(), or with fuse_pool2x2_in_infer() the pooled output [N,out,OH/2,OW/2].
     const Tensor& infer(const Tensor& x) override;
     const Tensor& infer_output(const Tensor& x) override;
-    void infer_rows(const Tensor& x, Range images, std::size_t chunk) override;
+    void infer_rows(const Tensor& x, Range images, std::size_t worker) override;
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;
@@ -76,18 +77,19 @@ private:
     bool dx_by_rows_ = false;  // ocvec's input grad by core/conv_input_grad.hpp, not gemm + col2im
     // Images per im2col/gemm group (1 for the direct kernel; ocvec's backward groups for dx).
     std::size_t group_;
-    // Images are split into chunks_ (the engine thread count at reserve()) fixed ranges; each
-    // chunk sums its images' grads into its own partial, so the sum order never varies.
-    std::size_t chunks_ = 1;
+    // Images are split into batch_chunks() fixed ranges; each chunk sums its images' grads into
+    // its own partial (grad_parts_), added in chunk order, so the sum order never varies.
+    std::size_t threads_ = 1;  // engine threads at reserve(): one scratch each
     const Tensor* x_ = nullptr;
     Tensor y_;
     Tensor dx_;
-    // Per chunk: weight+bias grad partial, the group's padded images, one padded image grad,
+    // Per engine thread: the group's padded images, one padded image grad,
     // col (gemm kernel; dcol in backward), the group's output [out, group*OH*OW] (dy gathered
     // the same way in backward; the direct kernel's masked dy, rows padded to whole vectors),
     // kIm2colSlack floats after each of xp and col for im2col's spill (and the direct backward's
     // reads past the image); ocvec's position-major tile [OH*OW][out] (y before its transpose,
-    // dy after). ocvec's grad partial is position-major too: [(c,i,j)][out], then the bias.
+    // dy after). `grad`: the running chunk's weight+bias grad partial (grad_parts_); ocvec's is
+    // position-major too: [(c,i,j)][out], then the bias.
     // With the pool fused in infer(), `full`: one image's output [out,OH,OW] before pooling.
     // With dx_by_rows_, `dyp`: one image's dy with zero borders (rowvec_pad_dy()).
     struct Scratch {
@@ -102,8 +104,8 @@ private:
     };
     // What every image's forward shares, once a batch: ocvec's packed weights.
     void prepare_weights();
-    // forward() of `images` into y_, with chunk `chunk`'s scratch.
-    void forward_images(const Tensor& x, Range images, std::size_t chunk);
+    // forward() of `images` into y_, with engine thread `worker`'s scratch.
+    void forward_images(const Tensor& x, Range images, std::size_t worker);
     void forward_ocvec(const float* x, float* y, const Scratch& s) const;
     // One image by the shape's kernel into `y` (ocvec and direct only; gemm groups images).
     void forward_image(const float* x, float* y, const Scratch& s) const;
@@ -123,10 +125,12 @@ private:
     std::size_t out_size() const;
     std::size_t tile_size() const;
     std::size_t full_size() const;
-    Scratch scratch(std::size_t chunk);
+    Scratch scratch(std::size_t worker);  // all but grad
     std::size_t grad_part_size() const { return (geo_.col_rows() + 1) * opt_.out_channels; }
+    std::size_t grad_part_stride() const { return round_up_to_line(grad_part_size(), sizeof(float)); }
     std::size_t scratch_stride() const;
     std::vector<float> scratch_;
+    std::vector<float, CacheAlignedAllocator<float>> grad_parts_;  // one grad partial a chunk
     std::vector<float> packed_weight_;  // ocvec: the weights as [(c,i,j)][out], packed per forward
 };
 

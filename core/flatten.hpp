@@ -17,12 +17,12 @@ public:
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
     const Tensor& infer_output(const Tensor& x) override;
-    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t worker) override;
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
 
 private:
-    std::size_t chunks_ = 1;  // engine threads at reserve()
+    std::size_t threads_ = 1;  // engine threads at reserve()
     Tensor y_;
     Tensor dx_;
 };

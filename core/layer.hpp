@@ -37,12 +37,12 @@ public:
     virtual const Tensor& infer(const Tensor& x) { return forward(x); }
     // infer() in two steps, for Sequential::infer's one job a batch: infer_output(x), from one
     // thread, shapes the output for x's batch (and prepares what the whole batch shares) and
-    // returns it, or x itself when this layer passes it through; then infer_rows(x, rows, chunk)
-    // fills those rows of it from the same rows of x, on the engine thread running `chunk` (less
-    // than the thread count at reserve(): it picks the chunk's scratch). Any split of the batch
-    // gives the floats infer() gives.
+    // returns it, or x itself when this layer passes it through; then infer_rows(x, rows, worker)
+    // fills those rows of it from the same rows of x, on engine thread `worker` (below the thread
+    // count at reserve(): it picks that thread's scratch). Any split of the batch gives the
+    // floats infer() gives.
     virtual const Tensor& infer_output(const Tensor& x) = 0;
-    virtual void infer_rows(const Tensor& x, Range rows, std::size_t chunk) = 0;
+    virtual void infer_rows(const Tensor& x, Range rows, std::size_t worker) = 0;
     virtual const Tensor& backward(const Tensor& dy) = 0;
     virtual void init_params(ParamSet& /*params*/, Rng& /*rng*/, const InitSpec& /*init*/) {}
     // Layer description for the graph .meta file and ONNX export.

@@ -57,7 +57,7 @@ const Tensor& Linear::infer_output(const Tensor& x) {
     return y_;
 }
 
-void Linear::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+void Linear::infer_rows(const Tensor& x, Range rows, std::size_t /*worker*/) {
     forward_block(x, rows, {0, out_features_});
 }
 

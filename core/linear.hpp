@@ -21,7 +21,7 @@ public:
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
     const Tensor& infer_output(const Tensor& x) override;
-    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t worker) override;
     const Tensor& backward(const Tensor& dy) override;
     void init_params(ParamSet& params, Rng& rng, const InitSpec& init) override;
     void describe(nlohmann::json& out) const override;

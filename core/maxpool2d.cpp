@@ -21,7 +21,7 @@ MaxPool2d::MaxPool2d(std::string name, const Shape& in_sample, std::size_t kerne
 }
 
 void MaxPool2d::reserve(std::size_t batch) {
-    chunks_ = reserve_threads();
+    threads_ = reserve_threads();
     y_.reserve(batch * out_sample().numel());
     dx_.reserve(batch * in_sample_.numel());
     argmax_.assign(batch * out_sample().numel(), 0);
@@ -82,7 +82,7 @@ const Tensor& MaxPool2d::infer_output(const Tensor& x) {
     return y_;
 }
 
-void MaxPool2d::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+void MaxPool2d::infer_rows(const Tensor& x, Range rows, std::size_t /*worker*/) {
     if (!input_pooled_in_infer_) pool_rows(x, rows, false);
 }
 
@@ -93,7 +93,8 @@ const Tensor& MaxPool2d::pool(const Tensor& x, bool record_argmax) {
     assert(x.shape() == batched(n, in_sample_));
     argmax_valid_ = record_argmax;
     y_.set_shape(batched(n, out_sample()));
-    parallel_ranges(n, chunks_for(x.size(), chunks_), [&](Range r) { pool_rows(x, r, record_argmax); });
+    parallel_ranges(n, chunks_for(x.size(), batch_chunks(n, threads_)),
+                    [&](Range r) { pool_rows(x, r, record_argmax); });
     return y_;
 }
 
@@ -114,7 +115,7 @@ const Tensor& MaxPool2d::backward(const Tensor& dy) {
     const std::size_t c = in_sample_[0], plane = in_sample_[1] * in_sample_[2], out_plane = out_height_ * out_width_;
     // Windows that tile the plane (LeNet's): each input float written once, by core/pool2x2.
     const bool tiled = kernel_ == 2 && stride_ == 2 && 2 * out_height_ == in_sample_[1] && 2 * out_width_ == in_sample_[2];
-    parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
+    parallel_ranges(n, chunks_for(dx_.size(), batch_chunks(n, threads_)), [&](Range r) {
         if (tiled) {
             for (std::size_t pl = r.begin * c; pl < r.end * c; ++pl)
                 pool2x2_backward({in_sample_[2], out_height_, out_width_}, dy.data() + pl * out_plane,

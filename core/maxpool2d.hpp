@@ -23,7 +23,7 @@ public:
     // The same maxima without recording where they are (a quarter of forward's writes as indices).
     const Tensor& infer(const Tensor& x) override;
     const Tensor& infer_output(const Tensor& x) override;
-    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t worker) override;
     // Routes each output grad to its window's first maximum (PyTorch's tie rule).
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
@@ -42,7 +42,7 @@ private:
 
     std::size_t kernel_, stride_;
     std::size_t out_height_ = 0, out_width_ = 0;
-    std::size_t chunks_ = 1;  // engine threads at reserve()
+    std::size_t threads_ = 1;  // engine threads at reserve()
     Tensor y_;
     Tensor dx_;
     std::vector<std::uint32_t> argmax_;  // per output: index of its max within the input plane

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/address_space.hpp"
+#include "core/aligned_allocator.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 
@@ -28,9 +29,9 @@ constexpr std::chrono::microseconds kSpin{200};
 
 class Pool {
 public:
-    explicit Pool(std::size_t workers) {
+    explicit Pool(std::size_t workers) : blocks_(workers + 1) {
         try {
-            for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+            for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i + 1); });
         } catch (...) {  // no stack for one more thread (ulimit -v): stop the started ones first
             stop();
             throw;
@@ -51,33 +52,59 @@ public:
     // generation_ is odd while a job is open. Each seq_cst pair below (bump one counter, then
     // read the other side's) guarantees one side sees the other: no lost wake-up, and no
     // worker still inside a job when run() returns.
-    void run(std::size_t chunks, void (*fn)(void*, std::size_t), void* ctx) {
+    void run(std::size_t chunks, void (*fn)(void*, std::size_t, std::size_t), void* ctx) {
         fn_ = fn;
         ctx_ = ctx;
-        chunks_ = chunks;
+        for (std::size_t w = 0; w < blocks_.size(); ++w) {
+            const Range r = chunk_range(chunks, blocks_.size(), w);
+            blocks_[w].left.store(Block::pack(r.begin, r.end));
+        }
         pending_.store(chunks);
-        next_.store(0);
         generation_.fetch_add(1);
         if (sleeping_.load() > 0) {
             std::lock_guard<std::mutex> lock(mutex_);
             wake_.notify_all();
         }
-        take_chunks();
+        take_chunks(0);
         while (pending_.load() != 0) std::this_thread::yield();
         generation_.fetch_add(1);  // close: a worker arriving late now leaves at once
         while (active_.load() != 0) std::this_thread::yield();
     }
 
 private:
-    // Chunks go to whoever is free, so the caller never waits for a worker still asleep
-    // (or descheduled on a busy machine); which thread runs a chunk does not change its result.
-    void take_chunks() {
-        for (std::size_t c = next_.fetch_add(1); c < chunks_; c = next_.fetch_add(1)) {
-            fn_(ctx_, c);
-            pending_.fetch_sub(1);
+    // A thread's block of a job's chunks: [begin, end) still unclaimed, in one word so that the
+    // owner (from the front) and a thief (from the back) claim with one compare-exchange each.
+    // One cache line each: the owner's claims do not disturb the others' lines.
+    struct alignas(kCacheLine) Block {
+        std::atomic<std::uint64_t> left{0};
+        static std::uint64_t pack(std::size_t begin, std::size_t end) { return std::uint64_t{end} << 32 | begin; }
+        // Claims the first (front) or last unclaimed chunk into `chunk`; false when none is left.
+        bool claim(bool front, std::size_t& chunk) {
+            std::uint64_t v = left.load();
+            for (;;) {
+                const std::size_t begin = v & 0xffffffffu, end = v >> 32;
+                if (begin >= end) return false;
+                chunk = front ? begin : end - 1;
+                if (left.compare_exchange_weak(v, front ? pack(begin + 1, end) : pack(begin, end - 1))) return true;
+            }
+        }
+    };
+
+    // Chunks go to whoever is free, so the caller never waits for a worker still asleep (or
+    // descheduled on a busy machine); which thread runs a chunk does not change its result.
+    void take_chunks(std::size_t worker) {
+        std::size_t chunk;
+        while (blocks_[worker].claim(true, chunk)) run_chunk(chunk, worker);
+        for (std::size_t i = 1; i < blocks_.size(); ++i) {
+            Block& other = blocks_[(worker + i) % blocks_.size()];
+            while (other.claim(false, chunk)) run_chunk(chunk, worker);
         }
     }
-    void work() {
+    void run_chunk(std::size_t chunk, std::size_t worker) {
+        fn_(ctx_, chunk, worker);
+        pending_.fetch_sub(1);
+    }
+    void work(std::size_t worker) {
         std::uint64_t seen = 0;
         for (;;) {
             const auto spin_end = std::chrono::steady_clock::now() + kSpin;
@@ -93,24 +120,23 @@ private:
             seen = generation_.load();
             if (seen % 2 == 0) continue;
             active_.fetch_add(1);
-            if (generation_.load() == seen) take_chunks();
+            if (generation_.load() == seen) take_chunks(worker);
             active_.fetch_sub(1);
         }
     }
 
     std::vector<std::thread> threads_;
+    std::vector<Block> blocks_;  // one a thread; the caller's first
     std::mutex mutex_;
     std::condition_variable wake_;
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<int> sleeping_{0};
     std::atomic<int> active_{0};          // workers inside an open job
-    std::atomic<std::size_t> next_{0};    // next chunk to claim
     std::atomic<std::size_t> pending_{0}; // chunks not finished yet
     std::atomic<bool> stop_{false};
     // The current job: written by run() while generation_ is even and no worker is active.
-    void (*fn_)(void*, std::size_t) = nullptr;
+    void (*fn_)(void*, std::size_t, std::size_t) = nullptr;
     void* ctx_ = nullptr;
-    std::size_t chunks_ = 0;
 };
 
 // One pool per process, like OpenBLAS's own.
@@ -144,13 +170,13 @@ std::size_t running_threads() {
     return pool ? pool->workers() + 1 : 1;
 }
 
-void parallel_run(std::size_t chunks, void (*fn)(void*, std::size_t), void* ctx) {
+void parallel_run(std::size_t chunks, void (*fn)(void*, std::size_t, std::size_t), void* ctx) {
     std::unique_ptr<Pool>& pool = engine_pool();
     if (pool && pool->workers() > 0) {
         pool->run(chunks, fn, ctx);
         return;
     }
-    for (std::size_t c = 0; c < chunks; ++c) fn(ctx, c);
+    for (std::size_t c = 0; c < chunks; ++c) fn(ctx, c, 0);
 }
 
 }  // namespace trainctl

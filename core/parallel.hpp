@@ -1,5 +1,5 @@
-// Engine threads for the layers' loops. Work is split into a fixed number of chunks chosen at
-// reserve(), so results depend on that count, never on scheduling.
+// Engine threads for the layers' loops. Work is split into a number of chunks fixed by the batch
+// and the thread count, so results depend on those, never on scheduling.
 #pragma once
 #include <cstddef>
 #include <type_traits>
@@ -12,6 +12,18 @@ constexpr std::size_t kMinParallelFloats = 16384;
 // The chunk count for `floats` of elementwise work: `chunks`, or 1 when too small to split.
 inline std::size_t chunks_for(std::size_t floats, std::size_t chunks) {
     return floats < kMinParallelFloats ? 1 : chunks;
+}
+
+// The chunks a batch of n images (rows) splits into on `threads` threads: one on one thread;
+// else several a thread (at most kChunksPerThread, at least kMinRowsPerChunk images each), so
+// a thread on a core the host slows down (measured: one vCPU at 0.7-0.8 of the other's speed for
+// minutes) hands its last chunks to the others instead of holding them all up.
+constexpr std::size_t kChunksPerThread = 8;
+constexpr std::size_t kMinRowsPerChunk = 4;
+inline std::size_t batch_chunks(std::size_t n, std::size_t threads) {
+    if (threads <= 1) return 1;
+    const std::size_t by_rows = n / kMinRowsPerChunk;
+    return by_rows < threads ? threads : by_rows < threads * kChunksPerThread ? by_rows : threads * kChunksPerThread;
 }
 
 // Chunk c of [0, n) split into `chunks` contiguous ranges of near-equal size.
@@ -28,20 +40,29 @@ inline Range chunk_range(std::size_t n, std::size_t chunks, std::size_t c) {
 // work into that many chunks.
 std::size_t reserve_threads();
 
-// Runs fn(ctx, c) for every c in [0, chunks) on the threads started by reserve_threads() (the
-// caller is one of them) and returns when all are done. Never allocates. fn must not throw;
-// calls come from one thread at a time and never nest.
-void parallel_run(std::size_t chunks, void (*fn)(void* ctx, std::size_t chunk), void* ctx);
+// Runs fn(ctx, c, worker) for every c in [0, chunks) on the threads started by reserve_threads()
+// (the caller is worker 0) and returns when all are done; `worker` (below running_threads())
+// names the thread running the chunk, for its scratch. Each thread first takes its own block of
+// chunks (thread w: chunk_range(chunks, threads, w)) in order, so consecutive loops over the
+// same rows find them in that thread's cache; then it takes the others' from their ends. Never
+// allocates. fn must not throw; calls come from one thread at a time and never nest.
+void parallel_run(std::size_t chunks, void (*fn)(void* ctx, std::size_t chunk, std::size_t worker), void* ctx);
 
-// parallel_run for a callable: fn(c) for every chunk c.
+// parallel_run for a callable: fn(c, worker) for every chunk c.
 template <class F>
-void parallel_for(std::size_t chunks, F&& fn) {
+void parallel_for_workers(std::size_t chunks, F&& fn) {
     if (chunks == 1) {
-        fn(std::size_t{0});
+        fn(std::size_t{0}, std::size_t{0});
         return;
     }
     using Fn = std::remove_reference_t<F>;
-    parallel_run(chunks, [](void* ctx, std::size_t c) { (*static_cast<Fn*>(ctx))(c); }, &fn);
+    parallel_run(chunks, [](void* ctx, std::size_t c, std::size_t w) { (*static_cast<Fn*>(ctx))(c, w); }, &fn);
+}
+
+// parallel_run for a callable that needs no scratch of its thread: fn(c) for every chunk c.
+template <class F>
+void parallel_for(std::size_t chunks, F&& fn) {
+    parallel_for_workers(chunks, [&](std::size_t c, std::size_t /*worker*/) { fn(c); });
 }
 
 // The engine threads running now (1 before reserve_threads() has started any).

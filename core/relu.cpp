@@ -9,14 +9,16 @@
 namespace trainctl {
 
 void ReLU::reserve(std::size_t batch) {
-    chunks_ = reserve_threads();
+    threads_ = reserve_threads();
     if (!rectified_) y_.reserve(batch * in_sample_.numel());
     dx_.reserve(batch * in_sample_.numel());
 }
 
 const Tensor& ReLU::forward(const Tensor& x) {
     const Tensor& y = infer_output(x);
-    if (&y != &x) parallel_ranges(x.shape()[0], chunks_for(x.size(), chunks_), [&](Range r) { infer_rows(x, r, 0); });
+    const std::size_t n = x.shape()[0];
+    if (&y != &x)
+        parallel_ranges(n, chunks_for(x.size(), batch_chunks(n, threads_)), [&](Range r) { infer_rows(x, r, 0); });
     return y;
 }
 
@@ -27,7 +29,7 @@ const Tensor& ReLU::infer_output(const Tensor& x) {
     return y_;
 }
 
-void ReLU::infer_rows(const Tensor& x, Range rows, std::size_t /*chunk*/) {
+void ReLU::infer_rows(const Tensor& x, Range rows, std::size_t /*worker*/) {
     if (rectified_) return;
     const std::size_t per = in_sample_.numel();
     const float* src = x.data();
@@ -41,7 +43,7 @@ const Tensor& ReLU::backward(const Tensor& dy) {
     assert(dy.shape() == y_.shape());
     const std::size_t n = input_grad_ ? dy.shape()[0] : 0, per = in_sample_.numel();
     dx_.set_shape(batched(n, in_sample_));
-    parallel_ranges(n, chunks_for(dx_.size(), chunks_), [&](Range r) {
+    parallel_ranges(n, chunks_for(dx_.size(), batch_chunks(n, threads_)), [&](Range r) {
         const float* y = y_.data();
         const float* g = dy.data();
         float* dst = dx_.data();

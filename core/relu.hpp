@@ -16,7 +16,7 @@ public:
     void reserve(std::size_t batch) override;
     const Tensor& forward(const Tensor& x) override;
     const Tensor& infer_output(const Tensor& x) override;
-    void infer_rows(const Tensor& x, Range rows, std::size_t chunk) override;
+    void infer_rows(const Tensor& x, Range rows, std::size_t worker) override;
     // dx = dy where y > 0; reads only its own output, so x may be gone by then.
     const Tensor& backward(const Tensor& dy) override;
     void describe(nlohmann::json& out) const override;
@@ -26,7 +26,7 @@ public:
 
 private:
     bool rectified_ = false;
-    std::size_t chunks_ = 1;  // engine threads at reserve()
+    std::size_t threads_ = 1;  // engine threads at reserve()
     Tensor y_;
     Tensor dx_;
 };

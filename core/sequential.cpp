@@ -44,7 +44,7 @@ void Sequential::init_params(std::uint64_t seed, const InitSpec& init) {
 void Sequential::reserve(std::size_t batch) {
     // Each layer keeps at least its output and its input's gradient for the whole batch: a
     // floor on what the loop below allocates, checked first so a huge batch fails in one line.
-    chunks_ = reserve_threads();  // first: the check below then sees the threads' stacks in use
+    threads_ = reserve_threads();  // first: the check below then sees the threads' stacks in use
     require_memory(batch * activation_bytes_per_sample(),
                    "the activations of a batch of " + std::to_string(batch) + " (batch_size)");
     for (auto& layer : layers_) layer->reserve(batch);
@@ -70,10 +70,10 @@ const Tensor& Sequential::infer(const Tensor& x) {
         cur = &layers_[l]->infer_output(*cur);
     }
     const std::size_t n = x.shape()[0];
-    const std::size_t chunks = std::max<std::size_t>(1, std::min(chunks_, n));
-    parallel_for(chunks, [&](std::size_t chunk) {
+    const std::size_t chunks = std::min(batch_chunks(n, threads_), std::max<std::size_t>(1, n));
+    parallel_for_workers(chunks, [&](std::size_t chunk, std::size_t worker) {
         const Range rows = chunk_range(n, chunks, chunk);
-        for (std::size_t l = 0; l < layers_.size(); ++l) layers_[l]->infer_rows(*infer_inputs_[l], rows, chunk);
+        for (std::size_t l = 0; l < layers_.size(); ++l) layers_[l]->infer_rows(*infer_inputs_[l], rows, worker);
     });
     return *cur;
 }

@@ -46,7 +46,7 @@ public:
 
     const Tensor& forward(const Tensor& x);
     // The same output as forward(), keeping nothing for backward (Layer::infer). One job a
-    // batch: each engine thread takes its rows of the batch through every layer (one hand-off
+    // batch: each chunk of rows goes through every layer on one engine thread (one hand-off
     // instead of one a layer, and each layer reads rows its own thread just wrote).
     const Tensor& infer(const Tensor& x);
     // Back-propagates d(loss)/d(output); parameter gradients are added into the grad arena.
@@ -65,7 +65,7 @@ private:
     ParamSet params_;
     std::vector<std::unique_ptr<Layer>> layers_;
     std::size_t reserved_ = 0;
-    std::size_t chunks_ = 1;                 // engine threads at reserve()
+    std::size_t threads_ = 1;                // engine threads at reserve()
     std::vector<const Tensor*> infer_inputs_;  // infer(): each layer's input for this batch
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
     std::size_t first_trainable_ = kNone;  // index of the first layer with parameters

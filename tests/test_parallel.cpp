@@ -53,8 +53,7 @@ struct StepResult {
 };
 
 // One forward/backward of a fresh net on fixed input, at the current thread count.
-StepResult lenet_step() {
-    const std::size_t batch = 7;  // odd: the chunks differ in size
+StepResult lenet_step(std::size_t batch) {
     auto net = lenet();
     net->reserve(batch);
     Tensor x(batched(batch, net->in_sample()));
@@ -87,25 +86,46 @@ TEST_CASE("chunk_range splits 0..n into contiguous near-equal ranges", "[core][p
     CHECK(chunk_range(1, 3, 2).end == 1);
 }
 
-TEST_CASE("parallel_for runs every chunk exactly once", "[core][parallel]") {
-    Threads two(2);
-    REQUIRE(reserve_threads() == 2);
-    for (std::size_t chunks : {1, 2, 3, 5, 64}) {
+TEST_CASE("batch_chunks: one on one thread, else up to 8 a thread of at least 4 rows", "[core][parallel]") {
+    CHECK(batch_chunks(256, 1) == 1);
+    CHECK(batch_chunks(7, 2) == 2);  // fewer rows than 4 a thread: one chunk a thread
+    CHECK(batch_chunks(32, 2) == 8);
+    CHECK(batch_chunks(256, 2) == 16);
+    CHECK(batch_chunks(1000, 2) == 16);
+    CHECK(batch_chunks(1000, 3) == 24);
+}
+
+TEST_CASE("parallel_for runs every chunk exactly once, on a thread below the thread count", "[core][parallel]") {
+    Threads three(3);
+    REQUIRE(reserve_threads() == 3);
+    for (std::size_t chunks : {1, 2, 3, 5, 16, 64, 1000}) {
         std::vector<int> runs(chunks, 0);
-        for (int rep = 0; rep < 100; ++rep) parallel_for(chunks, [&](std::size_t c) { ++runs[c]; });
+        std::vector<std::size_t> worker_of(chunks, 0);
+        for (int rep = 0; rep < 100; ++rep)
+            parallel_for_workers(chunks, [&](std::size_t c, std::size_t worker) {
+                ++runs[c];
+                worker_of[c] = std::max(worker_of[c], worker);
+            });
         CHECK(runs == std::vector<int>(chunks, 100));
+        CHECK(*std::max_element(worker_of.begin(), worker_of.end()) < 3);
     }
 }
 
 TEST_CASE("a net on 2 engine threads matches 1 thread and repeats bit for bit", "[core][parallel]") {
-    const StepResult one = lenet_step();
-    Threads two(2);
-    const StepResult a = lenet_step();
-    const StepResult b = lenet_step();
-    CHECK(max_abs_diff(a.y, one.y) < 1e-5);
-    CHECK(max_abs_diff(a.grads, one.grads) < 1e-4);
-    CHECK(a.y == b.y);
-    CHECK(a.grads == b.grads);
+    // Batch 7: one chunk a thread, of different sizes; 64: 16 chunks, taken by whichever thread
+    // is free, their grad partials added in chunk order.
+    for (std::size_t batch : {7, 64}) {
+        const StepResult one = lenet_step(batch);
+        Threads two(2);
+        const StepResult a = lenet_step(batch);
+        CHECK(max_abs_diff(a.y, one.y) < 1e-5);
+        CHECK(max_abs_diff(a.grads, one.grads) < 1e-4);
+        for (int rep = 0; rep < 5; ++rep) {  // the threads take different chunks each time
+            const StepResult b = lenet_step(batch);
+            CHECK(a.y == b.y);
+            CHECK(a.grads == b.grads);
+        }
+    }
 }
 
 namespace {
@@ -169,7 +189,7 @@ TEST_CASE("a net's infer on 2 threads, one job a batch, gives forward's outputs 
         net->init_params(5, InitSpec{});
         return net;
     };
-    for (std::size_t batch : {7, 1}) {
+    for (std::size_t batch : {7, 1, 64}) {
         for (int which = 0; which < 2; ++which) {
             INFO("batch " << batch << (which == 0 ? ", lenet" : ", gemm conv + 3x3 pool"));
             auto net = which == 0 ? lenet() : gemm_conv();
