@@ -94,9 +94,9 @@ BatchMaker::BatchMaker(const InputSpec& spec, std::size_t src_rows, std::size_t 
 void BatchMaker::reserve(std::size_t batch) {
     x_.reserve(batch * spec_.size * spec_.size);
     x_.set_shape({batch, 1, spec_.size, spec_.size});
-    chunks_ = reserve_threads();
-    scratch_.resize(chunks_ * scratch_stride());
-    rows_.resize(chunks_ * rows_stride());
+    threads_ = reserve_threads();
+    scratch_.resize(threads_ * scratch_stride());
+    rows_.resize(threads_ * rows_stride());
 }
 
 void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, std::size_t n,
@@ -105,11 +105,12 @@ void BatchMaker::make(const LabeledImages& data, const std::uint32_t* indices, s
     x_.set_shape({n, 1, spec_.size, spec_.size});
     const std::size_t plane = spec_.size * spec_.size;
     // Split over the engine threads like a layer (each image alone decides its floats, so the
-    // batch is the same at any thread count); each chunk unpacks and resizes in its own scratch.
-    const std::size_t chunks = chunks_for(n * plane, chunks_);
-    parallel_for(chunks, [&](std::size_t c) {
-        std::uint8_t* unpacked = scratch_.data() + c * scratch_stride();
-        float* rows = rows_.data() + c * rows_stride();
+    // batch is the same at any thread count), in the chunks the first layer takes, so each
+    // thread's images stay in its cache; each thread unpacks and resizes in its own scratch.
+    const std::size_t chunks = chunks_for(n * plane, batch_chunks(n, threads_));
+    parallel_for_workers(chunks, [&](std::size_t c, std::size_t worker) {
+        std::uint8_t* unpacked = scratch_.data() + worker * scratch_stride();
+        float* rows = rows_.data() + worker * rows_stride();
         const Range r = chunk_range(n, chunks, c);
         // Two images ahead: the loads of a shuffled image's bytes overlap the work on this one.
         constexpr std::size_t kAhead = 2;

@@ -38,15 +38,15 @@ private:
     std::vector<std::uint32_t> y0_, y1_, x0_, x1_;
     std::vector<float> wy_, wx_;
     std::vector<float> lut_;  // uint8 value -> normalised float
-    // Each chunk's scratch starts on a cache line of its own: 784-byte images side by side had
+    // Each thread's scratch starts on a cache line of its own: 784-byte images side by side had
     // put the end of one thread's image and the start of the other's on one line, which then
     // bounced between the cores at every image (a batch of 256 test images on 2 threads:
     // 112-120 us before, 99-101 us after, 3 alternate runs).
     std::size_t scratch_stride() const { return round_up_to_line(src_rows_ * src_cols_, 1); }
     std::size_t rows_stride() const { return round_up_to_line(src_rows_ * spec_.size, sizeof(float)); }
-    std::size_t chunks_ = 1;  // engine threads at reserve()
-    std::vector<std::uint8_t, CacheAlignedAllocator<std::uint8_t>> scratch_;  // per chunk: one source image, unpacked from a packed set
-    std::vector<float, CacheAlignedAllocator<float>> rows_;  // per chunk: the source rows resized across (src_rows x size)
+    std::size_t threads_ = 1;  // engine threads at reserve()
+    std::vector<std::uint8_t, CacheAlignedAllocator<std::uint8_t>> scratch_;  // per thread: one source image, unpacked from a packed set
+    std::vector<float, CacheAlignedAllocator<float>> rows_;  // per thread: the source rows resized across (src_rows x size)
     Tensor x_;
 };
 
