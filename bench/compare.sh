@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     *) echo "compare.sh: unknown option $1 ($usage)" >&2; exit 2 ;;
   esac
 done
-for exe in build/trainctl build/bench/bench_train build/bench/bench_gemm; do
+for exe in build/trainctl build/bench/bench_train build/bench/bench_gemm build/bench/bench_host; do
   [ -x "$exe" ] || { echo "compare.sh: $exe missing: run scripts/setup.sh --bench" >&2; exit 1; }
 done
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "compare.sh: Debian python3-torch missing: run scripts/setup.sh --bench" >&2; exit 1; }
@@ -44,9 +44,13 @@ build/bench/bench_train --threads "$threads" --runs "$runs" --steps-percent "$st
 # and on THREADS, at least 5 pairs, the median of the pairs' ratios. Two separate runs minutes
 # apart would compare two states of a shared host.
 scaling_cases=train_lenet5_b256,infer_lenet5_b256,infer_lenet5_b1000
+# bench_host before and after them: what the host gave the CPUs then (each one's sgemm alone and
+# all at once; "threads_bound" is the most any threads could get over one at that moment).
 if [ "$threads" -gt 1 ]; then
+  build/bench/bench_host --ms "$gemm_ms"
   build/bench/bench_train --threads "$threads" --scaling-pairs "$((runs > 5 ? runs : 5))" \
     --steps-percent "$steps_percent" --data "$data" --cases "$scaling_cases" | tee "$out/scaling.jsonl"
+  build/bench/bench_host --ms "$gemm_ms"
 fi
 
 # PyTorch's best environment depends on the net: LeNet5 (oneDNN convolutions) is fastest with
