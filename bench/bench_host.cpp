@@ -1,9 +1,11 @@
-// What the host gives this process's CPUs at this moment, one JSON line: each allowed CPU's
-// single-threaded 512^3 sgemm GFLOP/s alone (one thread pinned to it, the others idle), then on
-// all of them at once. A shared host sometimes makes two vCPUs two hyperthreads of one core, or
-// lets another guest share one of their cores, for minutes at a time: then no program's threads
-// scale, and compare.sh's thread scaling reads against "threads_bound" (the CPUs' GFLOP/s
-// together over the best one's alone: what N threads can get over one, for compute like this).
+// What the host gives this process's CPUs at this moment, one JSON line per workload: each
+// allowed CPU's speed alone (one thread pinned to it, the others idle), then with all of them
+// running at once. Workloads: "sgemm", a single-threaded 512^3 sgemm (GFLOP/s), and
+// "lenet5_infer", trainctl's own LeNet5 inference at batch 64 on one thread (images/s).
+// A shared host sometimes makes two vCPUs two hyperthreads of one core, or lets another guest
+// share one of their cores, for minutes at a time; memory-heavy work (LeNet5) then loses more
+// than sgemm. compare.sh's thread scaling reads against "threads_bound": the CPUs' rates together
+// over the best one's alone, the most N threads could get over one at that moment.
 // Usage: bench_host [--ms 300]
 #include <pthread.h>
 #include <sched.h>
@@ -11,20 +13,24 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "bench/flags.hpp"
 #include "core/gemm.hpp"
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
+#include "nets/nets.hpp"
 
 using namespace trainctl;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr std::size_t kN = 512;
 
 // The CPUs this process may run on.
 std::vector<int> allowed_cpus() {
@@ -37,8 +43,38 @@ std::vector<int> allowed_cpus() {
     return cpus;
 }
 
-// Each listed CPU runs sgemms on its own matrices from the same start for `ms`; their GFLOP/s.
-std::vector<double> gflops_on(const std::vector<int>& cpus, int ms) {
+// One CPU's copy of a workload: each call does one unit of work and returns what it counts
+// (FLOPs, images).
+using Unit = std::function<double()>;
+
+Unit sgemm_unit() {
+    constexpr std::size_t n = 512;
+    auto m = std::make_shared<std::vector<float>>(3 * n * n, 1.0f);
+    return [m] {
+        float* a = m->data();
+        gemm(false, false, n, n, n, 1.0f, a, n, a + n * n, n, 0.0f, a + 2 * n * n, n);
+        return 2.0 * n * n * n / 1e9;
+    };
+}
+
+// Built and reserved on the calling thread: the engine pool is process-wide, and with one
+// engine thread infer() runs on whichever thread calls it and touches no pool.
+Unit lenet5_infer_unit() {
+    constexpr std::size_t batch = 64;
+    std::shared_ptr<Sequential> net = build_net(NetSpec{}, InputSpec{});
+    net->init_params(1, InitSpec{});
+    net->reserve(batch);
+    auto x = std::make_shared<Tensor>(batched(batch, net->in_sample()));
+    Rng rng(2, 1);
+    for (std::size_t i = 0; i < x->size(); ++i) (*x)[i] = rng.uniform(-1.0f, 1.0f);
+    return [net, x] {
+        net->infer(*x);
+        return static_cast<double>(batch);
+    };
+}
+
+// Each listed CPU runs its unit from the same start for `ms`; their rates (per second).
+std::vector<double> rates_on(const std::vector<int>& cpus, std::vector<Unit>& units, int ms) {
     std::vector<double> result(cpus.size(), 0.0);
     std::atomic<std::size_t> ready{0};
     std::vector<std::thread> threads;
@@ -48,49 +84,55 @@ std::vector<double> gflops_on(const std::vector<int>& cpus, int ms) {
             CPU_ZERO(&set);
             CPU_SET(cpus[i], &set);
             pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-            std::vector<float> m(3 * kN * kN, 1.0f);
+            units[i]();  // warm: first touch of its buffers
             ready.fetch_add(1);
             while (ready.load() < cpus.size()) std::this_thread::yield();
             const auto t0 = Clock::now(), end = t0 + std::chrono::milliseconds(ms);
-            std::size_t calls = 0;
-            for (; Clock::now() < end; ++calls)
-                gemm(false, false, kN, kN, kN, 1.0f, m.data(), kN, m.data() + kN * kN, kN, 0.0f, m.data() + 2 * kN * kN, kN);
-            const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-            result[i] = static_cast<double>(calls) * 2.0 * kN * kN * kN / s / 1e9;
+            double done = 0;
+            while (Clock::now() < end) done += units[i]();
+            result[i] = done / std::chrono::duration<double>(Clock::now() - t0).count();
         });
     }
     for (auto& t : threads) t.join();
     return result;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    BenchFlags flags("what the host gives this process's CPUs now: sgemm alone on each, then on all at once");
-    int ms = 300;
-    flags.integer("--ms", ms, "milliseconds per measurement", 10, 60000);
-    if (const int code = flags.parse(argc, argv); code >= 0) return code;
-    set_num_threads(1);  // OpenBLAS single-threaded: each pinned thread runs its own sgemm
-    const std::vector<int> cpus = allowed_cpus();
-    if (cpus.empty()) {
-        std::cerr << "bench_host: sched_getaffinity failed\n";
-        return 1;
-    }
+nlohmann::json measure(const std::string& name, const std::string& unit_name, const std::function<Unit()>& make,
+                       const std::vector<int>& cpus, int ms) {
+    std::vector<Unit> units;
+    for (std::size_t i = 0; i < cpus.size(); ++i) units.push_back(make());
     std::vector<double> alone;
-    for (int cpu : cpus) alone.push_back(gflops_on({cpu}, ms)[0]);
-    const std::vector<double> together = gflops_on(cpus, ms);
+    for (std::size_t i = 0; i < cpus.size(); ++i) {
+        std::vector<Unit> one{units[i]};
+        alone.push_back(rates_on({cpus[i]}, one, ms)[0]);
+    }
+    const std::vector<double> together = rates_on(cpus, units, ms);
     std::vector<double> speed;
     double sum = 0;
     for (std::size_t i = 0; i < cpus.size(); ++i) {
         speed.push_back(together[i] / alone[i]);
         sum += together[i];
     }
-    const double best_alone = *std::max_element(alone.begin(), alone.end());
-    std::cout << nlohmann::json{{"bench", "host_cpus"},       {"cpus", cpus},
-                                {"alone_gflops", alone},      {"together_gflops", together},
-                                {"together_speed", speed},    {"threads_bound", sum / best_alone},
-                                {"ms", ms}}
-                     .dump()
-              << std::endl;
+    return {{"bench", "host_cpus"},     {"workload", name},  {"unit", unit_name},
+            {"cpus", cpus},             {"alone", alone},    {"together", together},
+            {"together_speed", speed},  {"threads_bound", sum / *std::max_element(alone.begin(), alone.end())},
+            {"ms", ms}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    BenchFlags flags("what the host gives this process's CPUs now: each one's speed alone, then with all running");
+    int ms = 300;
+    flags.integer("--ms", ms, "milliseconds per measurement", 10, 60000);
+    if (const int code = flags.parse(argc, argv); code >= 0) return code;
+    set_num_threads(1);  // OpenBLAS and the engine single-threaded: each pinned thread runs its own copy
+    const std::vector<int> cpus = allowed_cpus();
+    if (cpus.empty()) {
+        std::cerr << "bench_host: sched_getaffinity failed\n";
+        return 1;
+    }
+    std::cout << measure("sgemm", "GFLOP/s", sgemm_unit, cpus, ms).dump() << std::endl;
+    std::cout << measure("lenet5_infer", "images/s", lenet5_infer_unit, cpus, ms).dump() << std::endl;
     return 0;
 }

@@ -44,8 +44,8 @@ build/bench/bench_train --threads "$threads" --runs "$runs" --steps-percent "$st
 # and on THREADS, at least 5 pairs, the median of the pairs' ratios. Two separate runs minutes
 # apart would compare two states of a shared host.
 scaling_cases=train_lenet5_b256,infer_lenet5_b256,infer_lenet5_b1000
-# bench_host before and after them: what the host gave the CPUs then (each one's sgemm alone and
-# all at once; "threads_bound" is the most any threads could get over one at that moment).
+# bench_host before and after them: what the host gave the CPUs then (each one's sgemm and
+# LeNet5 inference alone and all at once; "threads_bound": the most N threads could get over one).
 if [ "$threads" -gt 1 ]; then
   build/bench/bench_host --ms "$gemm_ms"
   build/bench/bench_train --threads "$threads" --scaling-pairs "$((runs > 5 ? runs : 5))" \
