@@ -57,6 +57,7 @@ public:
         ctx_ = ctx;
         for (std::size_t w = 0; w < blocks_.size(); ++w) {
             const Range r = chunk_range(chunks, blocks_.size(), w);
+            blocks_[w].first = r.begin;
             blocks_[w].left.store(Block::pack(r.begin, r.end));
         }
         pending_.store(chunks);
@@ -77,15 +78,18 @@ private:
     // One cache line each: the owner's claims do not disturb the others' lines.
     struct alignas(kCacheLine) Block {
         std::atomic<std::uint64_t> left{0};
+        std::size_t first = 0;  // the block's first chunk this job
         static std::uint64_t pack(std::size_t begin, std::size_t end) { return std::uint64_t{end} << 32 | begin; }
-        // Claims the first (front) or last unclaimed chunk into `chunk`; false when none is left.
-        bool claim(bool front, std::size_t& chunk) {
+        // Claims the first (owner) or last (thief) unclaimed chunk into `chunk`; false when none
+        // is left to take. A thief leaves a started owner its last chunk: with the threads at
+        // the same speed, taking it would only move those rows to the other core's cache.
+        bool claim(bool owner, std::size_t& chunk) {
             std::uint64_t v = left.load();
             for (;;) {
                 const std::size_t begin = v & 0xffffffffu, end = v >> 32;
-                if (begin >= end) return false;
-                chunk = front ? begin : end - 1;
-                if (left.compare_exchange_weak(v, front ? pack(begin + 1, end) : pack(begin, end - 1))) return true;
+                if (begin >= end || (!owner && begin > first && end - begin < 2)) return false;
+                chunk = owner ? begin : end - 1;
+                if (left.compare_exchange_weak(v, owner ? pack(begin + 1, end) : pack(begin, end - 1))) return true;
             }
         }
     };

@@ -19,7 +19,7 @@ inline std::size_t chunks_for(std::size_t floats, std::size_t chunks) {
 // a thread on a core the host slows down (measured: one vCPU at 0.7-0.8 of the other's speed for
 // minutes) hands its last chunks to the others instead of holding them all up.
 constexpr std::size_t kChunksPerThread = 8;
-constexpr std::size_t kMinRowsPerChunk = 4;
+constexpr std::size_t kMinRowsPerChunk = 16;
 inline std::size_t batch_chunks(std::size_t n, std::size_t threads) {
     if (threads <= 1) return 1;
     const std::size_t by_rows = n / kMinRowsPerChunk;

@@ -86,10 +86,11 @@ TEST_CASE("chunk_range splits 0..n into contiguous near-equal ranges", "[core][p
     CHECK(chunk_range(1, 3, 2).end == 1);
 }
 
-TEST_CASE("batch_chunks: one on one thread, else up to 8 a thread of at least 4 rows", "[core][parallel]") {
+TEST_CASE("batch_chunks: one on one thread, else up to 8 a thread of at least 16 rows", "[core][parallel]") {
     CHECK(batch_chunks(256, 1) == 1);
-    CHECK(batch_chunks(7, 2) == 2);  // fewer rows than 4 a thread: one chunk a thread
-    CHECK(batch_chunks(32, 2) == 8);
+    CHECK(batch_chunks(7, 2) == 2);  // fewer rows than 16 a thread: one chunk a thread
+    CHECK(batch_chunks(32, 2) == 2);
+    CHECK(batch_chunks(64, 2) == 4);
     CHECK(batch_chunks(256, 2) == 16);
     CHECK(batch_chunks(1000, 2) == 16);
     CHECK(batch_chunks(1000, 3) == 24);
@@ -112,9 +113,9 @@ TEST_CASE("parallel_for runs every chunk exactly once, on a thread below the thr
 }
 
 TEST_CASE("a net on 2 engine threads matches 1 thread and repeats bit for bit", "[core][parallel]") {
-    // Batch 7: one chunk a thread, of different sizes; 64: 16 chunks, taken by whichever thread
+    // Batch 7: one chunk a thread, of different sizes; 256: 16 chunks, taken by whichever thread
     // is free, their grad partials added in chunk order.
-    for (std::size_t batch : {7, 64}) {
+    for (std::size_t batch : {7, 256}) {
         const StepResult one = lenet_step(batch);
         Threads two(2);
         const StepResult a = lenet_step(batch);
@@ -189,7 +190,7 @@ TEST_CASE("a net's infer on 2 threads, one job a batch, gives forward's outputs 
         net->init_params(5, InitSpec{});
         return net;
     };
-    for (std::size_t batch : {7, 1, 64}) {
+    for (std::size_t batch : {7, 1, 256}) {
         for (int which = 0; which < 2; ++which) {
             INFO("batch " << batch << (which == 0 ? ", lenet" : ", gemm conv + 3x3 pool"));
             auto net = which == 0 ? lenet() : gemm_conv();
