@@ -47,6 +47,10 @@ ConvGeometry make_geometry(const std::string& name, const Shape& in, const Conv2
 // Floats between the starts of two threads' scratch, at least. Packed closer, the two cores'
 // streams over their scratch slowed each other by up to 30% (measured, 2 cores).
 constexpr std::size_t kChunkSpacing = 16384;
+// Where a thread's scratch starts past its kChunkSpacing boundary: at the boundary itself, the
+// padded images sat at the same 4 KB offset as the tensors the kernels stream (page-aligned
+// blocks), and LeNet5's batch-32 training ran 3% slower on 1 thread (3 paired rounds).
+constexpr std::size_t kScratchSkew = 368;  // floats: 1472 bytes
 
 // The gemm kernel unfolds images into col until col holds about this many floats (256 KB,
 // LeNet's conv2: 4 images, a 16x150x400 gemm). Measured per image (CPU time, 1 thread), conv2's
@@ -93,7 +97,7 @@ std::size_t Conv2d::full_size() const { return pool_in_infer_ ? geo_.col_cols() 
 
 std::size_t Conv2d::scratch_stride() const {
     const std::size_t dyp = dx_by_rows_ ? rowvec_padded_dy_size(geo_, opt_.out_channels) : 0;
-    const std::size_t used = (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() +
+    const std::size_t used = kScratchSkew + (group_ + 1) * geo_.padded_size() + kIm2colSlack + col_size() +
                              out_size() + tile_size() + full_size() + dyp;
     return (used / kChunkSpacing + 1) * kChunkSpacing;
 }
@@ -101,7 +105,7 @@ std::size_t Conv2d::scratch_stride() const {
 Conv2d::Scratch Conv2d::scratch(std::size_t worker) {
     Scratch s;
     s.grad = nullptr;
-    s.xp = scratch_.data() + worker * scratch_stride();
+    s.xp = scratch_.data() + worker * scratch_stride() + kScratchSkew;
     s.dxp = s.xp + group_ * geo_.padded_size() + kIm2colSlack;
     s.col = s.dxp + geo_.padded_size();
     s.out = s.col + col_size();
