@@ -49,7 +49,7 @@ void print_text(const LoadedModel& m, const std::string& split, const std::strin
     const TrainState& st = m.stored.state;
     const std::vector<std::string>& names = m.config.net.class_names;
     const std::size_t classes = r.confusion.classes;
-    std::cout << "checkpoint " << m.path << " (" << m.config.net.type;
+    std::cout << m.path << " (" << m.config.net.type;  // no "checkpoint " before it: 80 columns
     if (m.inference_export) std::cout << ", inference export";
     else std::cout << ", epoch " << st.epoch_1based() << ", step " << st.step_1based();
     if (split == "all") std::cout << ") on all " << r.count << " images of " << scored << "\n";

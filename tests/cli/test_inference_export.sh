@@ -39,7 +39,7 @@ for k in ("acc", "loss", "confusion", "classes", "macro", "count"):
     assert a[k] == b[k], (k, a[k], b[k])
 assert b["train_metrics"] is None
 PYEOF
-"$TRAINCTL" eval --ckpt net.safetensors --data data | head -1 | grep -q "^checkpoint net.safetensors (lenet5, inference export) on 20 test images" \
+"$TRAINCTL" eval --ckpt net.safetensors --data data | head -1 | grep -q "^net.safetensors (lenet5, inference export) on 20 test images" \
   && pass || fail "eval's first line for an export: $("$TRAINCTL" eval --ckpt net.safetensors --data data 2>&1 | head -1)"
 
 # infer: the same predictions and probabilities, and the same PNG grid.

@@ -38,7 +38,7 @@ expect_rejected 2 '--early-stop: one is one image tree (no test/), so without --
 
 # eval scores the whole tree and says it is not a held-out set.
 "$TRAINCTL" eval --ckpt V/mlp-2_4.ckpt > ev.txt 2> ev.err || fail "eval failed: $(cat ev.err)"
-grep -qx 'checkpoint V/mlp-2_4.ckpt (mlp, epoch 2, step 4) on all 40 images of one (one tree, no test split: the images the run trained on count too)' ev.txt \
+grep -qx 'V/mlp-2_4.ckpt (mlp, epoch 2, step 4) on all 40 images of one (one tree, no test split: the images the run trained on count too)' ev.txt \
   && pass || fail "eval header: $(head -2 ev.txt)"
 "$TRAINCTL" eval --ckpt V/mlp-2_4.ckpt --data one --json | "$PY" -c 'import json,sys; j=json.load(sys.stdin); assert j["split"] == "all" and j["count"] == 40, j' \
   && pass || fail "eval --json"
