@@ -139,12 +139,14 @@ void say_run_started(const RunConfig& config, const RunTarget& target, const Run
               << "\n";
 }
 
-// An mpirun job's communication: the steps' allreduces, their size and mean time (rank 0's).
+// An mpirun job's communication: the steps' gradient reductions (allreduces, or the shared-memory
+// reduce where each rank updates its shard), their size and mean time (rank 0's).
 void say_reduce_costs(const MpiGradReduce& mpi, RunDisplay& display, std::uint64_t replica_checks) {
     if (mpi.reduce_calls() == 0) return;
     const double ms = 1e3 * mpi.reduce_seconds() / static_cast<double>(mpi.reduce_calls());
     display.message("trainctl: " + std::to_string(mpi.ranks()) + " ranks: " + std::to_string(mpi.reduce_calls()) +
-                    " allreduces of " + std::to_string(mpi.reduce_bytes()) + " bytes, " +
+                    (mpi.shared() ? " gradient reductions of " : " allreduces of ") + std::to_string(mpi.reduce_bytes()) +
+                    " bytes, " +
                     shortest_float_text(static_cast<float>(ms)) + " ms each on rank 0" +
                     (mpi.shared() ? " (through shared memory, each rank updating its shard)" : "") +
                     (replica_checks ? "; replicas identical after each of " + std::to_string(replica_checks) +

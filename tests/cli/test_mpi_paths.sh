@@ -22,7 +22,7 @@ for opt in "momentum --nesterov true --weight-decay 0.01" "adam --lr 0.01 --weig
     || fail "N=2 $name (shared) failed: $(cat "sh-$name.err")"
   TRAINCTL_MPI_REDUCE=allreduce mpi2 train "${flags[@]}" --epochs 2 --optimizer "$@" --out "ar-$name" > /dev/null 2> "ar-$name.err" \
     || fail "N=2 $name (allreduce) failed: $(cat "ar-$name.err")"
-  grep -q '^trainctl: 2 ranks: 6 allreduces of .* ms each on rank 0 (through shared memory, each rank updating its shard)$' \
+  grep -q '^trainctl: 2 ranks: 6 gradient reductions of .* ms each on rank 0 (through shared memory, each rank updating its shard)$' \
     "sh-$name.err" && pass || fail "$name: the default path on one host is not the shared window: $(cat "sh-$name.err")"
   grep -q '^trainctl: 2 ranks: 6 allreduces of [0-9]* bytes, [0-9.e-]* ms each on rank 0$' "ar-$name.err" && pass \
     || fail "$name: TRAINCTL_MPI_REDUCE=allreduce did not take the allreduce path: $(cat "ar-$name.err")"
