@@ -5,7 +5,8 @@
 // measurement). --scaling-pairs N measures what the threads buy instead: each case N times on
 // 1 thread and on --threads, alternately in this one process, and the median of the N ratios (a
 // shared host's slow minutes then slow both sides of a pair, not one side of the ratio), with
-// sgemm_ratio, what independent single-threaded sgemms on as many threads got in the same pairs.
+// sgemm_ratio and lenet5_ratio, what independent single-threaded sgemms and LeNet5 inferences
+// (one net a thread) on as many threads got in the same pairs: the host's bound at that moment.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -134,6 +135,42 @@ private:
     std::vector<float> buffers_;
 };
 
+// The same for memory-heavier work, the cases' own: LeNet5's inference at batch 64, one net and
+// batch per engine thread, each net reserved for one thread (so its layers never hand work to the
+// pool: they run on the engine thread that calls them). Images/s of all threads together.
+class LeNetProbe {
+public:
+    explicit LeNetProbe(std::size_t threads) : threads_(threads) {
+        const int was = num_threads();
+        set_num_threads(1);
+        for (std::size_t t = 0; t < threads; ++t) {
+            nets_.push_back(build_net(NetSpec{}, InputSpec{}));
+            nets_.back()->init_params(1, InitSpec{});
+            nets_.back()->reserve(kBatch);
+            inputs_.emplace_back(batched(kBatch, nets_.back()->in_sample()));
+            Rng rng(2, t);
+            for (std::size_t i = 0; i < inputs_.back().size(); ++i) inputs_.back()[i] = rng.uniform(-1.0f, 1.0f);
+        }
+        set_num_threads(was);
+    }
+    double images_per_s() {
+        const std::size_t threads = std::min(reserve_threads(), threads_);
+        const auto t0 = Clock::now();
+        parallel_for(threads, [&](std::size_t t) {
+            for (int r = 0; r < kCalls; ++r) nets_[t]->infer(inputs_[t]);
+        });
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        return static_cast<double>(threads) * kCalls * kBatch / s;
+    }
+
+private:
+    static constexpr std::size_t kBatch = 64;
+    static constexpr int kCalls = 300;  // about 0.1 s
+    std::size_t threads_;
+    std::vector<std::unique_ptr<Sequential>> nets_;
+    std::vector<Tensor> inputs_;
+};
+
 void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 
 // The case's FLOPs per sample, as `trainctl summary` counts them (core/net_cost.hpp): compare.sh
@@ -192,23 +229,28 @@ int main(int argc, char** argv) {
         // Each pair: one run on 1 thread, then one on --threads (the engine's threads restart),
         // each next to the sgemm probe at the same thread count.
         SgemmProbe probe(static_cast<std::size_t>(threads));
+        LeNetProbe lenet_probe(static_cast<std::size_t>(threads));
         const auto scaling = [&](const std::string& name, const std::function<double()>& rate) {
-            std::vector<double> one, many, ratios, sgemm_ratios;
+            std::vector<double> one, many, ratios, sgemm_ratios, lenet5_ratios;
             for (int p = 0; p < scaling_pairs; ++p) {
                 set_num_threads(1);
                 const double sgemm_one = probe.gflops();
+                const double lenet5_one = lenet_probe.images_per_s();
                 one.push_back(rate());
                 set_num_threads(threads);
                 const double sgemm_many = probe.gflops();
+                const double lenet5_many = lenet_probe.images_per_s();
                 many.push_back(rate());
                 ratios.push_back(many.back() / one.back());
                 sgemm_ratios.push_back(sgemm_many / sgemm_one);
+                lenet5_ratios.push_back(lenet5_many / lenet5_one);
             }
             emit({{"bench", "threads_scaling_" + name}, {"threads", threads}, {"one_thread", median(one)},
                   {"n_threads", median(many)}, {"ratio", median(ratios)},
                   {"ratio_min", *std::min_element(ratios.begin(), ratios.end())},
                   {"ratio_max", *std::max_element(ratios.begin(), ratios.end())},
-                  {"sgemm_ratio", median(sgemm_ratios)}, {"pairs", scaling_pairs}, {"data", source}});
+                  {"sgemm_ratio", median(sgemm_ratios)}, {"lenet5_ratio", median(lenet5_ratios)},
+                  {"pairs", scaling_pairs}, {"data", source}});
         };
         for (const auto& k : cases) {
             const std::string name = "train_" + k.net + "_b" + std::to_string(k.batch);
