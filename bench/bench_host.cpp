@@ -22,10 +22,8 @@
 #include <vector>
 
 #include "bench/flags.hpp"
+#include "bench/host_units.hpp"
 #include "core/gemm.hpp"
-#include "core/rng.hpp"
-#include "core/tensor.hpp"
-#include "nets/nets.hpp"
 
 using namespace trainctl;
 using Clock = std::chrono::steady_clock;
@@ -43,34 +41,14 @@ std::vector<int> allowed_cpus() {
     return cpus;
 }
 
-// One CPU's copy of a workload: each call does one unit of work and returns what it counts
-// (FLOPs, images).
+// One CPU's copy of a workload (bench/host_units.hpp): each call does one unit of work and
+// returns what it counts (GFLOPs, images). Built on the main thread with one engine thread set.
 using Unit = std::function<double()>;
 
-Unit sgemm_unit() {
-    constexpr std::size_t n = 512;
-    auto m = std::make_shared<std::vector<float>>(3 * n * n, 1.0f);
-    return [m] {
-        float* a = m->data();
-        gemm(false, false, n, n, n, 1.0f, a, n, a + n * n, n, 0.0f, a + 2 * n * n, n);
-        return 2.0 * n * n * n / 1e9;
-    };
-}
-
-// Built and reserved on the calling thread: the engine pool is process-wide, and with one
-// engine thread infer() runs on whichever thread calls it and touches no pool.
-Unit lenet5_infer_unit() {
-    constexpr std::size_t batch = 64;
-    std::shared_ptr<Sequential> net = build_net(NetSpec{}, InputSpec{});
-    net->init_params(1, InitSpec{});
-    net->reserve(batch);
-    auto x = std::make_shared<Tensor>(batched(batch, net->in_sample()));
-    Rng rng(2, 1);
-    for (std::size_t i = 0; i < x->size(); ++i) (*x)[i] = rng.uniform(-1.0f, 1.0f);
-    return [net, x] {
-        net->infer(*x);
-        return static_cast<double>(batch);
-    };
+template <class U, class... Args>
+Unit unit_of(Args... args) {
+    auto u = std::make_shared<U>(args...);
+    return [u] { return u->run(); };
 }
 
 // Each listed CPU runs its unit from the same start for `ms`; their rates (per second).
@@ -132,7 +110,9 @@ int main(int argc, char** argv) {
         std::cerr << "bench_host: sched_getaffinity failed\n";
         return 1;
     }
-    std::cout << measure("sgemm", "GFLOP/s", sgemm_unit, cpus, ms).dump() << std::endl;
-    std::cout << measure("lenet5_infer", "images/s", lenet5_infer_unit, cpus, ms).dump() << std::endl;
+    std::cout << measure("sgemm", "GFLOP/s", [] { return unit_of<SgemmUnit>(); }, cpus, ms).dump() << std::endl;
+    std::size_t seed = 0;
+    std::cout << measure("lenet5_infer", "images/s", [&] { return unit_of<LeNetUnit>(seed++); }, cpus, ms).dump()
+              << std::endl;
     return 0;
 }

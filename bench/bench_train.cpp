@@ -13,9 +13,12 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "bench/flags.hpp"
+#include "bench/host_units.hpp"
 #include "cmd/run/data_lookup.hpp"
 #include "core/error.hpp"
 #include "core/gemm.hpp"
@@ -109,66 +112,42 @@ double time_inference(std::size_t batch, const LabeledImages& test, int runs) {
     return median(seconds);
 }
 
-// What the host lets the threads do at this moment: GFLOP/s of one single-threaded 512^3 sgemm
-// per engine thread, all running at once, about 0.15 s (each thread its own matrices). The
-// scaling pairs measure it next to each case: a shared host sometimes gives 2 vCPUs much less
-// than twice one (measured: pairs of LeNet5 runs at 1.5x in one 5-minute stretch, 1.95x in the next).
-class SgemmProbe {
+// What the host lets the threads do at this moment: one work unit (bench/host_units.hpp) per
+// engine thread, all running at once, `calls` each, each thread its own copy; the rate of all
+// together. The scaling pairs measure it next to each case: a shared host sometimes gives 2 vCPUs
+// much less than twice one (measured: pairs of LeNet5 runs at 1.5x in one 5-minute stretch, 1.95x
+// in the next). SgemmUnit: sgemm GFLOP/s; LeNetUnit: LeNet5 inference images/s, the cases' own,
+// memory-heavier work.
+template <class Unit>
+class HostProbe {
 public:
-    // Matrices for up to `threads` threads (3 MB each).
-    explicit SgemmProbe(std::size_t threads) : threads_(threads), buffers_(threads * 3 * kN * kN, 1.0f) {}
-    double gflops() {
-        const std::size_t threads = std::min(reserve_threads(), threads_);
-        const auto t0 = Clock::now();
-        parallel_for(threads, [&](std::size_t t) {
-            float* a = buffers_.data() + t * 3 * kN * kN;
-            for (int r = 0; r < kCalls; ++r) gemm(false, false, kN, kN, kN, 1.0f, a, kN, a + kN * kN, kN, 0.0f, a + 2 * kN * kN, kN);
-        });
-        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-        return static_cast<double>(threads) * kCalls * 2.0 * kN * kN * kN / s / 1e9;
-    }
-
-private:
-    static constexpr std::size_t kN = 512;
-    static constexpr int kCalls = 50;
-    std::size_t threads_;
-    std::vector<float> buffers_;
-};
-
-// The same for memory-heavier work, the cases' own: LeNet5's inference at batch 64, one net and
-// batch per engine thread, each net reserved for one thread (so its layers never hand work to the
-// pool: they run on the engine thread that calls them). Images/s of all threads together.
-class LeNetProbe {
-public:
-    explicit LeNetProbe(std::size_t threads) : threads_(threads) {
+    // Units for up to `threads` threads, built with one engine thread configured.
+    HostProbe(std::size_t threads, int calls) : calls_(calls) {
         const int was = num_threads();
         set_num_threads(1);
-        for (std::size_t t = 0; t < threads; ++t) {
-            nets_.push_back(build_net(NetSpec{}, InputSpec{}));
-            nets_.back()->init_params(1, InitSpec{});
-            nets_.back()->reserve(kBatch);
-            inputs_.emplace_back(batched(kBatch, nets_.back()->in_sample()));
-            Rng rng(2, t);
-            for (std::size_t i = 0; i < inputs_.back().size(); ++i) inputs_.back()[i] = rng.uniform(-1.0f, 1.0f);
-        }
+        for (std::size_t t = 0; t < threads; ++t) units_.push_back(make_unit(t));
         set_num_threads(was);
     }
-    double images_per_s() {
-        const std::size_t threads = std::min(reserve_threads(), threads_);
+    double rate() {
+        const std::size_t threads = std::min(reserve_threads(), units_.size());
+        std::vector<double> counted(threads, 0.0);
         const auto t0 = Clock::now();
         parallel_for(threads, [&](std::size_t t) {
-            for (int r = 0; r < kCalls; ++r) nets_[t]->infer(inputs_[t]);
+            for (int r = 0; r < calls_; ++r) counted[t] += units_[t]->run();
         });
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-        return static_cast<double>(threads) * kCalls * kBatch / s;
+        double total = 0;
+        for (double c : counted) total += c;
+        return total / s;
     }
 
 private:
-    static constexpr std::size_t kBatch = 64;
-    static constexpr int kCalls = 300;  // about 0.1 s
-    std::size_t threads_;
-    std::vector<std::unique_ptr<Sequential>> nets_;
-    std::vector<Tensor> inputs_;
+    static std::unique_ptr<Unit> make_unit(std::size_t t) {
+        if constexpr (std::is_constructible_v<Unit, std::uint64_t>) return std::make_unique<Unit>(t);
+        else return std::make_unique<Unit>();
+    }
+    int calls_;
+    std::vector<std::unique_ptr<Unit>> units_;
 };
 
 void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
@@ -228,18 +207,18 @@ int main(int argc, char** argv) {
     if (scaling_pairs > 0) {
         // Each pair: one run on 1 thread, then one on --threads (the engine's threads restart),
         // each next to the sgemm probe at the same thread count.
-        SgemmProbe probe(static_cast<std::size_t>(threads));
-        LeNetProbe lenet_probe(static_cast<std::size_t>(threads));
+        HostProbe<SgemmUnit> probe(static_cast<std::size_t>(threads), 50);        // about 0.15 s
+        HostProbe<LeNetUnit> lenet_probe(static_cast<std::size_t>(threads), 300);  // about 0.1 s
         const auto scaling = [&](const std::string& name, const std::function<double()>& rate) {
             std::vector<double> one, many, ratios, sgemm_ratios, lenet5_ratios;
             for (int p = 0; p < scaling_pairs; ++p) {
                 set_num_threads(1);
-                const double sgemm_one = probe.gflops();
-                const double lenet5_one = lenet_probe.images_per_s();
+                const double sgemm_one = probe.rate();
+                const double lenet5_one = lenet_probe.rate();
                 one.push_back(rate());
                 set_num_threads(threads);
-                const double sgemm_many = probe.gflops();
-                const double lenet5_many = lenet_probe.images_per_s();
+                const double sgemm_many = probe.rate();
+                const double lenet5_many = lenet_probe.rate();
                 many.push_back(rate());
                 ratios.push_back(many.back() / one.back());
                 sgemm_ratios.push_back(sgemm_many / sgemm_one);
