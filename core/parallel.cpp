@@ -52,9 +52,10 @@ public:
     // generation_ is odd while a job is open. Each seq_cst pair below (bump one counter, then
     // read the other side's) guarantees one side sees the other: no lost wake-up, and no
     // worker still inside a job when run() returns.
-    void run(std::size_t chunks, void (*fn)(void*, std::size_t, std::size_t), void* ctx) {
+    void run(std::size_t chunks, void (*fn)(void*, std::size_t, std::size_t), void* ctx, Steal steal) {
         fn_ = fn;
         ctx_ = ctx;
+        steal_ = steal;
         for (std::size_t w = 0; w < blocks_.size(); ++w) {
             const Range r = chunk_range(chunks, blocks_.size(), w);
             blocks_[w].first = r.begin;
@@ -81,13 +82,13 @@ private:
         std::size_t first = 0;  // the block's first chunk this job
         static std::uint64_t pack(std::size_t begin, std::size_t end) { return std::uint64_t{end} << 32 | begin; }
         // Claims the first (owner) or last (thief) unclaimed chunk into `chunk`; false when none
-        // is left to take. A thief leaves a started owner its last chunk: with the threads at
-        // the same speed, taking it would only move those rows to the other core's cache.
-        bool claim(bool owner, std::size_t& chunk) {
+        // is left to take, or (Steal::leave_last) only a started owner's last one.
+        bool claim(bool owner, Steal steal, std::size_t& chunk) {
             std::uint64_t v = left.load();
             for (;;) {
                 const std::size_t begin = v & 0xffffffffu, end = v >> 32;
-                if (begin >= end || (!owner && begin > first && end - begin < 2)) return false;
+                const bool owners_last = !owner && steal == Steal::leave_last && begin > first && end - begin < 2;
+                if (begin >= end || owners_last) return false;
                 chunk = owner ? begin : end - 1;
                 if (left.compare_exchange_weak(v, owner ? pack(begin + 1, end) : pack(begin, end - 1))) return true;
             }
@@ -98,10 +99,10 @@ private:
     // descheduled on a busy machine); which thread runs a chunk does not change its result.
     void take_chunks(std::size_t worker) {
         std::size_t chunk;
-        while (blocks_[worker].claim(true, chunk)) run_chunk(chunk, worker);
+        while (blocks_[worker].claim(true, steal_, chunk)) run_chunk(chunk, worker);
         for (std::size_t i = 1; i < blocks_.size(); ++i) {
             Block& other = blocks_[(worker + i) % blocks_.size()];
-            while (other.claim(false, chunk)) run_chunk(chunk, worker);
+            while (other.claim(false, steal_, chunk)) run_chunk(chunk, worker);
         }
     }
     void run_chunk(std::size_t chunk, std::size_t worker) {
@@ -141,6 +142,7 @@ private:
     // The current job: written by run() while generation_ is even and no worker is active.
     void (*fn_)(void*, std::size_t, std::size_t) = nullptr;
     void* ctx_ = nullptr;
+    Steal steal_ = Steal::leave_last;
 };
 
 // One pool per process, like OpenBLAS's own.
@@ -174,10 +176,10 @@ std::size_t running_threads() {
     return pool ? pool->workers() + 1 : 1;
 }
 
-void parallel_run(std::size_t chunks, void (*fn)(void*, std::size_t, std::size_t), void* ctx) {
+void parallel_run(std::size_t chunks, void (*fn)(void*, std::size_t, std::size_t), void* ctx, Steal steal) {
     std::unique_ptr<Pool>& pool = engine_pool();
     if (pool && pool->workers() > 0) {
-        pool->run(chunks, fn, ctx);
+        pool->run(chunks, fn, ctx, steal);
         return;
     }
     for (std::size_t c = 0; c < chunks; ++c) fn(ctx, c, 0);

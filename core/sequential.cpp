@@ -71,10 +71,14 @@ const Tensor& Sequential::infer(const Tensor& x) {
     }
     const std::size_t n = x.shape()[0];
     const std::size_t chunks = std::min(batch_chunks(n, threads_), std::max<std::size_t>(1, n));
-    parallel_for_workers(chunks, [&](std::size_t chunk, std::size_t worker) {
-        const Range rows = chunk_range(n, chunks, chunk);
-        for (std::size_t l = 0; l < layers_.size(); ++l) layers_[l]->infer_rows(*infer_inputs_[l], rows, worker);
-    });
+    // Steal::any: no later loop reads these rows on these threads (the loss reads the logits on one).
+    parallel_for_workers(
+        chunks,
+        [&](std::size_t chunk, std::size_t worker) {
+            const Range rows = chunk_range(n, chunks, chunk);
+            for (std::size_t l = 0; l < layers_.size(); ++l) layers_[l]->infer_rows(*infer_inputs_[l], rows, worker);
+        },
+        Steal::any);
     return *cur;
 }
 

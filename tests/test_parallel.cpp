@@ -1,5 +1,7 @@
 // Engine threads: every chunk runs once, and a net gives the same answers on 1 and 2 threads.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -99,16 +101,47 @@ TEST_CASE("batch_chunks: one on one thread, else up to 8 a thread of at least 16
 TEST_CASE("parallel_for runs every chunk exactly once, on a thread below the thread count", "[core][parallel]") {
     Threads three(3);
     REQUIRE(reserve_threads() == 3);
-    for (std::size_t chunks : {1, 2, 3, 5, 16, 64, 1000}) {
-        std::vector<int> runs(chunks, 0);
-        std::vector<std::size_t> worker_of(chunks, 0);
-        for (int rep = 0; rep < 100; ++rep)
-            parallel_for_workers(chunks, [&](std::size_t c, std::size_t worker) {
-                ++runs[c];
-                worker_of[c] = std::max(worker_of[c], worker);
-            });
-        CHECK(runs == std::vector<int>(chunks, 100));
-        CHECK(*std::max_element(worker_of.begin(), worker_of.end()) < 3);
+    for (Steal steal : {Steal::leave_last, Steal::any})
+        for (std::size_t chunks : {1, 2, 3, 5, 16, 64, 1000}) {
+            std::vector<int> runs(chunks, 0);
+            std::vector<std::size_t> worker_of(chunks, 0);
+            for (int rep = 0; rep < 100; ++rep)
+                parallel_for_workers(
+                    chunks,
+                    [&](std::size_t c, std::size_t worker) {
+                        ++runs[c];
+                        worker_of[c] = std::max(worker_of[c], worker);
+                    },
+                    steal);
+            CHECK(runs == std::vector<int>(chunks, 100));
+            CHECK(*std::max_element(worker_of.begin(), worker_of.end()) < 3);
+        }
+}
+
+TEST_CASE("Steal::any: a thread stuck in its block's first chunk gets its last one taken", "[core][parallel]") {
+    // 4 chunks on 2 threads: the caller's block is {0, 1}, the worker's {2, 3}. Chunk 0 waits for
+    // chunk 1, so only the other thread can run it; Steal::leave_last would leave it to the caller
+    // once chunk 0 has started (and the wait below would end on its time limit instead).
+    Threads two(2);
+    REQUIRE(reserve_threads() == 2);
+    for (int rep = 0; rep < 20; ++rep) {
+        std::atomic<bool> chunk1_done{false};
+        std::atomic<bool> waited_out{false};
+        parallel_for_workers(
+            4,
+            [&](std::size_t c, std::size_t /*worker*/) {
+                if (c == 1) chunk1_done.store(true);
+                if (c != 0) return;
+                // A liveness guard, not a measurement: chunk 1 normally lands within microseconds.
+                const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+                while (!chunk1_done.load())
+                    if (std::chrono::steady_clock::now() > give_up) {
+                        waited_out.store(true);
+                        return;
+                    }
+            },
+            Steal::any);
+        REQUIRE_FALSE(waited_out.load());
     }
 }
 
