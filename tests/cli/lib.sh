@@ -51,9 +51,6 @@ PYEOF
 
 # Whether $TRAINCTL is an AddressSanitizer build (scripts/test.sh --sanitize): slower, more memory.
 sanitized() { [ -n "${ASAN_OPTIONS:-}" ] || grep -qa __asan_init "$TRAINCTL"; }
-# CPU-time limits are this many times looser there (header parsing costs 2-5x under ASan).
-CPU_SCALE=1
-sanitized && CPU_SCALE=10
 
 finish() {
   echo "$passes passed, $failures failed"

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Tensor counts: a header of 100,000 tensors (valid CRCs) is verified, listed and loaded in
-# under 3 s of CPU each (about 0.5 s alone; the checks were quadratic: 40,000 took 19 s), and
+# Tensor counts: a header of 100,000 tensors (valid CRCs) is verified, listed and loaded, and
 # absurd layer lists are refused where they are configured: --hidden, a config file's "hidden", a
 # stored model.
 source "$(dirname "$0")/lib.sh"
@@ -12,21 +11,16 @@ DATA=$SCRATCH/data
 "$PY" "$TRAINCTL_SRC/tests/cli/make_bad_ckpt.py" "$SCRATCH/run/mlp-1_3.ckpt" . many-tensors model-deep || fail "make_bad_ckpt.py"
 [ "$(stat -c %s many-tensors.ckpt)" -gt 5000000 ] && pass || fail "many-tensors.ckpt is too small to test anything"
 
-# within SECONDS ARGS...: trainctl ARGS exits 0 within SECONDS of CPU time (user + sys: the
-# machine running the tests may be busy, and wall time would measure that instead). 3 s: each
-# takes 0.3-0.6 s alone, but a VM's CPU time grows with the load beside it (1 s failed under a
-# parallel ctest); quadratic checks took 19 s for 40,000 tensors, 100,000 would take minutes.
-within() {
-  local limit=$(($1 * CPU_SCALE)); shift
-  /usr/bin/time -f '%U %S' -o "$SCRATCH/time" "$TRAINCTL" "$@" > "$SCRATCH/out" 2> "$SCRATCH/err"; local rc=$?
-  local took; took=$(tail -1 "$SCRATCH/time" | awk '{ print $1 + $2 }')
-  if [ $rc -ne 0 ]; then fail "trainctl $*: exit $rc: $(head -c 300 "$SCRATCH/err")"; return; fi
-  awk -v t="$took" -v m="$limit" 'BEGIN { exit !(t < m) }' && pass || fail "trainctl $*: took $took s of CPU (limit $limit s)"
+# Each command reads the whole header (valid CRCs) and succeeds. How long that takes is measured
+# by bench_ckpt (ckpt_many_tensors); these checks were once quadratic: 40,000 tensors took 19 s.
+runs_ok() {
+  "$TRAINCTL" "$@" > "$SCRATCH/out" 2> "$SCRATCH/err" && pass || fail "trainctl $*: exit $?: $(head -c 300 "$SCRATCH/err")"
 }
-within 3 ckpt verify many-tensors.ckpt
+runs_ok ckpt verify many-tensors.ckpt
 [ "$(cat "$SCRATCH/out")" = "many-tensors.ckpt: ok" ] && pass || fail "ckpt verify: $(cat "$SCRATCH/out")"
-within 3 ckpt ls .
-within 3 eval --ckpt many-tensors.ckpt --data "$DATA"
+runs_ok ckpt ls .
+grep -q "many-tensors.ckpt" "$SCRATCH/out" && pass || fail "ckpt ls does not list many-tensors.ckpt: $(head -c 300 "$SCRATCH/out")"
+runs_ok eval --ckpt many-tensors.ckpt --data "$DATA"
 
 # At most 64 hidden layers, however they are given; a 20000-layer list is refused at once.
 ones() { "$PY" -c "print(','.join(['1'] * $1))"; }
