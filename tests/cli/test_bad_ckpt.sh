@@ -129,7 +129,7 @@ mkdir -p "$SCRATCH/renamed" && cp no-run-prefix.ckpt "$SCRATCH/renamed/old-1_3.c
 # A model description asking for far more memory than there is: refused before allocating.
 huge='model-huge.ckpt: model description: net "mlp" (hidden 65536,65536,65536,65536,'
 for cmd in "eval --data $DATA --ckpt" "infer --data $DATA --ckpt" "export --format onnx --out huge.onnx --ckpt"; do
-  LIMIT="10 300000" expect_rejected 1 "$huge" -- $cmd model-huge.ckpt
+  RSS_LIMIT=300000 expect_rejected 1 "$huge" -- $cmd model-huge.ckpt
   grep -q 'parameters and their gradients need 480.[0-9] GiB, more than the .* GiB of memory available$' "$SCRATCH/stderr" \
     && pass || fail "$cmd: $(cat "$SCRATCH/stderr")"
 done
@@ -162,9 +162,9 @@ expect_rejected 1 "train-images-idx3-ubyte: not a checkpoint: this is an IDX dat
 
 # --- a 1 GB sparse file of zeros: header length 0, rejected without reading the gigabyte
 truncate -s 1G zeros.ckpt
-LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- ckpt inspect zeros.ckpt
-LIMIT="2 200000" expect_rejected 1 "ckpt verify: failed: zeros.ckpt" -- ckpt verify zeros.ckpt
-LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- eval --ckpt zeros.ckpt --data "$DATA"
-LIMIT="2 200000" expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- resume --from zeros.ckpt
+RSS_LIMIT=200000 expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- ckpt inspect zeros.ckpt
+RSS_LIMIT=200000 expect_rejected 1 "ckpt verify: failed: zeros.ckpt" -- ckpt verify zeros.ckpt
+RSS_LIMIT=200000 expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- eval --ckpt zeros.ckpt --data "$DATA"
+RSS_LIMIT=200000 expect_rejected 1 "zeros.ckpt: header is not valid JSON" -- resume --from zeros.ckpt
 
 finish

@@ -73,7 +73,7 @@ train "deep-value.json: JSON nested deeper than 64 levels" deep-value.json
 train 'at-limit.json: key "hidden" must be a non-empty list of layer sizes' at-limit.json
 # A 1 GB sparse file (a dataset passed by mistake) is refused by its size, unread.
 truncate -s 1G huge.json
-LIMIT="2 200000" train "huge.json: config file is 1073741824 bytes, expected at most 16777216" huge.json
+RSS_LIMIT=200000 train "huge.json: config file is 1073741824 bytes, expected at most 16777216" huge.json
 
 # --- flags of train
 flag() { expect_rejected 2 "$1" -- train --data data "${@:2}"; }

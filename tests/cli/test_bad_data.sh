@@ -29,21 +29,21 @@ train 1 "d7/train-labels-idx1-ubyte: expected 60 labels (as many as images in d7
 train 1 "d8/train-labels-idx1-ubyte: labels go up to 12 but no image has label 10, 11 (labels should count 0, 1, 2, ...); pass --num-classes 13 to train with the empty classes anyway" d8
 train 1 "d9/train-images-idx3-ubyte: bad header: expected dimensions > 0, found 0" d9
 train 1 "d10/train-images-idx3-ubyte: bad header: expected images at most 4096 pixels a side, found 5000x5000" d10
-LIMIT="2 200000" train 1 "d11/train-images-idx3-ubyte: truncated: expected 1000000000 images of 28x28 (784000000000 bytes), found 47040 bytes" d11
+RSS_LIMIT=200000 train 1 "d11/train-images-idx3-ubyte: truncated: expected 1000000000 images of 28x28 (784000000000 bytes), found 47040 bytes" d11
 train 1 "d12/t10k-images-idx3-ubyte: images are 32x32, expected 28x28 like d12/train-images-idx3-ubyte" d12
 train 1 "d13/train-images-idx3-ubyte.gz: corrupt gzip stream: invalid" d13
 train 1 "d14/train-images-idx3-ubyte.gz: corrupt gzip stream: truncated" d14
 train 1 "d15/train-images-idx3-ubyte.gz: corrupt gzip stream: unknown compression method" d15
-LIMIT="2 200000" train 1 "d16/train-images-idx3-ubyte.gz: bad header: claims 78400000000 bytes of payload, more than a" d16
-LIMIT="2 200000" train 1 "d20/train-images-idx3-ubyte.gz: trailing data: 24 bytes after the end of the gzip stream" d20
+RSS_LIMIT=200000 train 1 "d16/train-images-idx3-ubyte.gz: bad header: claims 78400000000 bytes of payload, more than a" d16
+RSS_LIMIT=200000 train 1 "d20/train-images-idx3-ubyte.gz: trailing data: 24 bytes after the end of the gzip stream" d20
 
 # 1 GB sparse files: rejected at once, without reading or allocating them.
 rm d17/train-images-idx3-ubyte && truncate -s 1G d17/train-images-idx3-ubyte
-LIMIT="2 200000" train 1 "d17/train-images-idx3-ubyte: bad magic: expected 0x00000803 (IDX images: uint8, 3 dims), found 0x00000000" d17
+RSS_LIMIT=200000 train 1 "d17/train-images-idx3-ubyte: bad magic: expected 0x00000803 (IDX images: uint8, 3 dims), found 0x00000000" d17
 truncate -s 1G d18/train-labels-idx1-ubyte  # sound header, then zeros
-LIMIT="2 200000" train 1 "d18/train-labels-idx1-ubyte: trailing data: expected 60 labels (60 bytes), found 1073741816 bytes" d18
+RSS_LIMIT=200000 train 1 "d18/train-labels-idx1-ubyte: trailing data: expected 60 labels (60 bytes), found 1073741816 bytes" d18
 rm d19/t10k-images-idx3-ubyte && truncate -s 1G d19/t10k-images-idx3-ubyte.gz
-LIMIT="2 200000" train 1 "d19/t10k-images-idx3-ubyte.gz: bad magic: expected 0x00000803 (IDX images: uint8, 3 dims), found 0x00000000" d19
+RSS_LIMIT=200000 train 1 "d19/t10k-images-idx3-ubyte.gz: bad magic: expected 0x00000803 (IDX images: uint8, 3 dims), found 0x00000000" d19
 
 # eval reads the test split only.
 ev() { expect_rejected "$1" "$2" -- eval --ckpt "$CK" --data "$3"; }

@@ -46,18 +46,18 @@ img text.png "not an image: expected a PNG or a PGM (P5/P2) file, found 20 bytes
 img jpeg.jpg "not an image: expected a PNG or a PGM (P5/P2) file, found 111 bytes of something else"
 img truncated.png "bad PNG: read beyond end of data"
 img bad-crc.png "bad PNG: IHDR: CRC error"
-LIMIT="2 200000" img huge.png "image is 100000x100000, expected 1x1 to 16384x16384"
-LIMIT="2 200000" img big-empty.png "bad PNG: header claims 16000x16000 pixels, more than a 68-byte file can hold"
+RSS_LIMIT=200000 img huge.png "image is 100000x100000, expected 1x1 to 16384x16384"
+RSS_LIMIT=200000 img big-empty.png "bad PNG: header claims 16000x16000 pixels, more than a 68-byte file can hold"
 img truncated.pgm "truncated PGM: expected 784 bytes of pixels for 28x28, found 100"
 # The header's size is checked against the file before the pixels are allocated (256 MiB here).
-LIMIT="2 200000" img huge.pgm "truncated PGM: expected 268435456 bytes of pixels for 16384x16384, found 0"
-LIMIT="2 200000" img huge-ascii.pgm "truncated PGM: expected at least 536870911 bytes of 268435456 pixel values for 16384x16384, found 5"
+RSS_LIMIT=200000 img huge.pgm "truncated PGM: expected 268435456 bytes of pixels for 16384x16384, found 0"
+RSS_LIMIT=200000 img huge-ascii.pgm "truncated PGM: expected at least 536870911 bytes of 268435456 pixel values for 16384x16384, found 5"
 img short-ascii.pgm "PGM: expected the pixel value (a number), found the end of the file"
 img wide.pgm "PGM width is too large (at most 16384)"
 img maxval.pgm "PGM maxval is 0, expected 1 to 65535"
 img pixel.pgm "PGM pixel value 99 exceeds maxval 15"
 truncate -s 1G zeros.png
-LIMIT="2 200000" img zeros.png "image file is 1073741824 bytes, expected at most 67108864"
+RSS_LIMIT=200000 img zeros.png "image file is 1073741824 bytes, expected at most 67108864"
 # One bad file among good ones fails the whole call, naming it; --save writes nothing.
 expect_rejected 1 "text.png: not an image" -- infer --ckpt "$CK" --input sound.png --input text.png --save grid.png
 

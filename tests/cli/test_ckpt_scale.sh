@@ -26,13 +26,13 @@ runs_ok eval --ckpt many-tensors.ckpt --data "$DATA"
 ones() { "$PY" -c "print(','.join(['1'] * $1))"; }
 "$TRAINCTL" train --print-config --net mlp --hidden "$(ones 64)" > /dev/null && pass || fail "64 hidden layers are refused"
 expect_rejected 2 "--hidden must list at most 64 hidden layer sizes, got 65" -- train --net mlp --hidden "$(ones 65)" --data "$DATA" --out out
-LIMIT="1 200000" expect_rejected 2 "--hidden must list at most 64 hidden layer sizes, got 20000" \
+RSS_LIMIT=200000 expect_rejected 2 "--hidden must list at most 64 hidden layer sizes, got 20000" \
   -- train --net mlp --hidden "$(ones 20000)" --data "$DATA" --out out
 printf '{"net": "mlp", "hidden": [%s]}' "$(ones 100)" > "$SCRATCH/deep.json"
 expect_rejected 2 "deep.json: key \"hidden\" must list at most 64 hidden layer sizes, got 100" \
   -- train --config "$SCRATCH/deep.json" --data "$DATA" --out out
 deep='model-deep.ckpt: model description: config key "hidden" must list at most 64 hidden layer sizes, got 20000'
-LIMIT="1 200000" expect_rejected 1 "$deep" -- eval --ckpt model-deep.ckpt --data "$DATA"
-LIMIT="1 200000" expect_rejected 1 "$deep" -- export --ckpt model-deep.ckpt --format onnx --out m.onnx
+RSS_LIMIT=200000 expect_rejected 1 "$deep" -- eval --ckpt model-deep.ckpt --data "$DATA"
+RSS_LIMIT=200000 expect_rejected 1 "$deep" -- export --ckpt model-deep.ckpt --format onnx --out m.onnx
 
 finish

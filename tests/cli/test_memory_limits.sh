@@ -22,14 +22,14 @@ train=(train --data "$SCRATCH/data" --epochs 1 --batch-size 10 --quiet)
 
 # 100 MB: too little for OpenBLAS's own server thread (if it has one) or for the net's.
 limited $((100 * 1024))
-LIMIT="10 200000" expect_rejected 1 'of address space' -- "${train[@]}" --out run
+RSS_LIMIT=200000 expect_rejected 1 'of address space' -- "${train[@]}" --out run
 grep -q 'more than the .* left under the address-space limit of 100.0 MiB (ulimit -v)' "$SCRATCH/stderr" \
   && pass || fail "100M: $(cat "$SCRATCH/stderr")"
 
 # 200 MB: enough to start, not for the BLAS buffers of the gemm threads (it was an internal error).
 for threads in 1 2; do
   limited $((200 * 1024))
-  LIMIT="10 200000" expect_rejected 1 'of address space' -- "${train[@]}" --out run --threads "$threads"
+  RSS_LIMIT=200000 expect_rejected 1 'of address space' -- "${train[@]}" --out run --threads "$threads"
   grep -q "BLAS buffers of $threads thread(s) (--threads) need" "$SCRATCH/stderr" \
     && pass || fail "200M --threads $threads: $(cat "$SCRATCH/stderr")"
 done
@@ -38,7 +38,7 @@ done
 TRAINCTL=$REAL
 "$TRAINCTL" "${train[@]}" --out run > /dev/null 2>&1 || fail "unlimited training failed"
 limited $((200 * 1024))
-LIMIT="10 200000" expect_rejected 1 'of address space' -- resume --from run --more-epochs 1 --quiet
+RSS_LIMIT=200000 expect_rejected 1 'of address space' -- resume --from run --more-epochs 1 --quiet
 [ ! -e run/lenet.lock ] && pass || fail "the run lock is left behind: $(ls run)"
 
 # A gzip bomb: 1 MB inflating to the 1 GB its header declares. The declared size is checked
@@ -55,7 +55,7 @@ out.append(z.compress(bytes(1300000 * 784 % (1 << 20))) + z.flush())
 open(sys.argv[1], "wb").write(b"".join(out))
 PYEOF
 limited $((700 * 1024))
-LIMIT="10 200000" expect_rejected 1 "bomb/train-images-idx3-ubyte.gz: the header's 1300000 images of 28x28" \
+RSS_LIMIT=200000 expect_rejected 1 "bomb/train-images-idx3-ubyte.gz: the header's 1300000 images of 28x28" \
   -- train --data bomb --out run3 --epochs 1 --quiet
 grep -q 'need .* of address space, more than the .* left under the address-space limit of 700.0 MiB' "$SCRATCH/stderr" \
   && pass || fail "bomb: $(cat "$SCRATCH/stderr")"
@@ -63,7 +63,7 @@ grep -q 'need .* of address space, more than the .* left under the address-space
 # Without a limit, the bomb beside a 60-label file is refused by the count in its header, before a
 # byte is inflated (it inflated all 1 GB, 1.5 GB peak RSS, then found the labels short).
 TRAINCTL=$REAL
-LIMIT="2 100000" expect_rejected 1 "bomb/train-labels-idx1-ubyte: expected 1300000 labels (as many as images in bomb/train-images-idx3-ubyte.gz), found 60" \
+RSS_LIMIT=100000 expect_rejected 1 "bomb/train-labels-idx1-ubyte: expected 1300000 labels (as many as images in bomb/train-images-idx3-ubyte.gz), found 60" \
   -- train --data bomb --out run3 --epochs 1 --quiet
 
 # Enough for everything: the limit is no error in itself.

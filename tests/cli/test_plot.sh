@@ -116,8 +116,8 @@ expect_rejected 1 "short-row.csv: line 6: 10 cells, the header has 11" -- plot s
 expect_rejected 1 'no-header.csv: line 1: expected the header of a metrics CSV (epoch,step,global_step,...), found a row of numbers "1,30,30,' -- plot no-header.csv
 expect_rejected 1 'no-val-metrics.csv: line 1: no column "val_acc" (asked for by --metric); the header has epoch,step,global_step,time_s,lr,loss,samples_per_s,test_loss,test_acc' -- plot b no-val --metric loss,val_acc
 expect_rejected 1 "binary.csv: line 1: expected the header of a metrics CSV" -- plot binary.csv
-LIMIT="2 100000" expect_rejected 1 "fifo.csv: not a regular file, expected a metrics CSV file, found a FIFO" -- plot fifo.csv
-LIMIT="2 100000" expect_rejected 1 "zeros.csv: metrics log is 1073741824 bytes, expected at most 67108864" -- plot zeros.csv
+RSS_LIMIT=100000 expect_rejected 1 "fifo.csv: not a regular file, expected a metrics CSV file, found a FIFO" -- plot fifo.csv
+RSS_LIMIT=100000 expect_rejected 1 "zeros.csv: metrics log is 1073741824 bytes, expected at most 67108864" -- plot zeros.csv
 expect_rejected 2 "--metric acc: no run's metrics log has this column; expected one of loss, test_loss, test_acc, val_loss, val_acc, lr, samples_per_s, time_s" -- plot a --metric acc
 expect_rejected 2 "--metric tset_acc: no run's metrics log has this column; expected one of loss, test_loss, test_acc, val_loss, val_acc, lr, samples_per_s, time_s (did you mean test_acc?)" -- plot a --metric tset_acc
 expect_rejected 2 "--x: week not in {step,epoch,time} (see --help)" -- plot a --x week

@@ -25,14 +25,14 @@ expect_error 2 "no MNIST data" -- train --data "$WORK/nothing-here" --epochs 1
 
 # A net that cannot fit in memory is refused before anything is allocated or written.
 small_mnist "$SCRATCH/data"
-LIMIT="10 300000" expect_rejected 1 'net "mlp" (hidden 65536,65536,65536,65536,65536,65536,65536,65536; input size 32): the net'"'"'s' \
+RSS_LIMIT=300000 expect_rejected 1 'net "mlp" (hidden 65536,65536,65536,65536,65536,65536,65536,65536; input size 32): the net'"'"'s' \
   -- train --data "$SCRATCH/data" --net mlp --input-size 32 --hidden 65536,65536,65536,65536,65536,65536,65536,65536 --out run --epochs 1
 grep -q 'parameters and their gradients need 224.[0-9] GiB, more than the .* GiB of memory available$' "$SCRATCH/stderr" \
   && pass || fail "huge net: $(cat "$SCRATCH/stderr")"
 # A batch whose activations cannot fit (64.8 GiB; the net itself, 0.8 GB with its momentum, is
 # allocated first: 1.2 GB peak under ASan); skipped where that much is available.
 if [ "$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" -lt $((30 * 1024 * 1024)) ]; then
-  LIMIT="10 2000000" expect_rejected 1 'the activations of a batch of 65536 (batch_size) need 64.8 GiB, more than' \
+  RSS_LIMIT=2000000 expect_rejected 1 'the activations of a batch of 65536 (batch_size) need 64.8 GiB, more than' \
     -- train --data "$SCRATCH/data" --net mlp --input-size 32 --hidden 65536 --batch-size 65536 --drop-remainder false --out run --epochs 1
 else
   echo "skip: the huge-batch case needs less than 30 GiB of available memory to be refused"
