@@ -2,6 +2,7 @@
 #include "bench/flags.hpp"
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 namespace trainctl {
 
@@ -24,8 +25,13 @@ void BenchFlags::integer(const std::string& flag, long& value, const std::string
 int BenchFlags::parse(int argc, char** argv) {
     try {
         app_->parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app_->exit(e);
+    } catch (const CLI::ParseError& e) {
+        // One line and exit 2, as trainctl reports a bad flag (CLI11 alone: two lines, exit 105-109).
+        const std::string name = argc > 0 ? argv[0] : "bench";
+        std::cerr << name.substr(name.find_last_of('/') + 1) << ": error: " << e.what() << " (see --help)\n";
+        return 2;
     }
     return -1;
 }

@@ -18,8 +18,8 @@ public:
     // An integer flag checked against [min, max].
     void integer(const std::string& flag, int& value, const std::string& help, int min, int max);
     void integer(const std::string& flag, long& value, const std::string& help, long min, long max);
-    // -1: go on. Else the exit code to return: 0 after --help, non-zero after a bad flag (its
-    // message printed).
+    // -1: go on. Else the exit code to return: 0 after --help, 2 after a bad flag (one line
+    // printed: "NAME: error: ...").
     int parse(int argc, char** argv);
 
 private:
