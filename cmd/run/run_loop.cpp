@@ -121,8 +121,8 @@ std::string data_layout_note(const RunData& data) {
     return " (one tree, no --val-split: no validation or test set, nothing is scored)";
 }
 
-// The two lines that say what runs: net, data and sizes; then parameters, threads and where the
-// checkpoints go (one line of both took 170 columns).
+// The two lines that say what runs: net, data and sizes; then parameters, threads, steps and where
+// the checkpoints go (one line of both took 170 columns; the tutorial's two fit 80).
 void say_run_started(const RunConfig& config, const RunTarget& target, const RunData& data, const RunModel& model,
                      const TrainState& state) {
     std::cerr << "trainctl: " << config.net.type << " on " << data.files.dir << data_layout_note(data) << ": "
@@ -130,10 +130,11 @@ void say_run_started(const RunConfig& config, const RunTarget& target, const Run
               << (data.val.count > 0 ? " / " + std::to_string(data.val.count) + " val" : "")
               << (data.has_test ? " / " + std::to_string(data.test.count) + " test" : "") << " images"
               << (data.skipped_bad ? " (" + std::to_string(data.skipped_bad) + " bad skipped)" : "") << ", "
-              << data.num_classes << " classes, " << data.steps_per_epoch << " steps per epoch\n"
-              << "trainctl: " << model.net->params().total() << " parameters, " << num_threads()
+              << data.num_classes << " classes\n"
+              << "trainctl: " << model.net->params().total() << " params, " << num_threads()
               << (num_threads() == 1 ? " thread" : " threads")
-              << (mpi_active() ? " per rank x " + std::to_string(mpi_size()) + " ranks" : "") << ", checkpoints "
+              << (mpi_active() ? " per rank x " + std::to_string(mpi_size()) + " ranks" : "") << ", "
+              << data.steps_per_epoch << " steps/epoch, checkpoints "
               << target.dir << "/" << target.prefix << "-*"
               << (target.resumed_from.empty() ? "" : ", resuming at global step " + std::to_string(state.global_step))
               << "\n";

@@ -13,7 +13,8 @@ losses() { grep -E '^(epoch: |Metrics: )' "$1"; }
 
 # Half of each class held out: 30 train, 30 val; the test set scored once, after the last epoch.
 tiny H --val-split 0.5 --epochs 2 > H.log 2> H.err || fail "val-split run failed: $(cat H.err)"
-grep -q ': 30 train / 30 val / 20 test images, 10 classes, 3 steps per epoch' H.err && pass || fail "split sizes: $(cat H.err)"
+grep -q ': 30 train / 30 val / 20 test images, 10 classes$' H.err && pass || fail "split sizes: $(cat H.err)"
+grep -q '^trainctl: [0-9]* params, [0-9]* threads\?, 3 steps/epoch, checkpoints H/mlp-\*$' H.err && pass || fail "steps per epoch: $(cat H.err)"
 [ "$(grep -c '^Metrics: {"val_acc": [0-9.]*, "val_loss": [0-9.]*}$' H.log)" -eq 1 ] && pass || fail "epoch 1 metrics: $(cat H.log)"
 grep -q '^Metrics: {"val_acc": [0-9.]*, "val_loss": [0-9.]*, "acc": [0-9.]*, "loss": [0-9.]*}$' H.log && pass \
   || fail "last epoch's metrics lack the test set's: $(cat H.log)"
