@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <thread>
 #include <vector>
 #include <catch2/catch.hpp>
 
@@ -134,11 +135,13 @@ TEST_CASE("Steal::any: a thread stuck in its block's first chunk gets its last o
                 if (c != 0) return;
                 // A liveness guard, not a measurement: chunk 1 normally lands within microseconds.
                 const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-                while (!chunk1_done.load())
+                while (!chunk1_done.load()) {
                     if (std::chrono::steady_clock::now() > give_up) {
                         waited_out.store(true);
                         return;
                     }
+                    std::this_thread::yield();  // the other thread may share this core (a busy CI runner)
+                }
             },
             Steal::any);
         REQUIRE_FALSE(waited_out.load());
